@@ -1,0 +1,130 @@
+"""References: every org, member and meeting id a record names must exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..problems import Key, Problem, error
+from ..records import layout
+from . import Context, check
+
+
+class _Refs:
+    """Shared lookups so each reference check is one line per field."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.orgs = ctx.records.orgs
+        self.members = ctx.records.members
+
+    def org(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
+        if value is not None and value not in self.orgs:
+            yield error("E-REF-ORG", path, f"{what} names unknown org {value!r}", key)
+
+    def member(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
+        if value is not None and value not in self.members:
+            yield error("E-REF-MEMBER", path, f"{what} names unknown member {value!r}", key)
+
+    def members_list(self, path: str, values: list[str], key: Key, what: str) -> Iterator[Problem]:
+        for i, value in enumerate(values):
+            yield from self.member(path, value, (*key, i), what)
+
+
+@check("E-REF-ORG", "E-REF-MEMBER")
+def org_references(ctx: Context) -> Iterator[Problem]:
+    """An org's parent, secretary, committee, pairings and contact points exist."""
+    refs = _Refs(ctx)
+    for org in ctx.records.orgs.values():
+        p = org.path
+        yield from refs.org(p, org.parent, ("parent",), "`parent`")
+        yield from refs.member(p, org.secretary, ("secretary",), "`secretary`")
+        for i, ch in enumerate(org.secretary_changes):
+            key = ("secretary_changes", i)
+            yield from refs.member(p, ch.from_, (*key, "from"), "`secretary_changes.from`")
+            yield from refs.member(p, ch.to, (*key, "to"), "`secretary_changes.to`")
+            yield from refs.org(p, ch.approved_by, (*key, "approved_by"), "`approved_by`")
+        if org.committee:
+            yield from refs.members_list(
+                p, org.committee.members, ("committee", "members"), "`committee.members`"
+            )
+        for i, pair in enumerate(org.pairing):
+            yield from refs.org(p, pair.org, ("pairing", i, "org"), "`pairing.org`")
+        for i, cp in enumerate(org.contact_points):
+            key = ("contact_points", i)
+            yield from refs.member(p, cp.cadre, (*key, "cadre"), "`contact_points.cadre`")
+            yield from refs.org(p, cp.org, (*key, "org"), "`contact_points.org`")
+
+
+@check("E-REF-ORG")
+def member_references(ctx: Context) -> Iterator[Problem]:
+    """A member's org exists (transfers may name outside organisations)."""
+    refs = _Refs(ctx)
+    for member in ctx.records.members.values():
+        yield from refs.org(member.path, member.org, ("org",), "`org`")
+
+
+@check("E-REF-ORG", "E-REF-MEMBER")
+def meeting_references(ctx: Context) -> Iterator[Problem]:
+    """A meeting's org folder, attendees, absentees, chair and recorder exist."""
+    refs = _Refs(ctx)
+    for mt in ctx.records.meetings:
+        p = mt.path
+        if mt.org not in refs.orgs:
+            yield error("E-REF-ORG", p, f"meeting folder names unknown org {mt.org!r}")
+        yield from refs.members_list(p, mt.attendees, ("attendees",), "`attendees`")
+        for i, ab in enumerate(mt.absent):
+            yield from refs.member(p, ab.member, ("absent", i, "member"), "`absent.member`")
+        yield from refs.member(p, mt.chair, ("chair",), "`chair`")
+        yield from refs.member(p, mt.recorder, ("recorder",), "`recorder`")
+        # a lecturer may be an outside speaker written by name; an id-like value must exist
+        if mt.lecturer and layout.SLUG.match(mt.lecturer):
+            yield from refs.member(p, mt.lecturer, ("lecturer",), "`lecturer`")
+
+
+@check("E-REF-ORG", "E-REF-MEMBER")
+def document_references(ctx: Context) -> Iterator[Problem]:
+    """Funds, letters, reports, notices and assessments name existing orgs and members."""
+    refs = _Refs(ctx)
+    r = ctx.records
+    for ledger in r.funds:
+        if ledger.org not in refs.orgs:
+            yield error("E-REF-ORG", ledger.path, f"fund folder names unknown org {ledger.org!r}")
+    for letter in r.letters:
+        yield from refs.org(letter.path, letter.parent, ("parent",), "`parent`")
+        yield from refs.org(letter.path, letter.org, ("org",), "`org`")
+    for report in r.reports:
+        yield from refs.org(report.path, report.org, ("org",), "`org`")
+        yield from refs.org(report.path, report.to, ("to",), "`to`")
+    for notice in r.notices:
+        yield from refs.org(notice.path, notice.issuer, ("issuer",), "`issuer`")
+        if notice.target and notice.target not in refs.orgs and notice.target not in refs.members:
+            yield error(
+                "E-REF-TARGET",
+                notice.path,
+                f"`target` names neither an org nor a member: {notice.target!r}",
+                ("target",),
+            )
+    for a in r.assessments:
+        yield from refs.org(a.path, a.org, ("org",), "`org`")
+        yield from refs.member(a.path, a.secretary, ("secretary",), "`secretary`")
+
+
+@check("E-CYCLE")
+def parent_tree(ctx: Context) -> Iterator[Problem]:
+    """Parents form a tree: following `parent` never comes back to where it started."""
+    orgs = ctx.records.orgs
+    reported: set[str] = set()
+    for start in sorted(orgs):
+        seen: list[str] = []
+        current: str | None = start
+        while current in orgs and current not in seen:
+            seen.append(current)
+            current = orgs[current].parent
+        if current in seen and current not in reported:
+            cycle = seen[seen.index(current) :]
+            reported.update(cycle)
+            yield error(
+                "E-CYCLE",
+                orgs[current].path,
+                "parents form a cycle: " + " -> ".join([*cycle, current]),
+                ("parent",),
+            )

@@ -1,0 +1,90 @@
+"""What several commands share: finding the repository, loading it, common options."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InputError
+from ..output import FORMATS
+from ..records.store import FolderStore, Store, find_root
+
+
+def repo_root(ctx: click.Context) -> Path:
+    """The repository the user means: -C, else the nearest dangjian.toml upwards."""
+    given = (ctx.find_root().obj or {}).get("repo")
+    start = Path(given) if given else Path.cwd()
+    if given and not start.is_dir():
+        raise InputError(f"{given}: not a folder")
+    root = find_root(start)
+    if root is None:
+        raise InputError(
+            f"no dangjian.toml in {start} or any folder above it "
+            "(run `dangjian init PATH`, or name the repository with -C)"
+        )
+    return root
+
+
+def open_store(ctx: click.Context, rev: str | None = None) -> Store:
+    """The records to read: the work tree, or a git commit when ``--rev`` is given."""
+    root = repo_root(ctx)
+    if rev:
+        from ..gitops.store import GitStore  # imported only when asked: git is slow to load
+
+        return GitStore(root, rev)
+    return FolderStore(root)
+
+
+def parse_date(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO date (YYYY-MM-DD)", param_hint=what
+        ) from None
+
+
+class IsoDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO date (YYYY-MM-DD)", param, ctx)
+
+
+ISO_DATE = IsoDate()
+
+
+def format_option(*choices: str, default: str = "table") -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices or FORMATS),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def rev_option(func: Callable) -> Callable:
+    return click.option(
+        "--rev", default=None, metavar="REV", help="Read the records as of a git commit."
+    )(func)
+
+
+def echo_out(text: str) -> None:
+    if text:
+        click.echo(text)
+
+
+def is_terminal() -> bool:
+    return os.isatty(1)

@@ -1,0 +1,41 @@
+"""`dangjian validate`: every check of DOMAIN.md §2, reported as path:line lines."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..checks import validate as run_checks
+from ..problems import counts
+from ..records.repository import load
+from .common import format_option, open_store, rev_option
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Warnings fail validation too (exit 1).")
+@format_option("text", "json", default="text")
+@rev_option
+@click.pass_context
+def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None) -> None:
+    """Check every record: schema, references, dates, quorum, money.
+
+    Exit 0 when valid, 1 when there are errors (or warnings with --strict),
+    2 when the repository cannot be read.
+    """
+    store = open_store(ctx, rev)
+    records = load(store)
+    problems = run_checks(records)
+    errors, warnings = counts(problems)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            click.echo(p.text())
+        files = len(records.paths)
+        click.echo(
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+            f"in {files} file{'s' * (files != 1)}"
+        )
+    if errors or (strict and warnings):
+        ctx.exit(1)

@@ -1,0 +1,329 @@
+"""One typed class per record kind of DOMAIN.md §1, and the vocabularies they use.
+
+Records are plain data: built by :mod:`.schema` from a parsed file, never from
+click or git. The few methods here answer questions about one record on a date
+(which org a member belonged to, what status they had), because checks and rules
+both need the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+# ---- vocabularies -----------------------------------------------------------
+
+COMMITTEE_KINDS = ("county_committee", "township_committee", "street_committee")
+BRANCH_KINDS = (
+    "general_branch",
+    "village_branch",
+    "community_branch",
+    "organ_branch",
+    "enterprise_branch",
+    "institution_branch",
+    "social_org_branch",
+    "branch",
+)
+ORG_KINDS = (*COMMITTEE_KINDS, "leading_group", *BRANCH_KINDS)
+
+MEMBER_STATUSES = (
+    "applicant",
+    "activist",
+    "candidate",
+    "probationary",
+    "full",
+    "transferred_out",
+    "withdrawn",
+    "expelled",
+    "deceased",
+)
+#: statuses of people who are party members now (they owe dues)
+MEMBER_NOW = ("probationary", "full")
+#: statuses of people who have left the org's roll
+LEFT_STATUSES = ("transferred_out", "withdrawn", "expelled", "deceased")
+#: pipeline dates in the order they must fall
+PIPELINE = ("applied", "activist_since", "candidate_since", "admitted", "full_since")
+#: the pipeline date each status requires
+STATUS_REQUIRES: dict[str, tuple[str, ...]] = {
+    "probationary": ("admitted",),
+    "full": ("admitted", "full_since"),
+}
+
+MEETING_KINDS = (
+    "branch_assembly",
+    "branch_committee",
+    "party_group",
+    "party_lesson",
+    "theme_day",
+    "org_life",
+    "democratic_appraisal",
+    "heart_to_heart",
+    "committee_study",
+    "supervision",
+    "leading_group_regular",
+    "joint_meeting",
+    "party_congress_annual",
+    "decision_hearing",
+    "debriefing",
+    "volunteer_service",
+    "committee_meeting",
+)
+
+FUND_DIRECTIONS = ("income", "expense")
+FUND_SOURCES = ("fiscal", "dues_retained", "other")
+FUND_CATEGORIES = (
+    "education",
+    "training",
+    "activity",
+    "service",
+    "relief",
+    "facility",
+    "subsidy",
+    "other",
+)
+NOTICE_KINDS = ("praise", "criticism", "admonition", "rectification")
+GRADES = ("excellent", "good", "fair", "poor")
+LANGUAGES = ("en", "zh")
+
+
+# ---- parts of records ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SecretaryChange:
+    date: date | None = None
+    from_: str | None = None
+    to: str | None = None
+    decided_at: str | None = None
+    approved_by: str | None = None
+    approved_on: date | None = None
+
+
+@dataclass(slots=True)
+class Committee:
+    elected: date | None = None
+    term_years: int | None = None
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Pairing:
+    org: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(slots=True)
+class ContactPoint:
+    cadre: str | None = None
+    org: str | None = None
+    since: date | None = None
+
+
+@dataclass(slots=True)
+class Project:
+    name: str | None = None
+    started: date | None = None
+    ended: date | None = None
+    annual_income: Decimal | None = None
+
+
+@dataclass(slots=True)
+class Transfer:
+    date: date | None = None
+    from_: str | None = None
+    to: str | None = None
+
+
+@dataclass(slots=True)
+class Mobile:
+    since: date | None = None
+    location: str | None = None
+    until: date | None = None
+
+
+@dataclass(slots=True)
+class Dues:
+    month: str | None = None
+    amount: Decimal | None = None
+    paid_on: date | None = None
+
+
+@dataclass(slots=True)
+class Absence:
+    member: str | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class FundEntry:
+    date: date | None = None
+    direction: str | None = None
+    source: str | None = None
+    category: str | None = None
+    amount: Decimal | None = None
+    purpose: str | None = None
+    voucher: str | None = None
+    approved_by: str | None = None
+
+
+# ---- records --------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Record:
+    """Fields every record has: where it lives and its id (the file name)."""
+
+    path: str
+    id: str
+
+
+@dataclass(slots=True)
+class Settings(Record):
+    name: str | None = None
+    language: str = "en"
+    tracking_since: date | None = None
+    numbering: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Org(Record):
+    name: str | None = None
+    kind: str | None = None
+    parent: str | None = None
+    established: date | None = None
+    dissolved: date | None = None
+    secretary: str | None = None
+    secretary_changes: list[SecretaryChange] = field(default_factory=list)
+    party_groups: bool = False
+    committee: Committee | None = None
+    poor_village: bool = False
+    pairing: list[Pairing] = field(default_factory=list)
+    contact_points: list[ContactPoint] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind in BRANCH_KINDS
+
+    def exists_on(self, day: date) -> bool:
+        if self.established and day < self.established:
+            return False
+        return not (self.dissolved and day > self.dissolved)
+
+
+@dataclass(slots=True)
+class Member(Record):
+    name: str | None = None
+    gender: str | None = None
+    birth_date: date | None = None
+    id_number: str | None = None
+    org: str | None = None
+    status: str | None = None
+    applied: date | None = None
+    activist_since: date | None = None
+    candidate_since: date | None = None
+    admitted: date | None = None
+    full_since: date | None = None
+    left_on: date | None = None
+    transfers: list[Transfer] = field(default_factory=list)
+    mobile: Mobile | None = None
+    stars: dict[str, int] = field(default_factory=dict)
+    dues: list[Dues] = field(default_factory=list)
+    phone: str | None = None
+
+    def org_on(self, day: date) -> str | None:
+        """The org that kept this membership on ``day``, following ``[[transfers]]``."""
+        moves = sorted((t for t in self.transfers if t.date), key=lambda t: t.date)  # type: ignore[arg-type,return-value]
+        if not moves:
+            return self.org
+        current = moves[0].from_
+        for t in moves:
+            if t.date > day:  # type: ignore[operator]
+                return current
+            current = t.to
+        return current
+
+    def status_on(self, day: date) -> str | None:
+        """Party status on ``day`` by the pipeline dates (None: not yet or no longer)."""
+        if self.left_on and day >= self.left_on:
+            return None
+        if self.status in LEFT_STATUSES and not self.left_on and self.status != "transferred_out":
+            return None
+        if self.full_since and day >= self.full_since:
+            return "full"
+        if self.admitted and day >= self.admitted:
+            return "probationary"
+        return None
+
+    def is_voting_in(self, org: str, day: date) -> bool:
+        """A full member kept by ``org`` on ``day``: the one who counts for quorum."""
+        return self.status_on(day) == "full" and self.org_on(day) == org
+
+
+@dataclass(slots=True)
+class Meeting(Record):
+    org: str = ""
+    kind: str | None = None
+    date: date | None = None
+    topic: str | None = None
+    location: str | None = None
+    chair: str | None = None
+    recorder: str | None = None
+    lecturer: str | None = None
+    attendees: list[str] = field(default_factory=list)
+    absent: list[Absence] = field(default_factory=list)
+    online: bool = False
+    election: bool = False
+    minutes: str | None = None
+
+
+@dataclass(slots=True)
+class FundLedger(Record):
+    org: str = ""
+    year: int = 0
+    entry: list[FundEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Letter(Record):
+    year: int = 0
+    parent: str | None = None
+    org: str | None = None
+    signed_on: date | None = None
+    tasks: list[str] = field(default_factory=list)
+    signatories: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Report(Record):
+    org: str | None = None
+    to: str | None = None
+    period: str | None = None
+    submitted_on: date | None = None
+    summary: str | None = None
+
+
+@dataclass(slots=True)
+class Notice(Record):
+    year: int = 0
+    kind: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    target: str | None = None
+    issued_on: date | None = None
+    findings: list[str] = field(default_factory=list)
+    deadline: date | None = None
+    rectified_on: date | None = None
+
+
+@dataclass(slots=True)
+class Assessment(Record):
+    org: str | None = None
+    secretary: str | None = None
+    year: int | None = None
+    grade: str | None = None
+    score: Decimal | None = None

@@ -1,0 +1,175 @@
+"""Loading a whole records repository from a store into typed, indexed records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..problems import Problem, error
+from . import layout
+from . import model as m
+from .parse import locate, parse
+from .schema import SPECS, Builder
+from .store import Store
+
+
+@dataclass
+class Records:
+    """Every record of a repository, by kind, plus what stopped any file loading."""
+
+    store: Store
+    settings: m.Settings
+    orgs: dict[str, m.Org] = field(default_factory=dict)
+    members: dict[str, m.Member] = field(default_factory=dict)
+    meetings: list[m.Meeting] = field(default_factory=list)
+    funds: list[m.FundLedger] = field(default_factory=list)
+    letters: list[m.Letter] = field(default_factory=list)
+    reports: list[m.Report] = field(default_factory=list)
+    notices: list[m.Notice] = field(default_factory=list)
+    assessments: list[m.Assessment] = field(default_factory=list)
+    by_path: dict[str, m.Record] = field(default_factory=dict)
+    #: files that could not be read, parsed or placed; and schema problems
+    problems: list[Problem] = field(default_factory=list)
+    #: paths of every candidate file, loaded or not
+    paths: list[str] = field(default_factory=list)
+
+    _meetings_by_org: dict[str, list[m.Meeting]] | None = None
+
+    def meetings_of(self, org: str) -> list[m.Meeting]:
+        """Meetings of one org, by date (index built on first use)."""
+        if self._meetings_by_org is None:
+            index: dict[str, list[m.Meeting]] = defaultdict(list)
+            for meeting in sorted(self.meetings, key=_meeting_order):
+                index[meeting.org].append(meeting)
+            self._meetings_by_org = dict(index)
+        return self._meetings_by_org.get(org, [])
+
+    def meeting_refs(self) -> dict[str, m.Meeting]:
+        return {layout.meeting_ref(mt.path): mt for mt in self.meetings}
+
+    def members_of(self, org: str) -> list[m.Member]:
+        return [mb for mb in self.members.values() if mb.org == org]
+
+    def children(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for org in self.orgs.values():
+            if org.parent:
+                out[org.parent].append(org.id)
+        return out
+
+    def subtree(self, root: str) -> list[str]:
+        """``root`` and every org below it, parents before children."""
+        kids = self.children()
+        out: list[str] = []
+        todo = [root]
+        seen: set[str] = set()
+        while todo:
+            org = todo.pop(0)
+            if org in seen:
+                continue
+            seen.add(org)
+            out.append(org)
+            todo.extend(sorted(kids.get(org, [])))
+        return out
+
+    def locate(self, problems: list[Problem]) -> None:
+        """Fill in the line of every problem that has none, reading each file once."""
+        texts: dict[str, str | None] = {}
+        for p in problems:
+            if p.line is not None:
+                continue
+            if p.path not in texts:
+                try:
+                    texts[p.path] = self.store.read(p.path).decode("utf-8", "replace")
+                except OSError:
+                    texts[p.path] = None
+            text = texts[p.path]
+            p.line = locate(text, p.key) if text is not None else 1
+
+
+def _meeting_order(meeting: m.Meeting) -> tuple[Any, str]:
+    return (meeting.date or "", meeting.path)
+
+
+_FIXED = {
+    layout.MEETING: lambda loc: {"org": loc.folder},
+    layout.FUND: lambda loc: {"org": loc.folder, "year": int(loc.id)},
+    layout.LETTER: lambda loc: {"year": int(loc.folder)},
+    layout.NOTICE: lambda loc: {"year": int(loc.folder)},
+}
+
+_COLLECTION = {
+    layout.MEETING: "meetings",
+    layout.FUND: "funds",
+    layout.LETTER: "letters",
+    layout.REPORT: "reports",
+    layout.NOTICE: "notices",
+    layout.ASSESSMENT: "assessments",
+}
+
+
+def load_file(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
+    """One file's record, and its layout, syntax and schema problems."""
+    try:
+        loc = layout.classify(path)
+    except layout.LayoutError as exc:
+        code = "E-SLUG" if "legal" in str(exc) else "E-LAYOUT"
+        return None, [error(code, path, str(exc), line=1)]
+    doc, problems = parse(path, data)
+    if doc is None:
+        return None, problems
+    builder = Builder(path)
+    fixed = _FIXED.get(loc.kind)
+    record = builder.build(
+        SPECS[loc.kind], doc, (), path=path, id=loc.id, **(fixed(loc) if fixed else {})
+    )
+    return record, builder.problems
+
+
+def load(store: Store) -> Records:
+    """Read, parse and index every record the store lists."""
+    paths, refused = store.listing()
+    records: dict[str, m.Record] = {}
+    problems: list[Problem] = list(refused)
+    for path in paths:
+        try:
+            data = store.read(path)
+        except OSError as exc:
+            problems.append(error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1))
+            continue
+        record, found = load_file(path, data)
+        problems.extend(found)
+        if record is not None:
+            records[path] = record
+    return assemble(store, paths, records, problems)
+
+
+def assemble(
+    store: Store, paths: list[str], records: dict[str, m.Record], problems: list[Problem]
+) -> Records:
+    """Index loaded records by kind (shared by the serial, parallel and cached loaders)."""
+    settings = records.get(layout.SETTINGS_FILE)
+    if not isinstance(settings, m.Settings):
+        settings = m.Settings(path=layout.SETTINGS_FILE, id="dangjian")
+        if layout.SETTINGS_FILE not in paths:
+            problems.append(
+                error(
+                    "E-SETTINGS",
+                    layout.SETTINGS_FILE,
+                    "repository has no dangjian.toml",
+                    line=1,
+                    hint="run `dangjian init` or add the settings file",
+                )
+            )
+    out = Records(store=store, settings=settings, by_path=records, problems=problems, paths=paths)
+    for path, record in records.items():
+        if isinstance(record, m.Org):
+            out.orgs[record.id] = record
+        elif isinstance(record, m.Member):
+            out.members[record.id] = record
+        elif isinstance(record, m.Settings):
+            continue
+        else:
+            getattr(out, _COLLECTION[layout.classify(path).kind]).append(record)
+    return out

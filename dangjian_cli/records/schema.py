@@ -1,0 +1,397 @@
+"""Field specifications of every record kind, and the one converter that applies them.
+
+The schema is data: a table per kind naming each field's type, whether it is
+required and which values it admits. :func:`build` turns a parsed TOML table into
+the model object of :mod:`.model`, reporting every wrong type, unknown value and
+missing field it meets (not only the first) as problems with a key path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from ..problems import Key, Problem, error, warning
+from . import layout
+from . import model as m
+
+STR, DATE, BOOL, INT, MONEY, STRS, TABLE, ROW, ROWS, STARS = (
+    "string",
+    "date",
+    "boolean",
+    "integer",
+    "amount",
+    "list of strings",
+    "table",
+    "row",
+    "rows",
+    "stars",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    type: str
+    required: bool = False
+    choices: tuple[Any, ...] | None = None
+    sub: Spec | None = None
+    attr: str | None = None  # Python attribute name where it differs (``from``)
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    cls: type
+    fields: dict[str, Field]
+
+
+def F(type_: str, required: bool = False, **kw: Any) -> Field:
+    return Field(type_, required, **kw)
+
+
+def R(cls: type, **fields: Field) -> Spec:
+    return Spec(cls, {k.rstrip("_"): v for k, v in fields.items()})
+
+
+SECRETARY_CHANGE = R(
+    m.SecretaryChange,
+    date=F(DATE, True),
+    from_=F(STR, attr="from_"),
+    to=F(STR, True),
+    decided_at=F(STR),
+    approved_by=F(STR),
+    approved_on=F(DATE),
+)
+
+SPECS: dict[str, Spec] = {
+    layout.SETTINGS: R(
+        m.Settings,
+        name=F(STR),
+        language=F(STR, choices=m.LANGUAGES),
+        tracking_since=F(DATE),
+        numbering=F(TABLE),
+        rules=F(TABLE),
+    ),
+    layout.ORG: R(
+        m.Org,
+        name=F(STR, True),
+        kind=F(STR, True, choices=m.ORG_KINDS),
+        parent=F(STR),
+        established=F(DATE),
+        dissolved=F(DATE),
+        secretary=F(STR),
+        secretary_changes=F(ROWS, sub=SECRETARY_CHANGE),
+        party_groups=F(BOOL),
+        committee=F(
+            ROW,
+            sub=R(
+                m.Committee,
+                elected=F(DATE, True),
+                term_years=F(INT, choices=(3, 5)),
+                members=F(STRS),
+            ),
+        ),
+        poor_village=F(BOOL),
+        pairing=F(ROWS, sub=R(m.Pairing, org=F(STR, True), since=F(DATE), until=F(DATE))),
+        contact_points=F(
+            ROWS, sub=R(m.ContactPoint, cadre=F(STR, True), org=F(STR, True), since=F(DATE))
+        ),
+        projects=F(
+            ROWS,
+            sub=R(
+                m.Project,
+                name=F(STR, True),
+                started=F(DATE),
+                ended=F(DATE),
+                annual_income=F(MONEY),
+            ),
+        ),
+    ),
+    layout.MEMBER: R(
+        m.Member,
+        name=F(STR, True),
+        gender=F(STR),
+        birth_date=F(DATE),
+        id_number=F(STR),
+        phone=F(STR),
+        org=F(STR, True),
+        status=F(STR, True, choices=m.MEMBER_STATUSES),
+        applied=F(DATE),
+        activist_since=F(DATE),
+        candidate_since=F(DATE),
+        admitted=F(DATE),
+        full_since=F(DATE),
+        left_on=F(DATE),
+        transfers=F(
+            ROWS,
+            sub=R(m.Transfer, date=F(DATE, True), from_=F(STR, attr="from_"), to=F(STR, True)),
+        ),
+        mobile=F(ROW, sub=R(m.Mobile, since=F(DATE, True), location=F(STR), until=F(DATE))),
+        stars=F(STARS),
+        dues=F(
+            ROWS,
+            sub=R(m.Dues, month=F(STR, True), amount=F(MONEY, True), paid_on=F(DATE)),
+        ),
+    ),
+    layout.MEETING: R(
+        m.Meeting,
+        kind=F(STR, True, choices=m.MEETING_KINDS),
+        date=F(DATE, True),
+        topic=F(STR),
+        location=F(STR),
+        chair=F(STR),
+        recorder=F(STR),
+        lecturer=F(STR),
+        attendees=F(STRS, True),
+        absent=F(ROWS, sub=R(m.Absence, member=F(STR, True), reason=F(STR))),
+        online=F(BOOL),
+        election=F(BOOL),
+        minutes=F(STR),
+    ),
+    layout.FUND: R(
+        m.FundLedger,
+        entry=F(
+            ROWS,
+            sub=R(
+                m.FundEntry,
+                date=F(DATE, True),
+                direction=F(STR, True, choices=m.FUND_DIRECTIONS),
+                source=F(STR, True, choices=m.FUND_SOURCES),
+                category=F(STR, choices=m.FUND_CATEGORIES),
+                amount=F(MONEY, True),
+                purpose=F(STR),
+                voucher=F(STR),
+                approved_by=F(STR),
+            ),
+        ),
+    ),
+    layout.LETTER: R(
+        m.Letter,
+        parent=F(STR, True),
+        org=F(STR, True),
+        signed_on=F(DATE, True),
+        tasks=F(STRS),
+        signatories=F(STRS),
+    ),
+    layout.REPORT: R(
+        m.Report,
+        org=F(STR, True),
+        to=F(STR),
+        period=F(STR, True),
+        submitted_on=F(DATE, True),
+        summary=F(STR),
+    ),
+    layout.NOTICE: R(
+        m.Notice,
+        kind=F(STR, True, choices=m.NOTICE_KINDS),
+        number=F(STR, True),
+        issuer=F(STR, True),
+        target=F(STR, True),
+        issued_on=F(DATE, True),
+        findings=F(STRS),
+        deadline=F(DATE),
+        rectified_on=F(DATE),
+    ),
+    layout.ASSESSMENT: R(
+        m.Assessment,
+        org=F(STR, True),
+        secretary=F(STR),
+        year=F(INT, True),
+        grade=F(STR, True, choices=m.GRADES),
+        score=F(MONEY),
+    ),
+}
+
+_MONEY = re.compile(r"-?\d+(\.\d{1,2})?\Z")
+
+
+def toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, datetime):
+        return "date-time"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, time):
+        return "time"
+    if isinstance(value, list):
+        return "array"
+    return "table"
+
+
+def money(value: Any) -> Decimal | None:
+    """Exact amount of ``value``, or None if it is not a valid amount of money."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        text = repr(value)
+        if "e" in text or "E" in text or not _MONEY.match(text):
+            return None
+        return Decimal(text)
+    if isinstance(value, str) and _MONEY.match(value.strip()):
+        return Decimal(value.strip())
+    return None
+
+
+class Builder:
+    """Converts one file's parsed table into its model, collecting problems."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def build(self, spec: Spec, data: dict[str, Any], key: Key = (), **fixed: Any) -> Any:
+        values: dict[str, Any] = dict(fixed)
+        for name, raw in data.items():
+            f = spec.fields.get(name)
+            if f is None:
+                self._unknown(spec, name, key)
+                continue
+            value = self.convert(f, raw, (*key, name))
+            if value is not None:
+                values[f.attr or name] = value
+        for name, f in spec.fields.items():
+            if f.required and name not in data:
+                full = ".".join([*(str(k) for k in key if isinstance(k, str)), name])
+                self.problems.append(
+                    error("E-REQUIRED", self.path, f"missing required field `{full}`", key)
+                )
+        try:
+            return spec.cls(**values)
+        except TypeError as exc:  # pragma: no cover - a schema/model mismatch is our bug
+            raise RuntimeError(f"schema of {spec.cls.__name__} does not fit its model") from exc
+
+    def convert(self, f: Field, raw: Any, key: Key) -> Any:
+        name = ".".join(str(k) for k in key if isinstance(k, str))
+        kind = f.type
+        if kind == STR:
+            if not isinstance(raw, str):
+                return self._type(name, "a string", raw, key)
+            if f.choices is not None and raw not in f.choices:
+                return self._choice(name, raw, f.choices, key)
+            return raw
+        if kind == DATE:
+            if isinstance(raw, datetime) or not isinstance(raw, date):
+                hint = "write it unquoted, like 2026-03-15" if isinstance(raw, str) else None
+                return self._type(name, "a date", raw, key, hint)
+            return raw
+        if kind == BOOL:
+            if not isinstance(raw, bool):
+                return self._type(name, "true or false", raw, key)
+            return raw
+        if kind == INT:
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                return self._type(name, "a whole number", raw, key)
+            if f.choices is not None and raw not in f.choices:
+                return self._choice(name, raw, f.choices, key)
+            return raw
+        if kind == MONEY:
+            amount = money(raw)
+            if amount is None:
+                self.problems.append(
+                    error(
+                        "E-MONEY",
+                        self.path,
+                        f"`{name}` {raw!r} is not an exact amount",
+                        key,
+                        hint='write "1200.50" or a whole number: at most two decimals',
+                    )
+                )
+            return amount
+        if kind == STRS:
+            if not isinstance(raw, list):
+                return self._type(name, "a list of strings", raw, key)
+            ok = []
+            for i, item in enumerate(raw):
+                if isinstance(item, str):
+                    ok.append(item)
+                else:
+                    self._type(f"{name}[{i}]", "a string", item, (*key, i))
+            return ok
+        if kind == TABLE:
+            if not isinstance(raw, dict):
+                return self._type(name, "a table", raw, key)
+            return raw
+        if kind == ROW:
+            if not isinstance(raw, dict):
+                return self._type(name, "a table", raw, key)
+            assert f.sub is not None
+            return self.build(f.sub, raw, key)
+        if kind == ROWS:
+            if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+                return self._type(name, f"rows written as [[{name}]]", raw, key)
+            assert f.sub is not None
+            return [self.build(f.sub, row, (*key, i)) for i, row in enumerate(raw)]
+        if kind == STARS:
+            return self._stars(name, raw, key)
+        raise AssertionError(kind)  # pragma: no cover
+
+    def _stars(self, name: str, raw: Any, key: Key) -> dict[str, int] | None:
+        if not isinstance(raw, dict):
+            return self._type(name, "a table of year = stars", raw, key)
+        out: dict[str, int] = {}
+        for year, stars in raw.items():
+            if not layout.YEAR.match(year):
+                self.problems.append(
+                    error("E-TYPE", self.path, f"`{name}` key {year!r} is not a year", (*key, year))
+                )
+            elif isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
+                self.problems.append(
+                    error(
+                        "E-ENUM",
+                        self.path,
+                        f"`{name}.{year}` must be 1 to 5 stars, got {stars!r}",
+                        (*key, year),
+                    )
+                )
+            else:
+                out[year] = stars
+        return out
+
+    def _type(self, name: str, want: str, raw: Any, key: Key, hint: str | None = None) -> None:
+        self.problems.append(
+            error(
+                "E-TYPE",
+                self.path,
+                f"`{name}` must be {want}, got {toml_type(raw)} {_short(raw)}",
+                key,
+                hint=hint,
+            )
+        )
+        return None
+
+    def _choice(self, name: str, raw: Any, choices: tuple[Any, ...], key: Key) -> None:
+        close = difflib.get_close_matches(str(raw), [str(c) for c in choices], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(map(str, choices))
+        self.problems.append(
+            error("E-ENUM", self.path, f"`{name}` has unknown value {raw!r}", key, hint=hint)
+        )
+        return None
+
+    def _unknown(self, spec: Spec, name: str, key: Key) -> None:
+        close = difflib.get_close_matches(name, list(spec.fields), n=1)
+        self.problems.append(
+            warning(
+                "W-UNKNOWN-FIELD",
+                self.path,
+                f"unknown field `{'.'.join(str(k) for k in (*key, name))}`",
+                (*key, name),
+                hint=f"did you mean `{close[0]}`?" if close else None,
+            )
+        )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,142 @@
+"""Where record bytes come from: one interface, several sources.
+
+A :class:`Store` lists the candidate record paths and reads their bytes. The work
+tree is one source; a git commit (``gitops``) and a staged snapshot are others,
+and :class:`OverlayStore` lays pending writes over any of them so that a write
+can be validated before it touches the disk.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..problems import Problem, error
+from . import layout
+
+
+class StoreError(OSError):
+    """The source itself cannot be read (not a folder, unknown revision...)."""
+
+
+class Store(ABC):
+    """A read-only view of a records repository's files."""
+
+    #: how this source is named in messages ("sample_repo", "HEAD:abc123")
+    label: str = ""
+
+    @abstractmethod
+    def listing(self) -> tuple[list[str], list[Problem]]:
+        """Repository-relative paths of candidate record files, and entries refused."""
+
+    @abstractmethod
+    def read(self, path: str) -> bytes:
+        """Bytes of one file listed by :meth:`listing`."""
+
+    def exists(self, path: str) -> bool:
+        paths, _ = self.listing()
+        return path in paths
+
+
+class FolderStore(Store):
+    """The files of a folder on disk (a git work tree or a plain folder)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise StoreError(f"{root}: not a folder")
+        self.label = str(root)
+        self._real_root = os.path.realpath(self.root)
+        self._cache: tuple[list[str], list[Problem]] | None = None
+
+    def listing(self) -> tuple[list[str], list[Problem]]:
+        if self._cache is None:
+            paths: list[str] = []
+            refused: list[Problem] = []
+            self._walk(str(self.root), "", paths, refused)
+            paths.sort()
+            self._cache = (paths, refused)
+        return self._cache
+
+    def _walk(self, folder: str, prefix: str, paths: list[str], refused: list[Problem]) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            refused.append(error("E-IO", prefix.rstrip("/") or ".", f"cannot read folder: {exc}"))
+            return
+        for entry in entries:
+            name = entry.name
+            rel = prefix + name
+            if name.startswith(".") or (not prefix and name in layout.IGNORED_TOP):
+                continue
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not target.startswith(self._real_root + os.sep):
+                    if name.endswith(".toml") or os.path.isdir(entry.path):
+                        refused.append(
+                            error(
+                                "E-SYMLINK",
+                                rel,
+                                "symbolic link leads out of the repository; refused",
+                                hint="copy the file into the repository instead",
+                            )
+                        )
+                    continue
+            if entry.is_dir():
+                if name.endswith(".toml"):
+                    refused.append(
+                        error("E-FOLDER", rel, "is a folder where a record file should be")
+                    )
+                    continue
+                self._walk(entry.path, rel + "/", paths, refused)
+            elif layout.is_candidate(rel):
+                paths.append(rel)
+
+    def read(self, path: str) -> bytes:
+        return (self.root / path).read_bytes()
+
+    def exists(self, path: str) -> bool:
+        return (self.root / path).is_file()
+
+
+class OverlayStore(Store):
+    """Another store with some files replaced, added (bytes) or removed (None)."""
+
+    def __init__(self, base: Store, changes: Mapping[str, bytes | None]) -> None:
+        self.base = base
+        self.changes = dict(changes)
+        self.label = base.label
+
+    def listing(self) -> tuple[list[str], list[Problem]]:
+        paths, refused = self.base.listing()
+        out = set(paths)
+        for path, data in self.changes.items():
+            if data is None:
+                out.discard(path)
+            elif layout.is_candidate(path):
+                out.add(path)
+        return sorted(out), refused
+
+    def read(self, path: str) -> bytes:
+        if path in self.changes:
+            data = self.changes[path]
+            if data is None:
+                raise FileNotFoundError(path)
+            return data
+        return self.base.read(path)
+
+    def exists(self, path: str) -> bool:
+        if path in self.changes:
+            return self.changes[path] is not None
+        return self.base.exists(path)
+
+
+def find_root(start: str | os.PathLike[str]) -> Path | None:
+    """The nearest folder upwards from ``start`` that holds ``dangjian.toml``."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / layout.SETTINGS_FILE).is_file():
+            return folder
+    return None

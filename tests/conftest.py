@@ -1,0 +1,147 @@
+"""Shared fixtures: a temporary records repository with real git and a fixed author."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from dangjian_cli.cli.main import cli
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Clerk",
+    "GIT_AUTHOR_EMAIL": "clerk@example.org",
+    "GIT_COMMITTER_NAME": "Test Clerk",
+    "GIT_COMMITTER_EMAIL": "clerk@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+#: a small valid repository: a county, a township, and a village branch of three
+MINIMAL: dict[str, str] = {
+    "dangjian.toml": """
+        name = "Test county"
+        language = "en"
+        tracking_since = 2025-01-01
+    """,
+    "orgs/county.toml": """
+        name = "Test County Committee"
+        kind = "county_committee"
+        established = 2000-01-01
+    """,
+    "orgs/town.toml": """
+        name = "Test Township Committee"
+        kind = "township_committee"
+        parent = "county"
+        established = 2000-01-01
+    """,
+    "orgs/village.toml": """
+        name = "Test Village Branch"
+        kind = "village_branch"
+        parent = "town"
+        established = 2000-01-01
+        secretary = "m1"
+    """,
+    "members/m1.toml": """
+        name = "Member One"
+        org = "village"
+        status = "full"
+        birth_date = 1970-05-01
+        admitted = 2000-01-01
+        full_since = 2001-01-01
+    """,
+    "members/m2.toml": """
+        name = "Member Two"
+        org = "village"
+        status = "full"
+        birth_date = 1975-05-01
+        admitted = 2005-01-01
+        full_since = 2006-01-01
+    """,
+    "members/m3.toml": """
+        name = "Member Three"
+        org = "village"
+        status = "full"
+        birth_date = 1980-05-01
+        admitted = 2010-01-01
+        full_since = 2011-01-01
+    """,
+}
+
+
+class RecordsRepo:
+    """A records repository in a temp folder, with helpers to edit, run and commit."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, path: str, text: str, *, dedent: bool = True) -> Path:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n") if dedent else text, encoding="utf-8")
+        return target
+
+    def write_bytes(self, path: str, data: bytes) -> Path:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return target
+
+    def read(self, path: str) -> str:
+        return (self.root / path).read_text(encoding="utf-8")
+
+    def run(self, *args: str, input: str | None = None) -> Result:
+        """Run `dangjian -C <repo> ARGS` in-process; stdout and stderr are separate."""
+        return CliRunner().invoke(cli, ["-C", str(self.root), *args], input=input)
+
+    def git(self, *args: str, cwd: Path | None = None) -> str:
+        env = {**os.environ, **GIT_ENV}
+        out = subprocess.run(
+            ["git", *args],
+            cwd=cwd or self.root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout
+
+    def init_git(self) -> RecordsRepo:
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"])
+        self.git("config", "user.email", GIT_ENV["GIT_AUTHOR_EMAIL"])
+        return self
+
+    def commit(self, message: str = "records") -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path):
+    """Factory: ``make_repo(files=None, git=False)``; files override MINIMAL (None removes)."""
+
+    def factory(
+        files: dict[str, str | None] | None = None, git: bool = False, name: str = "repo"
+    ) -> RecordsRepo:
+        repo = RecordsRepo(tmp_path / name)
+        repo.root.mkdir()
+        merged: dict[str, str | None] = {**MINIMAL, **(files or {})}
+        for path, text in merged.items():
+            if text is not None:
+                repo.write(path, text)
+        if git:
+            repo.init_git()
+            repo.commit("initial records")
+        return repo
+
+    return factory
+
+
+@pytest.fixture
+def repo(make_repo) -> RecordsRepo:
+    return make_repo()
