@@ -1,1 +1,125 @@
-"""Checks of this family are being written; see checks/__init__.py."""
+"""Letters, reports, notices and assessments: the record agrees with where it is filed,
+and its dates follow each other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..problems import Problem, error
+from . import Context, check
+
+_PERIOD = re.compile(r"\d{4}-[hH][12]\Z")
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1][:-5]
+
+
+def _folder(path: str) -> str:
+    return path.split("/")[1]
+
+
+@check("E-PATH-MISMATCH")
+def letters_filed_right(ctx: Context) -> Iterator[Problem]:
+    """letters/<yyyy>/<org>.toml holds the letter of that org for that year.
+
+    A letter for a year is signed in that year or in its last quarter before
+    (year-end meetings often sign next year's letters); any other `signed_on`
+    means the file sits in the wrong year folder.
+    """
+    for letter in ctx.records.letters:
+        stem = _stem(letter.path)
+        if letter.org is not None and letter.org != stem:
+            yield error(
+                "E-PATH-MISMATCH",
+                letter.path,
+                f"`org` {letter.org!r} differs from the file name {stem!r}",
+                ("org",),
+            )
+        day = letter.signed_on
+        if day is not None and not (
+            day.year == letter.year or (day.year == letter.year - 1 and day.month >= 10)
+        ):
+            yield error(
+                "E-PATH-MISMATCH",
+                letter.path,
+                f"signed on {day}, which does not fit the year folder {letter.year}",
+                ("signed_on",),
+            )
+
+
+@check("E-PATH-MISMATCH")
+def reports_filed_right(ctx: Context) -> Iterator[Problem]:
+    """reports/<org>/<yyyy>-h1|h2.toml holds that org's report for that half-year."""
+    for report in ctx.records.reports:
+        folder, stem = _folder(report.path), _stem(report.path)
+        if report.org is not None and report.org != folder:
+            yield error(
+                "E-PATH-MISMATCH",
+                report.path,
+                f"`org` {report.org!r} differs from the folder {folder!r}",
+                ("org",),
+            )
+        if report.period is not None:
+            if not _PERIOD.match(report.period):
+                yield error(
+                    "E-PATH-MISMATCH",
+                    report.path,
+                    f'`period` {report.period!r} is not a half-year written like "2026-h1"',
+                    ("period",),
+                )
+            elif report.period.lower() != stem:
+                yield error(
+                    "E-PATH-MISMATCH",
+                    report.path,
+                    f"`period` {report.period!r} differs from the file name {stem!r}",
+                    ("period",),
+                )
+
+
+@check("E-PATH-MISMATCH", "E-ORDER")
+def notices_filed_right(ctx: Context) -> Iterator[Problem]:
+    """notices/<yyyy>/<nnn>.toml is issued in that year; its deadline and
+    rectification come after it is issued."""
+    for notice in ctx.records.notices:
+        issued = notice.issued_on
+        if issued is None:
+            continue
+        if issued.year != notice.year:
+            yield error(
+                "E-PATH-MISMATCH",
+                notice.path,
+                f"issued on {issued}, but filed under the year {notice.year}",
+                ("issued_on",),
+            )
+        for name in ("deadline", "rectified_on"):
+            day = getattr(notice, name)
+            if day is not None and day < issued:
+                yield error(
+                    "E-ORDER",
+                    notice.path,
+                    f"`{name}` {day} is before `issued_on` {issued}",
+                    (name,),
+                )
+
+
+@check("E-PATH-MISMATCH")
+def assessments_filed_right(ctx: Context) -> Iterator[Problem]:
+    """assessments/<yyyy>/<org>.toml assesses that org's secretary for that year."""
+    for a in ctx.records.assessments:
+        folder, stem = _folder(a.path), _stem(a.path)
+        if a.org is not None and a.org != stem:
+            yield error(
+                "E-PATH-MISMATCH",
+                a.path,
+                f"`org` {a.org!r} differs from the file name {stem!r}",
+                ("org",),
+            )
+        if a.year is not None and str(a.year) != folder:
+            yield error(
+                "E-PATH-MISMATCH",
+                a.path,
+                f"`year` {a.year} differs from the year folder {folder}",
+                ("year",),
+            )

@@ -1,1 +1,106 @@
-"""Checks of this family are being written; see checks/__init__.py."""
+"""Fund ledgers: complete entries, the right year, no dues money for subsidies,
+and per org and source a balance that never goes below zero."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from ..problems import Problem, error
+from ..records import model as m
+from . import Context, check
+
+
+@check("E-REQUIRED")
+def expense_category(ctx: Context) -> Iterator[Problem]:
+    """An expense says what it paid for (`category`): reports add up by category."""
+    for ledger in ctx.records.funds:
+        for i, e in enumerate(ledger.entry):
+            if e.direction == "expense" and e.category is None:
+                yield error(
+                    "E-REQUIRED",
+                    ledger.path,
+                    "missing required field `entry.category` (every expense has one)",
+                    ("entry", i),
+                )
+
+
+@check("E-FUND-AMOUNT")
+def positive_amounts(ctx: Context) -> Iterator[Problem]:
+    """An entry's amount is more than zero: `direction` carries the sign."""
+    for ledger in ctx.records.funds:
+        for i, e in enumerate(ledger.entry):
+            if e.amount is not None and e.amount <= 0:
+                yield error(
+                    "E-FUND-AMOUNT",
+                    ledger.path,
+                    f"amount {e.amount} must be more than zero (use `direction` for the sign)",
+                    ("entry", i, "amount"),
+                )
+
+
+@check("E-FUND-YEAR")
+def entry_year(ctx: Context) -> Iterator[Problem]:
+    """Each entry is dated in its ledger's year (funds/<org>/<yyyy>.toml)."""
+    for ledger in ctx.records.funds:
+        for i, e in enumerate(ledger.entry):
+            if e.date is not None and e.date.year != ledger.year:
+                yield error(
+                    "E-FUND-YEAR",
+                    ledger.path,
+                    f"entry dated {e.date} is outside the ledger's year {ledger.year}",
+                    ("entry", i, "date"),
+                )
+
+
+@check("E-FUND-SUBSIDY")
+def dues_not_for_subsidy(ctx: Context) -> Iterator[Problem]:
+    """Retained dues may not pay cadre salaries or benefits (category `subsidy`)."""
+    for ledger in ctx.records.funds:
+        for i, e in enumerate(ledger.entry):
+            if e.direction == "expense" and e.source == "dues_retained" and e.category == "subsidy":
+                yield error(
+                    "E-FUND-SUBSIDY",
+                    ledger.path,
+                    f"retained dues may not pay a subsidy ({e.date}, {e.amount})",
+                    ("entry", i, "category"),
+                    hint="pay subsidies from fiscal or other money",
+                )
+
+
+@check("E-FUND-NEGATIVE")
+def balance_never_negative(ctx: Context) -> Iterator[Problem]:
+    """Per org and source, the running balance over all that org's ledgers in date
+    order never goes below zero.
+
+    Within one day incomes count before expenses (the day's order inside a file is
+    not meaningful). A problem is reported where the balance first goes below zero,
+    and again only after it has recovered, so one missing income is one problem.
+    """
+    rows: dict[tuple[str, str], list[tuple[date, int, int, str, int, m.FundEntry]]]
+    rows = defaultdict(list)
+    for ledger in ctx.records.funds:
+        for i, e in enumerate(ledger.entry):
+            if e.date is None or e.source is None or e.amount is None:
+                continue
+            if e.direction not in ("income", "expense"):
+                continue
+            order = 0 if e.direction == "income" else 1
+            rows[(ledger.org, e.source)].append((e.date, order, ledger.year, ledger.path, i, e))
+    for (org, source), entries in sorted(rows.items()):
+        entries.sort(key=lambda r: r[:5])
+        balance = Decimal(0)
+        negative = False
+        for day, _, _, path, i, e in entries:
+            assert e.amount is not None
+            balance += e.amount if e.direction == "income" else -e.amount
+            if balance < 0 and not negative:
+                yield error(
+                    "E-FUND-NEGATIVE",
+                    path,
+                    f"{source} balance of {org} goes negative on {day}: {balance}",
+                    ("entry", i, "amount"),
+                )
+            negative = balance < 0

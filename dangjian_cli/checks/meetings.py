@@ -1,1 +1,144 @@
-"""Checks of this family are being written; see checks/__init__.py."""
+"""Meetings: file name agrees with the record, attendance is consistent, quorum is met."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..problems import Problem, error
+from ..records import layout
+from ..records import model as m
+from . import Context, check
+
+
+@check("E-MEETING-DATE")
+def name_matches(ctx: Context) -> Iterator[Problem]:
+    """A meeting's `date` and `kind` are the ones its file name spells out."""
+    for mt in ctx.records.meetings:
+        stem = mt.path.rsplit("/", 1)[-1][:-5]
+        parts = layout.MEETING_STEM.match(stem)
+        if parts is None:  # pragma: no cover - the layout refuses such files first
+            continue
+        if mt.date is not None and mt.date.isoformat() != parts["date"]:
+            yield error(
+                "E-MEETING-DATE",
+                mt.path,
+                f"`date` {mt.date} differs from the file name's date {parts['date']}",
+                ("date",),
+                hint="rename the file or correct the date",
+            )
+        if mt.kind is not None and mt.kind != parts["kind"]:
+            yield error(
+                "E-MEETING-DATE",
+                mt.path,
+                f"`kind` {mt.kind!r} differs from the file name's kind {parts['kind']!r}",
+                ("kind",),
+            )
+
+
+@check("E-ATTENDANCE")
+def attendance(ctx: Context) -> Iterator[Problem]:
+    """Nobody is listed twice as attending, twice as absent, or as both."""
+    for mt in ctx.records.meetings:
+        seen: set[str] = set()
+        for i, who in enumerate(mt.attendees):
+            if who in seen:
+                yield error(
+                    "E-ATTENDANCE",
+                    mt.path,
+                    f"{who!r} is listed twice in `attendees`",
+                    ("attendees", i),
+                )
+            seen.add(who)
+        absent: set[str] = set()
+        for i, ab in enumerate(mt.absent):
+            if ab.member is None:
+                continue
+            key = ("absent", i, "member")
+            if ab.member in seen:
+                yield error(
+                    "E-ATTENDANCE",
+                    mt.path,
+                    f"{ab.member!r} is listed both in `attendees` and as absent",
+                    key,
+                )
+            elif ab.member in absent:
+                yield error(
+                    "E-ATTENDANCE", mt.path, f"{ab.member!r} is listed twice as absent", key
+                )
+            absent.add(ab.member)
+
+
+def _roll(ctx: Context) -> dict[str, list[m.Member]]:
+    """Members who may ever have belonged to each org (own org or a transfer end).
+
+    Built once so that quorum costs one pass over a few members per meeting,
+    not over the whole membership.
+    """
+    roll: dict[str, list[m.Member]] = defaultdict(list)
+    for mb in ctx.records.members.values():
+        orgs = {mb.org} | {t.to for t in mb.transfers} | {t.from_ for t in mb.transfers}
+        for org in orgs:
+            if org:
+                roll[org].append(mb)
+    return roll
+
+
+def _need(total: int, num: int, den: int) -> int:
+    """Smallest count that is more than num/den of ``total``."""
+    return total * num // den + 1
+
+
+@check("E-QUORUM")
+def quorum(ctx: Context) -> Iterator[Problem]:
+    """A branch assembly has more than half of the org's voting (full) members present,
+    more than 4/5 when it holds an election; a committee meeting more than half of
+    the committee.
+
+    Only voting members among the attendees count (probationary members and guests
+    may attend but do not make the quorum). An org with no voting member on the
+    roll that day is not checked: there is nothing recorded to measure against. A
+    committee meeting is checked only from the committee's `elected` date on,
+    because the file lists only the current committee.
+    """
+    roll: dict[str, list[m.Member]] | None = None
+    for mt in ctx.records.meetings:
+        if mt.date is None:
+            continue
+        present = set(mt.attendees)
+        if mt.kind == "branch_assembly":
+            if roll is None:
+                roll = _roll(ctx)
+            voting = {mb.id for mb in roll.get(mt.org, ()) if mb.is_voting_in(mt.org, mt.date)}
+            if not voting:
+                continue
+            came = len(voting & present)
+            num, den, share = (4, 5, "4/5") if mt.election else (1, 2, "half")
+            need = _need(len(voting), num, den)
+            if came < need:
+                what = "an election" if mt.election else "a branch assembly"
+                yield error(
+                    "E-QUORUM",
+                    mt.path,
+                    f"{what} needs more than {share} of {len(voting)} voting members "
+                    f"({need}); {came} present",
+                    ("attendees",),
+                )
+        elif mt.kind == "branch_committee":
+            org = ctx.records.orgs.get(mt.org)
+            committee = org.committee if org else None
+            if committee is None or not committee.members:
+                continue
+            if committee.elected and mt.date < committee.elected:
+                continue
+            seats = set(committee.members)
+            came = len(seats & present)
+            need = _need(len(seats), 1, 2)
+            if came < need:
+                yield error(
+                    "E-QUORUM",
+                    mt.path,
+                    f"a committee meeting needs more than half of {len(seats)} committee "
+                    f"members ({need}); {came} present",
+                    ("attendees",),
+                )

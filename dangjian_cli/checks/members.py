@@ -1,1 +1,246 @@
-"""Checks of this family are being written; see checks/__init__.py."""
+"""Members: pipeline dates and status, identity numbers, dues months, transfers, mobility."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from itertools import pairwise
+
+from ..problems import Problem, error, warning
+from ..records import model as m
+from . import Context, check
+
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+#: months of mobile absence after which the membership should follow the member
+MOBILE_MONTHS = 6
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` moved by whole years; 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the last day of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise AssertionError(day)  # pragma: no cover
+
+
+@check("E-REQUIRED")
+def status_dates(ctx: Context) -> Iterator[Problem]:
+    """The pipeline date a status implies is given: `admitted` from probationary on,
+    `full_since` for a full member.
+
+    People who have left (transferred out, withdrawn...) are not required to have
+    them: old files are often incomplete, and the status says enough.
+    """
+    for mb in ctx.records.members.values():
+        for name in m.STATUS_REQUIRES.get(mb.status or "", ()):
+            if getattr(mb, name) is None:
+                yield error(
+                    "E-REQUIRED",
+                    mb.path,
+                    f"status {mb.status!r} requires `{name}`",
+                    ("status",),
+                )
+
+
+@check("E-ORDER")
+def pipeline_order(ctx: Context) -> Iterator[Problem]:
+    """Pipeline dates fall in order (applied, activist, candidate, admitted, full),
+    none before birth, and `left_on` not before the first of them.
+
+    Equal dates are accepted: a file may record two steps decided the same day.
+    """
+    for mb in ctx.records.members.values():
+        given = [(name, getattr(mb, name)) for name in m.PIPELINE if getattr(mb, name)]
+        for (prev, before), (name, day) in pairwise(given):
+            if day < before:
+                yield error(
+                    "E-ORDER",
+                    mb.path,
+                    f"`{name}` {day} is before `{prev}` {before}",
+                    (name,),
+                )
+        if mb.birth_date:
+            for name, day in given:
+                if day < mb.birth_date:
+                    yield error(
+                        "E-ORDER",
+                        mb.path,
+                        f"`{name}` {day} is before `birth_date` {mb.birth_date}",
+                        (name,),
+                    )
+        if mb.left_on and given and mb.left_on < given[0][1]:
+            yield error(
+                "E-ORDER",
+                mb.path,
+                f"`left_on` {mb.left_on} is before `{given[0][0]}` {given[0][1]}",
+                ("left_on",),
+            )
+
+
+@check("E-AGE")
+def applicant_age(ctx: Context) -> Iterator[Problem]:
+    """An applicant is at least 18 on the day of applying (party constitution)."""
+    for mb in ctx.records.members.values():
+        if mb.birth_date and mb.applied and mb.applied < add_years(mb.birth_date, 18):
+            age = mb.applied.year - mb.birth_date.year
+            if (mb.applied.month, mb.applied.day) < (mb.birth_date.month, mb.birth_date.day):
+                age -= 1
+            yield error(
+                "E-AGE",
+                mb.path,
+                f"applied on {mb.applied} aged {age}: an applicant must be at least 18",
+                ("applied",),
+            )
+
+
+@check("W-ACTIVIST-YEAR")
+def activist_year(ctx: Context) -> Iterator[Problem]:
+    """At least one year of training as an activist before becoming a candidate."""
+    for mb in ctx.records.members.values():
+        a, c = mb.activist_since, mb.candidate_since
+        if a and c and a <= c < add_years(a, 1):
+            yield warning(
+                "W-ACTIVIST-YEAR",
+                mb.path,
+                f"candidate since {c}, less than a year after becoming an activist on {a}",
+                ("candidate_since",),
+            )
+
+
+@check("E-DUES-MONTH", "E-DUES-DUP")
+def dues_months(ctx: Context) -> Iterator[Problem]:
+    """Each dues row names a real month as "YYYY-MM", and no month is paid twice."""
+    for mb in ctx.records.members.values():
+        first: dict[str, int] = {}
+        for i, row in enumerate(mb.dues):
+            if row.month is None:
+                continue
+            key = ("dues", i, "month")
+            if not _MONTH.match(row.month):
+                yield error(
+                    "E-DUES-MONTH",
+                    mb.path,
+                    f'dues month {row.month!r} is not a month written "YYYY-MM"',
+                    key,
+                )
+            elif row.month in first:
+                yield error(
+                    "E-DUES-DUP",
+                    mb.path,
+                    f"dues month {row.month} is repeated (first in row {first[row.month] + 1})",
+                    key,
+                )
+            else:
+                first[row.month] = i
+
+
+def id_number_problem(number: str, birth: date | None) -> str | None:
+    """Why ``number`` is not a valid GB 11643 resident id, or None when it is.
+
+    A lower-case ``x`` is accepted as the check character (common in typed data).
+    The birth date inside the number must be a real date, and the member's
+    `birth_date` when that is given: a mismatch is a typing error in one of them.
+    """
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789Xx":
+        return "must be 18 characters: 17 digits and a digit or X"
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    want = _ID_CHECK[total % 11]
+    if number[17].upper() != want:
+        return f"check digit is {number[17]!r}, expected {want!r}"
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return f"holds no real birth date ({number[6:14]})"
+    if birth and born != birth:
+        return f"says born {born}, but `birth_date` is {birth}"
+    return None
+
+
+@check("E-ID-NUMBER")
+def id_numbers(ctx: Context) -> Iterator[Problem]:
+    """An `id_number`, when given, is a well-formed resident id with the right check digit."""
+    for mb in ctx.records.members.values():
+        if mb.id_number is None:
+            continue
+        why = id_number_problem(mb.id_number.strip(), mb.birth_date)
+        if why:
+            # the number itself stays out of the message: it is personal data
+            yield error("E-ID-NUMBER", mb.path, f"`id_number` {why}", ("id_number",))
+
+
+@check("E-TRANSFER")
+def transfer_chain(ctx: Context) -> Iterator[Problem]:
+    """Transfers, in date order, chain up (each `from` is the previous `to`), and the
+    last `to` is the member's `org` unless the member was transferred out.
+
+    A transfer without `from` is taken as continuing the chain. Two transfers on
+    one day are a chain only in file order, so their order is kept as written.
+    """
+    for mb in ctx.records.members.values():
+        moves = [(i, t) for i, t in enumerate(mb.transfers) if t.date]
+        moves.sort(key=lambda it: it[1].date)  # type: ignore[arg-type,return-value]
+        for (_, prev), (i, t) in pairwise(moves):
+            if t.from_ is not None and prev.to is not None and t.from_ != prev.to:
+                yield error(
+                    "E-TRANSFER",
+                    mb.path,
+                    f"transfer of {t.date} is from {t.from_!r}, "
+                    f"but the transfer of {prev.date} went to {prev.to!r}",
+                    ("transfers", i, "from"),
+                )
+        if not moves or mb.status == "transferred_out":
+            continue
+        last_i, last = moves[-1]
+        if last.to is not None and mb.org is not None and last.to != mb.org:
+            yield error(
+                "E-TRANSFER",
+                mb.path,
+                f"last transfer ({last.date}) goes to {last.to!r}, but `org` is {mb.org!r}",
+                ("transfers", last_i, "to"),
+                hint="set `org` to the receiving org, or status to transferred_out",
+            )
+
+
+@check("W-MOBILE")
+def mobile_absence(ctx: Context) -> Iterator[Problem]:
+    """A member away for 6 months or more (to `until`, else today) without a transfer
+    since leaving should have the membership transferred.
+
+    Only people who are members now (probationary or full) are warned about: for
+    those who have left, the question is closed.
+    """
+    for mb in ctx.records.members.values():
+        mob = mb.mobile
+        if mob is None or mob.since is None or mb.status not in m.MEMBER_NOW:
+            continue
+        end = mob.until or ctx.today
+        if end < add_months(mob.since, MOBILE_MONTHS):
+            continue
+        if any(t.date and t.date >= mob.since for t in mb.transfers):
+            continue
+        months = (end.year - mob.since.year) * 12 + end.month - mob.since.month
+        if end.day < mob.since.day:
+            months -= 1
+        where = f" in {mob.location}" if mob.location else ""
+        yield warning(
+            "W-MOBILE",
+            mb.path,
+            f"away{where} since {mob.since} ({months} months to {end}) with no transfer",
+            ("mobile",),
+            hint="transfer the membership to where the member lives and works",
+        )
