@@ -327,3 +327,4 @@ class Assessment(Record):
     year: int | None = None
     grade: str | None = None
     score: Decimal | None = None
+    assessed_on: date | None = None  # extension: when the debriefing was held

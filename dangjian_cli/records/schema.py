@@ -202,6 +202,7 @@ SPECS: dict[str, Spec] = {
         year=F(INT, True),
         grade=F(STR, True, choices=m.GRADES),
         score=F(MONEY),
+        assessed_on=F(DATE),
     ),
 }
 
