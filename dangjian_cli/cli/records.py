@@ -1,0 +1,435 @@
+"""`dangjian init`, `dangjian new ...` and `dangjian set`: writing records.
+
+Every writing command works the same way: work out the pending changes
+(``{path: bytes}``), hand them to :func:`finish`, which refuses a change that
+would add validation errors, writes the files atomically and prints their paths.
+:func:`finish` returns the paths it wrote together with a one-line description
+of the change; that is the seam for a ``--commit`` option (commit exactly
+those paths with that message).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..checks import validate as run_checks
+from ..errors import InputError, Refused
+from ..records import layout, write
+from ..records import model as m
+from ..records.names import resolve
+from ..records.store import FolderStore, Store
+from .common import ISO_DATE, repo_root
+
+_PERIOD = re.compile(r"(\d{4})-[hH]([12])\Z")
+
+
+# ---- the shared write path ---------------------------------------------------------
+
+
+def finish(root: Path, store: Store, changes: dict[str, bytes | None], message: str) -> list[str]:
+    """Validate, write and report one change; the repository paths written.
+
+    ``message`` describes the change in one line (``new member vy-a``): what a
+    ``--commit`` option will use as the commit message for the returned paths.
+    """
+    warnings = write.guard(store, changes, run_checks)
+    written = write.apply(root, changes)
+    for problem in warnings:
+        click.echo(problem.text(), err=True)
+    for path in written:
+        click.echo(path)
+    return written
+
+
+def _open(ctx: click.Context) -> tuple[Path, FolderStore]:
+    root = repo_root(ctx)
+    return root, FolderStore(root)
+
+
+def _place(path: str) -> str:
+    """``path`` if it is a legal record path, else InputError saying why not."""
+    try:
+        layout.classify(path)
+    except layout.LayoutError as exc:
+        raise InputError(str(exc)) from None
+    return path
+
+
+def _fresh(store: Store, path: str, force: bool) -> None:
+    if store.exists(path) and not force:
+        raise Refused(
+            f"refused: {path} already exists (change it with `dangjian set`, "
+            "or replace it with --force)"
+        )
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeated options and comma-separated values, as one list."""
+    return [item.strip() for v in values for item in v.split(",") if item.strip()]
+
+
+def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> str | int | None:
+    if value is None:
+        return None
+    try:
+        return write.parse_amount(value, param.name or "amount")
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _org_field(store: Store, org: str, field: str) -> Any:
+    """One field of an org record, read directly (no full load) for defaults."""
+    path = layout.org_path(org)
+    if not store.exists(path):
+        return None
+    try:
+        return tomllib.loads(store.read(path).decode("utf-8")).get(field)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+force_option = click.option(
+    "--force", is_flag=True, help="Replace a record that already exists at that path."
+)
+
+
+# ---- init --------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--lang",
+    type=click.Choice(m.LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of generated documents (and of the settings file's comments).",
+)
+@click.option("--name", default=None, help="Name of the repository (default: the folder name).")
+@click.option(
+    "--tracking-since",
+    type=ISO_DATE,
+    default=None,
+    help="Obligations are owed from this date (default: 1 January this year).",
+)
+@click.option("--force", is_flag=True, help="Make the repository in a folder that is not empty.")
+def init(path: Path, lang: str, name: str | None, tracking_since: date | None, force: bool) -> None:
+    """Make a new records repository at PATH: settings, folders, git, first commit.
+
+    PATH must be empty or missing (or use --force); a folder that already holds
+    dangjian.toml is always refused. Without git the folder is still made.
+    """
+    if (path / layout.SETTINGS_FILE).exists():
+        raise Refused(f"refused: {path} already holds {layout.SETTINGS_FILE}")
+    if path.exists() and any(path.iterdir()) and not force:
+        raise Refused(f"refused: {path} is not empty (use --force to make the repository there)")
+    since = tracking_since or date(date.today().year, 1, 1)
+    files = write.scaffold(name or path.resolve().name, lang, since)
+    written: list[str] = []
+    for rel, data in files.items():
+        target = path / rel
+        if rel == ".gitignore" and target.exists():
+            old = target.read_bytes()
+            if b"out/" in old.splitlines():
+                continue
+            data = old + (b"" if not old or old.endswith(b"\n") else b"\n") + data
+        elif target.exists():
+            continue  # an existing .gitkeep
+        write.write_atomic(target, data)
+        written.append(rel)
+    click.echo(f"made records repository {path} ({lang}, tracking since {since.isoformat()})")
+    _git_first_commit(path, written)
+
+
+def _git_first_commit(path: Path, files: list[str]) -> None:
+    """``git init`` (unless PATH already is a git repository) and commit ``files``."""
+    git = shutil.which("git")
+    if git is None:
+        click.echo("git not found: the folder is made, but not a git repository", err=True)
+        return
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([git, *args], cwd=path, capture_output=True, text=True)
+
+    if not (path / ".git").exists():
+        done = run("init", "-q")
+        if done.returncode:
+            click.echo(f"git init failed: {_first_line(done.stderr)}", err=True)
+            return
+    if not files:
+        return
+    steps = (
+        ("add", "--", *files),
+        ("commit", "-q", "-m", "Start records repository", "--", *files),
+    )
+    for args in steps:
+        done = run(*args)
+        if done.returncode:
+            click.echo(
+                f"git {args[0]} failed: {_first_line(done.stderr or done.stdout)} "
+                "(the files are in place; commit them yourself)",
+                err=True,
+            )
+            return
+    click.echo(f"git: first commit {run('rev-parse', '--short', 'HEAD').stdout.strip()}")
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+# ---- new ---------------------------------------------------------------------------
+
+
+@click.group()
+def new() -> None:
+    """Write a new record from options (refused if it would make the records invalid)."""
+
+
+@new.command("org")
+@click.argument("org_id", metavar="ID")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--kind", required=True, type=click.Choice(m.ORG_KINDS), help="Kind of org.")
+@click.option("--parent", help="Id of the higher org (leave out only at the top).")
+@click.option("--established", type=ISO_DATE, help="Date the org was set up.")
+@click.option("--secretary", help="Member id of the secretary.")
+@click.option("--party-groups/--no-party-groups", default=None, help="Divided into party groups.")
+@click.option("--poor-village", is_flag=True, default=None, help="A poor village (§9).")
+@force_option
+@click.pass_context
+def new_org(ctx: click.Context, org_id: str, force: bool, **opts: Any) -> list[str]:
+    """Write orgs/ID.toml."""
+    root, store = _open(ctx)
+    path = _place(layout.org_path(org_id))
+    _fresh(store, path, force)
+    order = ("name", "kind", "parent", "established", "secretary", "party_groups", "poor_village")
+    data = write.new_document((k, opts[k]) for k in order)
+    return finish(root, store, {path: data}, f"new org {org_id}")
+
+
+@new.command("member")
+@click.argument("member_id", metavar="ID")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--org", required=True, help="Org that keeps the membership.")
+@click.option("--status", required=True, type=click.Choice(m.MEMBER_STATUSES))
+@click.option("--gender")
+@click.option("--birth-date", type=ISO_DATE)
+@click.option("--id-number", help="18-character resident ID.")
+@click.option("--phone")
+@click.option("--applied", type=ISO_DATE)
+@click.option("--activist-since", type=ISO_DATE)
+@click.option("--candidate-since", type=ISO_DATE)
+@click.option("--admitted", type=ISO_DATE, help="Admission date (starts probation).")
+@click.option("--full-since", type=ISO_DATE)
+@force_option
+@click.pass_context
+def new_member(ctx: click.Context, member_id: str, force: bool, **opts: Any) -> list[str]:
+    """Write members/ID.toml."""
+    root, store = _open(ctx)
+    path = _place(layout.member_path(member_id))
+    _fresh(store, path, force)
+    order = (
+        "name",
+        "gender",
+        "birth_date",
+        "id_number",
+        "phone",
+        "org",
+        "status",
+        "applied",
+        "activist_since",
+        "candidate_since",
+        "admitted",
+        "full_since",
+    )
+    data = write.new_document((k, opts[k]) for k in order)
+    return finish(root, store, {path: data}, f"new member {member_id}")
+
+
+@new.command("meeting")
+@click.argument("org")
+@click.option("--date", "day", required=True, type=ISO_DATE, help="Date held.")
+@click.option("--kind", required=True, type=click.Choice(m.MEETING_KINDS))
+@click.option("--attendee", "attendees", multiple=True, help="Member id present (repeat, or a,b).")
+@click.option("--absent", "absent", multiple=True, metavar="ID[:REASON]", help="Member absent.")
+@click.option("--topic")
+@click.option("--location")
+@click.option("--chair")
+@click.option("--recorder")
+@click.option("--lecturer")
+@click.option("--online", is_flag=True, default=None, help="Held online (§7).")
+@click.option("--election", is_flag=True, default=None, help="The meeting held an election.")
+@click.option("--minutes")
+@click.pass_context
+def new_meeting(
+    ctx: click.Context,
+    org: str,
+    day: date,
+    kind: str,
+    attendees: tuple[str, ...],
+    absent: tuple[str, ...],
+    **opts: Any,
+) -> list[str]:
+    """Write meetings/ORG/DATE-KIND.toml (DATE-KIND-2.toml if that exists)."""
+    root, store = _open(ctx)
+    _place(layout.org_path(org))
+    path = _place(write.next_meeting_path(store, org, day, kind))
+    rows = []
+    for item in absent:
+        member, _, reason = item.partition(":")
+        rows.append({"member": member.strip(), "reason": reason.strip() or None})
+    fields = [("kind", kind), ("date", day)]
+    fields += [(k, opts[k]) for k in ("topic", "location", "chair", "recorder", "lecturer")]
+    fields += [("attendees", _split(attendees))]
+    fields += [(k, opts[k]) for k in ("online", "election", "minutes")]
+    data = write.new_document(fields, {"absent": rows})
+    return finish(root, store, {path: data}, f"new meeting {layout.meeting_ref(path)}")
+
+
+@new.command("fund")
+@click.argument("org")
+@click.option("--date", "day", required=True, type=ISO_DATE)
+@click.option("--direction", required=True, type=click.Choice(m.FUND_DIRECTIONS))
+@click.option("--source", required=True, type=click.Choice(m.FUND_SOURCES))
+@click.option("--category", type=click.Choice(m.FUND_CATEGORIES), help="Needed for an expense.")
+@click.option("--amount", required=True, callback=_amount, help="Like 120.50 or 300.")
+@click.option("--purpose")
+@click.option("--voucher")
+@click.option("--approved-by")
+@click.pass_context
+def new_fund(ctx: click.Context, org: str, day: date, **opts: Any) -> list[str]:
+    """Add an [[entry]] to funds/ORG/YYYY.toml (made if missing)."""
+    root, store = _open(ctx)
+    _place(layout.org_path(org))
+    path = _place(layout.fund_path(org, day.year))
+    old = store.read(path) if store.exists(path) else None
+    order = ("direction", "source", "category", "amount", "purpose", "voucher", "approved_by")
+    row = {"date": day, **{k: opts[k] for k in order}}
+    data = write.append_row(path, old, "entry", row)
+    return finish(root, store, {path: data}, f"fund entry {org} {day.isoformat()}")
+
+
+@new.command("letter")
+@click.option("--org", required=True, help="The org that signs the letter.")
+@click.option("--year", type=int, help="Year of the letter (default: the year signed).")
+@click.option("--parent", help="The higher org (default: the org's parent).")
+@click.option("--signed-on", required=True, type=ISO_DATE)
+@click.option("--task", "tasks", multiple=True, help="A task of the letter (repeat).")
+@click.option("--signatory", "signatories", multiple=True, help="A signatory (repeat).")
+@force_option
+@click.pass_context
+def new_letter(
+    ctx: click.Context,
+    org: str,
+    year: int | None,
+    parent: str | None,
+    signed_on: date,
+    tasks: tuple[str, ...],
+    signatories: tuple[str, ...],
+    force: bool,
+) -> list[str]:
+    """Write letters/YEAR/ORG.toml, the responsibility letter parent -> org (§1)."""
+    root, store = _open(ctx)
+    path = _place(layout.letter_path(year or signed_on.year, org))
+    _fresh(store, path, force)
+    parent = parent or _org_field(store, org, "parent")
+    fields = [
+        ("parent", parent),
+        ("org", org),
+        ("signed_on", signed_on),
+        ("tasks", list(tasks)),
+        ("signatories", list(signatories)),
+    ]
+    data = write.new_document(fields)
+    return finish(root, store, {path: data}, f"new letter {path}")
+
+
+@new.command("report")
+@click.option("--org", required=True, help="The reporting org.")
+@click.option("--period", required=True, help="Half-year, like 2026-h1.")
+@click.option("--submitted-on", required=True, type=ISO_DATE)
+@click.option("--to", "to", help="The org reported to (default: the org's parent).")
+@click.option("--summary")
+@force_option
+@click.pass_context
+def new_report(
+    ctx: click.Context,
+    org: str,
+    period: str,
+    submitted_on: date,
+    to: str | None,
+    summary: str | None,
+    force: bool,
+) -> list[str]:
+    """Write reports/ORG/YYYY-hN.toml, a half-year work report (§2)."""
+    match = _PERIOD.match(period.strip())
+    if not match:
+        raise click.BadParameter(
+            f"{period!r} is not a half-year like 2026-h1", param_hint="--period"
+        )
+    year, half = int(match.group(1)), int(match.group(2))
+    root, store = _open(ctx)
+    path = _place(layout.report_path(org, year, half))
+    _fresh(store, path, force)
+    fields = [
+        ("org", org),
+        ("to", to or _org_field(store, org, "parent")),
+        ("period", f"{year}-h{half}"),
+        ("submitted_on", submitted_on),
+        ("summary", summary),
+    ]
+    data = write.new_document(fields)
+    return finish(root, store, {path: data}, f"new report {path}")
+
+
+# ---- set ---------------------------------------------------------------------------
+
+
+@click.command("set")
+@click.argument("record")
+@click.argument("field")
+@click.argument("values", nargs=-1, metavar="[VALUE]...")
+@click.option("--unset", is_flag=True, help="Remove FIELD (or a row, like dues.0).")
+@click.pass_context
+def set_field(
+    ctx: click.Context, record: str, field: str, values: tuple[str, ...], unset: bool
+) -> list[str]:
+    """Change one FIELD of RECORD, keeping the rest of the file as it is.
+
+    RECORD is a path (members/vy-a) or a bare id (vy-a). FIELD may be dotted:
+    committee.elected, mobile.location, dues.-1.paid_on (a row by index, -1 the
+    last), stars.2025, rules.theme-day.min. Values take the field's type: dates
+    as 2026-03-15, true/false, amounts as 12.50; a list field takes several
+    values or a,b,c.
+    """
+    root, store = _open(ctx)
+    path = resolve(store, record)
+    try:
+        kind = layout.classify(path).kind
+    except layout.LayoutError as exc:
+        raise InputError(f"cannot set fields of {path}: {exc}") from None
+    target = write.resolve_field(kind, field)
+    data = store.read(path)
+    if unset:
+        if values:
+            raise click.UsageError("--unset takes no VALUE")
+        changed = write.unset_value(path, data, target)
+        message = f"unset {field} in {path}"
+    else:
+        if not values:
+            raise click.UsageError("give a VALUE for FIELD (or --unset to remove it)")
+        changed = write.set_value(path, data, target, write.parse_value(target, values))
+        message = f"set {field} in {path}"
+    if changed == data:
+        click.echo(f"{path}: unchanged", err=True)
+        return []
+    return finish(root, store, {path: changed}, message)

@@ -1,0 +1,93 @@
+"""How a person names a record on the command line, turned into its repository path.
+
+Accepted, in this order:
+
+- a path in the repository, with or without ``.toml``: ``members/vy-a``,
+  ``meetings/village/2026-03-15-theme_day.toml`` (a leading ``./`` is ignored);
+- the tail of a path, where only one record ends that way:
+  ``village/2026-03-15-theme_day`` (the form ``decided_at`` uses), ``town/2026``;
+- a bare id (the file name without ``.toml``) where only one record has it:
+  ``vy-a``; ``dangjian`` names the settings file.
+
+Anything else is an :class:`~dangjian_cli.errors.InputError` in one line that
+lists the candidates (several matches) or the closest ids (none).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from ..errors import InputError
+from . import layout
+from .store import Store
+
+_SHOWN = 8
+
+
+def resolve(store: Store, name: str, kinds: Iterable[str] | None = None) -> str:
+    """The repository path of the one record ``name`` means (optionally of ``kinds``)."""
+    wanted = frozenset(kinds) if kinds is not None else None
+    paths = [p for p in store.listing()[0] if _kind_ok(p, wanted)]
+    raw = name.strip().replace("\\", "/")
+    while raw.startswith("./"):
+        raw = raw[2:]
+    if not raw:
+        raise InputError("no record named: the name is empty")
+    stem = raw[:-5] if raw.endswith(".toml") else raw
+    what = _what(wanted)
+    if "/" in stem or raw == layout.SETTINGS_FILE:
+        exact = f"{stem}.toml"
+        if exact in paths:
+            return exact
+        matches = [p for p in paths if p.endswith(f"/{exact}")]
+        if not matches and raw == layout.SETTINGS_FILE:
+            raise InputError(f"no {layout.SETTINGS_FILE} in this repository")
+    else:
+        matches = [p for p in paths if _stem(p) == stem]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise InputError(
+            f"{name!r} names {len(matches)} {what}s: {_listed(sorted(matches))} "
+            "(name one by its path)"
+        )
+    close = _closest(stem, paths)
+    hint = f" (did you mean {_listed(close)}?)" if close else ""
+    raise InputError(f"no {what} named {name!r}{hint}")
+
+
+def _kind_ok(path: str, wanted: frozenset[str] | None) -> bool:
+    if wanted is None:
+        return True
+    try:
+        return layout.classify(path).kind in wanted
+    except layout.LayoutError:
+        return False
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1][:-5]
+
+
+def _closest(stem: str, paths: list[str]) -> list[str]:
+    """Paths whose id (or, for a path-like name, whole path) is close to ``stem``."""
+    if "/" in stem:
+        by = {p[:-5]: p for p in paths}
+    else:
+        by = {}
+        for p in paths:
+            by.setdefault(_stem(p), p)
+    return [by[k] for k in difflib.get_close_matches(stem, list(by), n=3, cutoff=0.6)]
+
+
+def _listed(paths: list[str]) -> str:
+    shown = ", ".join(paths[:_SHOWN])
+    more = len(paths) - _SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _what(wanted: frozenset[str] | None) -> str:
+    if wanted is not None and len(wanted) == 1:
+        return next(iter(wanted))
+    return "record"
