@@ -81,13 +81,14 @@ class FolderStore(Store):
                                 rel,
                                 "symbolic link leads out of the repository; refused",
                                 hint="copy the file into the repository instead",
+                                line=1,  # never read the target, not even to find a line
                             )
                         )
                     continue
             if entry.is_dir():
                 if name.endswith(".toml"):
                     refused.append(
-                        error("E-FOLDER", rel, "is a folder where a record file should be")
+                        error("E-FOLDER", rel, "is a folder where a record file should be", line=1)
                     )
                     continue
                 self._walk(entry.path, rel + "/", paths, refused)
