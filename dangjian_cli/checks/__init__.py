@@ -16,7 +16,16 @@ from ..problems import Problem
 from ..records.repository import Records
 
 #: modules that register checks, imported once by :func:`validate`
-FAMILIES = ("references", "members", "meetings", "orgs", "funds", "documents", "settings")
+FAMILIES = (
+    "references",
+    "members",
+    "meetings",
+    "orgs",
+    "funds",
+    "documents",
+    "settings",
+    "dangjian_cli.rules.settings_check",
+)
 
 
 @dataclass
@@ -51,7 +60,8 @@ def check(*codes: str) -> Callable[[Callable[[Context], Iterable[Problem]]], Cal
 
 def _load_families() -> None:
     for family in FAMILIES:
-        importlib.import_module(f"{__name__}.{family}")
+        # a dotted name is a module of another package (rules/ checks its own settings)
+        importlib.import_module(family if "." in family else f"{__name__}.{family}")
 
 
 def validate(records: Records, today: date | None = None) -> list[Problem]:

@@ -1,0 +1,288 @@
+"""The rule catalogue: built-in rules (builtin.toml) merged with a repository's overrides.
+
+Rules are data so that a county can change a number without a release: any key a
+built-in rule has may be set again under ``[rules.<id>]`` in dangjian.toml, and
+``enabled = false`` switches a rule off. A bad override is a validation problem
+(see :func:`settings_problems`); it is then ignored, never half-applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ..problems import Problem, error
+from ..records import layout
+from ..records import model as m
+from .periods import PERIOD_KINDS, parse_span
+
+#: rule types whose subjects are members (their `kinds` are member statuses)
+MEMBER_TYPES = ("probation", "dues")
+#: rule types whose subjects are notices (their `kinds` are notice kinds)
+NOTICE_TYPES = ("notice",)
+#: extra conditions an org must meet for a rule with `requires`
+CONDITIONS = ("committee", "party_groups", "parent", "secretary", "poor_village")
+#: types that are evaluated per calendar period
+PERIODIC_TYPES = ("meetings", "report", "letter", "assessment", "contact-lesson")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One obligation rule, with the repository's overrides applied."""
+
+    id: str
+    type: str
+    clause: str = ""
+    kinds: tuple[str, ...] = ()
+    parent_kinds: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    counts: str | None = None
+    min: int = 1
+    period: str | None = None
+    grace_days: int = 0
+    deadline: str | None = None
+    due_before: str = "30d"
+    due_months: int = 3
+    overdue_months: int = 6
+    term_years: int = 3
+    long_term_years: int = 5
+    long_term_kinds: tuple[str, ...] = ()
+    title: dict[str, str] = field(default_factory=dict)
+    task: dict[str, str] = field(default_factory=dict)
+
+    def text(self, key: str, language: str = "en") -> str:
+        """``title`` or ``task`` in ``language``, falling back to English, then the id."""
+        texts: dict[str, str] = getattr(self, key)
+        return texts.get(language) or texts.get("en") or self.id
+
+    def applies_to_org(self, org: m.Org, orgs: dict[str, m.Org]) -> bool:
+        """Whether an org is a subject of this (org) rule, by kind, parent kind and conditions."""
+        if self.kinds and org.kind not in self.kinds:
+            return False
+        if self.parent_kinds:
+            parent = orgs.get(org.parent or "")
+            if parent is None or parent.kind not in self.parent_kinds:
+                return False
+        return all(_meets(org, cond) for cond in self.requires)
+
+
+def _meets(org: m.Org, condition: str) -> bool:
+    if condition == "committee":
+        return org.committee is not None
+    if condition == "party_groups":
+        return bool(org.party_groups)
+    if condition == "parent":
+        return bool(org.parent)
+    if condition == "secretary":
+        return bool(org.secretary)
+    if condition == "poor_village":
+        return bool(org.poor_village)
+    return False
+
+
+# ---- the built-in table ---------------------------------------------------------
+
+
+@cache
+def builtin() -> dict[str, dict[str, Any]]:
+    """The raw built-in rule tables, read once from the package data."""
+    text = resources.files(__package__).joinpath("builtin.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+_LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds")
+_INTS = ("min", "grace_days", "due_months", "overdue_months", "term_years", "long_term_years")
+
+
+def _make(rule_id: str, table: dict[str, Any]) -> Rule:
+    values = {k: v for k, v in table.items() if k != "enabled"}
+    for key in _LISTS:
+        if key in values:
+            values[key] = tuple(values[key])
+    return Rule(id=rule_id, **values)
+
+
+# ---- overrides --------------------------------------------------------------------
+
+
+def _vocabulary(rule_type: str, key: str) -> tuple[Any, ...] | None:
+    if key == "kinds":
+        if rule_type in MEMBER_TYPES:
+            return m.MEMBER_STATUSES
+        if rule_type in NOTICE_TYPES:
+            return m.NOTICE_KINDS
+        return m.ORG_KINDS
+    if key in ("parent_kinds", "long_term_kinds"):
+        return m.ORG_KINDS
+    if key == "requires":
+        return CONDITIONS
+    return None
+
+
+def _check_value(rule_type: str, key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the rule's ``key``, or None when it can."""
+    if key == "enabled":
+        return None if isinstance(value, bool) else "must be true or false"
+    if key in _INTS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number"
+        floor = 1 if key in ("min", "due_months", "overdue_months", "term_years") else 0
+        if key == "long_term_years":
+            floor = 1
+        return None if value >= floor else f"must be at least {floor}"
+    if key in _LISTS:
+        vocab = _vocabulary(rule_type, key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return "must be a list of names"
+        bad = [v for v in value if vocab is not None and v not in vocab]
+        if bad:
+            return f"has unknown value {bad[0]!r} (expected one of {', '.join(vocab or ())})"
+        return None
+    if key == "counts":
+        if value not in m.MEETING_KINDS:
+            return f"has unknown meeting kind {value!r}"
+        return None
+    if key == "period":
+        if value not in PERIOD_KINDS:
+            return f"has unknown period {value!r} (expected one of {', '.join(PERIOD_KINDS)})"
+        return None
+    if key == "due_before":
+        try:
+            parse_span(value)
+        except ValueError:
+            return f"{value!r} is not a span like 30d, 6m or 1y"
+        return None
+    if key == "deadline":
+        return _check_deadline(value)
+    if key == "clause":
+        return None if isinstance(value, str) else "must be text"
+    if key in ("title", "task"):
+        if not isinstance(value, dict) or not all(
+            k in m.LANGUAGES and isinstance(v, str) for k, v in value.items()
+        ):
+            return "must be a table of texts by language (en, zh)"
+        return None
+    return "cannot be changed"
+
+
+def _check_deadline(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return 'must be text such as "+31d" or "03-31"'
+    if value.startswith("+"):
+        try:
+            parse_span(value[1:])
+        except ValueError:
+            return f"{value!r} is not an offset like +31d, +6m or +1y"
+        return None
+    try:
+        date.fromisoformat(f"2024-{value}")
+    except ValueError:
+        return f"{value!r} is not a day of the year (MM-DD) or an offset (+31d)"
+    return None
+
+
+def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """The valid overrides per rule id, and a problem for every invalid one."""
+    table = builtin()
+    good: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    path = settings.path or layout.SETTINGS_FILE
+    for rule_id, given in (settings.rules or {}).items():
+        key: tuple[str | int, ...] = ("rules", rule_id)
+        if rule_id not in table:
+            close = difflib.get_close_matches(rule_id, table, n=1)
+            problems.append(
+                error(
+                    "E-RULE-UNKNOWN",
+                    path,
+                    f"[rules.{rule_id}]: no such rule",
+                    key,
+                    hint=f"did you mean {close[0]!r}?"
+                    if close
+                    else "see `dangjian overdue --help`",
+                )
+            )
+            continue
+        if not isinstance(given, dict):
+            problems.append(error("E-RULE-VALUE", path, f"rules.{rule_id} must be a table", key))
+            continue
+        base = table[rule_id]
+        accepted: dict[str, Any] = {}
+        for name, value in given.items():
+            if name != "enabled" and (name not in base or name == "type"):
+                allowed = ", ".join(["enabled", *(k for k in base if k != "type")])
+                problems.append(
+                    error(
+                        "E-RULE-KEY",
+                        path,
+                        f"[rules.{rule_id}]: unknown key `{name}`",
+                        (*key, name),
+                        hint=f"this rule has: {allowed}",
+                    )
+                )
+                continue
+            why = _check_value(base["type"], name, value)
+            if why:
+                problems.append(
+                    error("E-RULE-VALUE", path, f"rules.{rule_id}.{name} {why}", (*key, name))
+                )
+                continue
+            accepted[name] = value
+        good[rule_id] = accepted
+    return good, problems
+
+
+def settings_problems(settings: m.Settings) -> list[Problem]:
+    """Every unknown rule id, unknown key and bad value under ``[rules]``."""
+    return _read_overrides(settings)[1]
+
+
+def load_rules(settings: m.Settings | None = None) -> dict[str, Rule]:
+    """Built-in rules merged with the repository's valid overrides; disabled ones left out."""
+    overrides = _read_overrides(settings)[0] if settings is not None else {}
+    rules: dict[str, Rule] = {}
+    for rule_id, table in builtin().items():
+        merged = {**table, **overrides.get(rule_id, {})}
+        if merged.get("enabled", True) is False:
+            continue
+        rules[rule_id] = _make(rule_id, merged)
+    return rules
+
+
+def applicable_rules(records: Any, org_id: str) -> list[Rule]:
+    """The enabled rules that apply to one org, in catalogue order (for letter tasks).
+
+    Member and notice rules apply to every org that keeps members or can be
+    named by a notice, so they are listed for branches (members) and not for others
+    only by kind; state rules follow their own conditions (a poor village must be
+    paired even though villages are not among the helping kinds).
+    """
+    org = records.orgs.get(org_id)
+    if org is None:
+        return []
+    out: list[Rule] = []
+    for rule in load_rules(records.settings).values():
+        if rule.type in MEMBER_TYPES:
+            if org.is_branch:
+                out.append(rule)
+        elif rule.type == "notice":
+            continue
+        elif rule.type == "contact-lesson":
+            if org.contact_points:
+                out.append(rule)
+        elif rule.type == "pairing":
+            if rule.applies_to_org(org, records.orgs) or org.poor_village:
+                out.append(rule)
+        elif rule.applies_to_org(org, records.orgs):
+            out.append(rule)
+    return out
+
+
+def with_changes(rule: Rule, **changes: Any) -> Rule:
+    """A copy of a rule with some values changed (tests and callers that tune one rule)."""
+    return replace(rule, **changes)
