@@ -37,7 +37,7 @@ def parent_required(ctx: Context) -> Iterator[Problem]:
         yield error(
             "E-REQUIRED",
             org.path,
-            f"missing required field `parent` (a {org.kind} is not the top of the tree)",
+            f"missing required field `parent` (kind {org.kind} is not the top of the tree)",
             ("kind",),
         )
 
