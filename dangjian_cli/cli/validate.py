@@ -9,21 +9,34 @@ import click
 from ..checks import validate as run_checks
 from ..problems import counts
 from ..records.repository import load
-from .common import format_option, open_store, rev_option
+from ..records.store import Store
+from .common import format_option, open_store, repo_root, rev_option
 
 
 @click.command()
 @click.option("--strict", is_flag=True, help="Warnings fail validation too (exit 1).")
 @format_option("text", "json", default="text")
 @rev_option
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Check the records staged in the git index (what the next commit holds).",
+)
 @click.pass_context
-def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None) -> None:
+def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None, staged: bool) -> None:
     """Check every record: schema, references, dates, quorum, money.
 
     Exit 0 when valid, 1 when there are errors (or warnings with --strict),
     2 when the repository cannot be read.
     """
-    store = open_store(ctx, rev)
+    if staged:
+        if rev:
+            raise click.UsageError("--staged and --rev cannot be used together")
+        from ..gitops.store import IndexStore
+
+        store: Store = IndexStore(repo_root(ctx))
+    else:
+        store = open_store(ctx, rev)
     records = load(store)
     problems = run_checks(records)
     errors, warnings = counts(problems)

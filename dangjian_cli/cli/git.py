@@ -1,0 +1,340 @@
+"""`dangjian review`, `dangjian log` and `dangjian hooks`: the records in git.
+
+Thin: the work is in :mod:`dangjian_cli.gitops`; this module parses arguments,
+masks personal data, prints text, Markdown or JSON and picks the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InputError
+from .common import ISO_DATE, format_option, repo_root
+
+PERSONAL = ("id_number", "phone")
+
+
+# ---- review -------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("range_spec", metavar="[BASE..HEAD]", required=False)
+@click.option(
+    "--as-of",
+    type=ISO_DATE,
+    default=None,
+    help="Date at which obligations are evaluated on both sides (default: today).",
+)
+@format_option("text", "markdown", "json", default="text")
+@click.option("--show-personal", is_flag=True, help="Show id numbers and phones unmasked.")
+@click.pass_context
+def review(
+    ctx: click.Context,
+    range_spec: str | None,
+    as_of: date | None,
+    fmt: str,
+    show_personal: bool,
+) -> None:
+    """What a change does to the records: record changes, problems, findings.
+
+    BASE..HEAD compares two commits; BASE alone compares a commit with the
+    working tree (staged and unstaged); BASE...HEAD starts from their merge-base.
+    Without a range: from the merge-base with the upstream (or main) to the
+    working tree. Exit 1 when the change introduces validation errors.
+    """
+    from ..gitops.review import review as run_review
+
+    result = run_review(repo_root(ctx), range_spec, as_of)
+    if not show_personal:
+        _mask_changes(result.changes)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        click.echo(_review_markdown(result))
+    else:
+        click.echo(_review_text(result))
+    if result.introduced_errors:
+        ctx.exit(1)
+
+
+def _mask_changes(changes: list[Any]) -> None:
+    for change in changes:
+        for f in change.fields:
+            _mask_field(f)
+
+
+def _mask_field(f: Any) -> None:
+    from ..privacy import mask_id_number, mask_phone
+
+    leaf = f.field.rsplit(".", 1)[-1]
+    if leaf not in PERSONAL:
+        return
+    mask = mask_id_number if leaf == "id_number" else mask_phone
+    f.before = mask(f.before) if isinstance(f.before, str) else f.before
+    f.after = mask(f.after) if isinstance(f.after, str) else f.after
+
+
+def _finding_text(o: Any) -> str:
+    deadline = f", deadline {o.deadline.isoformat()}" if getattr(o, "deadline", None) else ""
+    return (
+        f"{o.status} {o.rule} {o.subject} {o.period}: found {o.found} of {o.required}"
+        f"{deadline} ({o.clause})"
+    )
+
+
+def _change_title(change: Any, code: bool = False) -> str:
+    def q(path: str) -> str:
+        return f"`{path}`" if code else path
+
+    if change.old_path:
+        return f"{q(change.old_path)} → {q(change.path)}"
+    return q(change.path)
+
+
+def _summary(result: Any) -> str:
+    groups = result.by_kind()
+    return ", ".join(f"{len(v)} {k}" for k, v in groups.items())
+
+
+def _review_text(result: Any) -> str:
+    lines = [
+        f"review {result.base.label} ({(result.base.commit or '')[:10]}) .. "
+        f"{result.head.label}"
+        + (f" ({result.head.commit[:10]})" if result.head.commit else "")
+        + f", as of {result.as_of.isoformat()}",
+        f"records: {_summary(result)}",
+    ]
+    for kind, changes in result.by_kind().items():
+        if not changes:
+            continue
+        lines += ["", f"{kind.capitalize()}:"]
+        for change in changes:
+            mark = {"added": "+", "removed": "-", "renamed": "~", "changed": "*"}[kind]
+            lines.append(f"  {mark} {_change_title(change)}")
+            if change.unreadable:
+                lines.append("      (cannot be parsed on one side; see the problems)")
+            for f in change.fields if kind != "added" else []:
+                lines.append(f"      {f.text()}")
+    sections = [
+        ("Problems introduced", [p.text() for p in result.introduced]),
+        ("Problems fixed", [p.text() for p in result.fixed]),
+        ("Findings introduced", [_finding_text(o) for o in result.findings_introduced]),
+        ("Findings resolved", [_finding_text(o) for o in result.findings_resolved]),
+    ]
+    for title, items in sections:
+        lines += ["", f"{title}: {len(items)}"]
+        lines += [f"  {item}" for item in items]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;")
+
+
+def _review_markdown(result: Any) -> str:
+    head = result.head.label + (f" `{result.head.commit[:10]}`" if result.head.commit else "")
+    lines = [
+        "### Records review",
+        "",
+        f"`{result.base.label}` `{(result.base.commit or '')[:10]}` → {head}; "
+        f"obligations as of {result.as_of.isoformat()}",
+        "",
+        f"**Records:** {_summary(result)}",
+    ]
+    for kind, changes in result.by_kind().items():
+        if not changes:
+            continue
+        lines += ["", f"#### {kind.capitalize()} ({len(changes)})", ""]
+        for change in changes:
+            lines.append(f"- {_change_title(change, code=True)}")
+            for f in change.fields if kind != "added" else []:
+                lines.append(f"  - {_md(f.text())}")
+    errors = result.introduced_errors
+    verdict = (
+        f"**{errors} validation error{'s' * (errors != 1)} introduced**"
+        if errors
+        else "No validation errors introduced."
+    )
+    lines += ["", "#### Validation", "", verdict]
+    for title, problems in (("Introduced", result.introduced), ("Fixed", result.fixed)):
+        if problems:
+            lines += ["", f"{title}:", ""]
+            lines += [
+                f"- `{p.path}:{p.line or 1}` {p.severity} {p.code} {_md(p.message)}"
+                for p in problems
+            ]
+    lines += ["", "#### Obligations", ""]
+    if not result.findings_introduced and not result.findings_resolved:
+        lines.append("No change in findings.")
+    for title, items in (
+        ("Introduced", result.findings_introduced),
+        ("Resolved", result.findings_resolved),
+    ):
+        if items:
+            lines += ["", f"{title}:", ""]
+            lines += [f"- {_md(_finding_text(o))}" for o in items]
+    return "\n".join(lines)
+
+
+# ---- log ----------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("record")
+@click.option(
+    "--field",
+    "only_field",
+    default=None,
+    metavar="F",
+    help="Only commits that changed field F (dotted for nested: committee.elected).",
+)
+@format_option("text", "table", "json", "csv", default="text")
+@click.option("--show-personal", is_flag=True, help="Show id numbers and phones unmasked.")
+@click.pass_context
+def log(
+    ctx: click.Context, record: str, only_field: str | None, fmt: str, show_personal: bool
+) -> None:
+    """History of one record: commit, author, date, message and fields changed.
+
+    RECORD is a path (with or without .toml) or a bare id. Follows renames.
+    """
+    from ..gitops.history import history
+    from ..output import render
+
+    root = repo_root(ctx)
+    path = _resolve(root, record)
+    entries = history(root, path, only_field)
+    if not show_personal:
+        _mask_changes(entries)
+    if not entries:
+        raise InputError(
+            f"{path}: no commits changed {'field ' + only_field if only_field else 'it'}"
+        )
+    if fmt == "json":
+        click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    if fmt in ("table", "csv"):
+        rows = []
+        for e in entries:
+            for f in e.fields or [None]:
+                row = {
+                    "commit": e.commit[:10] if fmt == "table" else e.commit,
+                    "date": e.date[:10] if fmt == "table" else e.date,
+                    "author": e.author,
+                    "message": e.message,
+                    "change": e.change,
+                    "path": e.path,
+                    "field": f.field if f else "",
+                }
+                row["value"] = _field_value(f) if f else ""
+                rows.append(row)
+        click.echo(render(rows, fmt))
+        return
+    out: list[str] = []
+    for e in entries:
+        out.append(f"commit {e.commit}")
+        out.append(f"Author: {e.author} <{e.email}>")
+        out.append(f"Date:   {e.date}")
+        out.append("")
+        out.append(f"    {e.message}")
+        out.append("")
+        where = f"{e.old_path} → {e.path}" if e.old_path else e.path
+        out.append(f"  {e.change} {where}")
+        out += [f"    {f.text()}" for f in e.fields]
+        out.append("")
+    click.echo("\n".join(out).rstrip("\n"))
+
+
+def _field_value(f: Any) -> str:
+    text = f.text()
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def _resolve(root: Path, name: str) -> str:
+    """The record path: as `set` resolves it in the work tree, else in HEAD, else the path."""
+    from ..records.names import resolve
+    from ..records.store import FolderStore
+
+    try:
+        return resolve(FolderStore(root), name)
+    except InputError as first:
+        from ..gitops.run import GitError
+        from ..gitops.store import GitStore
+
+        try:
+            return resolve(GitStore(root, "HEAD"), name)
+        except (InputError, GitError):
+            raw = name.strip().removeprefix("./")
+            if "/" in raw:  # a deleted record, named by its path
+                return raw if raw.endswith(".toml") else raw + ".toml"
+            raise first from None
+
+
+# ---- hooks --------------------------------------------------------------------------
+
+
+@click.group()
+def hooks() -> None:
+    """Git hooks that keep invalid records out of commits and the shared repository."""
+
+
+@hooks.command("install")
+@click.option("--force", is_flag=True, help="Replace a hook that dangjian did not write.")
+@click.option(
+    "--pre-receive",
+    "pre_receive",
+    is_flag=True,
+    help="Install the pre-receive hook into a bare shared repository (-C or cwd).",
+)
+@click.option("--branch", default="main", show_default=True, help="Protected branch (pre-receive).")
+@click.pass_context
+def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: str) -> None:
+    """Write .git/hooks/pre-commit: validate the staged records before each commit.
+
+    With --pre-receive, write hooks/pre-receive of a bare repository instead: it
+    rejects a push whose new tip of the protected branch has invalid records.
+    """
+    from ..gitops.hooks import install_pre_commit, install_pre_receive
+
+    if pre_receive:
+        path = install_pre_receive(_git_dir(ctx), branch, force)
+    else:
+        path = install_pre_commit(repo_root(ctx), force)
+    click.echo(f"installed {path}")
+
+
+def _git_dir(ctx: click.Context) -> Path:
+    given = (ctx.find_root().obj or {}).get("repo")
+    return Path(given) if given else Path.cwd()
+
+
+@hooks.command("pre-receive")
+@click.option("--branch", default="main", show_default=True, help="Protected branch.")
+@click.pass_context
+def hooks_pre_receive(ctx: click.Context, branch: str) -> None:
+    """The body of a bare repository's pre-receive hook: reads `old new ref` lines.
+
+    Validates the new tip of the protected branch; rejects the push (exit 1)
+    naming the commit and its errors. Deletions and other branches pass.
+    """
+    from ..gitops.hooks import check_push
+
+    lines = click.get_text_stream("stdin").read().splitlines()
+    verdicts = check_push(_git_dir(ctx), lines, branch)
+    rejected = [v for v in verdicts if not v.accepted]
+    for v in rejected:
+        count = len(v.problems)
+        click.echo(
+            f"dangjian: rejected {v.ref}: commit {v.new[:10]} has {count} "
+            f"validation error{'s' * (count != 1)}",
+            err=True,
+        )
+        for p in v.problems:
+            click.echo(f"  {p.text()}", err=True)
+    if rejected:
+        ctx.exit(1)

@@ -1,0 +1,146 @@
+"""Record-level differences: what a change did to each field of a record.
+
+Two parsed TOML documents are flattened to dotted keys (``committee.elected``);
+scalars change from a value to another, lists gain and lose items (an array of
+tables such as ``[[dues]]`` gains and loses whole rows). This is what a clerk
+reviewing a merge request wants instead of TOML line diffs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from ..output import plain
+
+ADDED = "added"
+REMOVED = "removed"
+RENAMED = "renamed"
+CHANGED = "changed"
+KINDS = (ADDED, REMOVED, RENAMED, CHANGED)
+
+
+@dataclass
+class FieldChange:
+    """One field's change: ``before`` -> ``after``, or list items added/removed."""
+
+    field: str
+    before: Any = None
+    after: Any = None
+    added: list[Any] = field(default_factory=list)
+    removed: list[Any] = field(default_factory=list)
+    is_list: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.is_list:
+            return {
+                "field": self.field,
+                "added": plain(self.added),
+                "removed": plain(self.removed),
+            }
+        return {"field": self.field, "before": plain(self.before), "after": plain(self.after)}
+
+    def text(self) -> str:
+        if self.is_list:
+            parts = [f"+{show(v)}" for v in self.added] + [f"-{show(v)}" for v in self.removed]
+            return f"{self.field}: {', '.join(parts)}"
+        return f"{self.field}: {show(self.before)} → {show(self.after)}"
+
+
+@dataclass
+class RecordChange:
+    """One record added, removed, renamed or changed, with its field changes."""
+
+    change: str
+    path: str
+    old_path: str | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    #: the file could not be parsed on one side: fields are not known
+    unreadable: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"change": self.change, "path": self.path}
+        if self.old_path is not None:
+            d["old_path"] = self.old_path
+        d["fields"] = [f.as_dict() for f in self.fields]
+        if self.unreadable:
+            d["unreadable"] = True
+        return d
+
+
+def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables as dotted keys; lists (also arrays of tables) stay values."""
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
+    """Every field that differs between two documents, in key order."""
+    old = flatten(before or {})
+    new = flatten(after or {})
+    out: list[FieldChange] = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if _same(a, b):
+            continue
+        if isinstance(a or b, list) and isinstance(a or [], list) and isinstance(b or [], list):
+            added, removed = _list_delta(a or [], b or [])
+            out.append(FieldChange(key, a, b, added, removed, is_list=True))
+            continue
+        out.append(FieldChange(key, a, b))
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _list_delta(a: list[Any], b: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Items of ``b`` not in ``a`` and items of ``a`` not in ``b`` (as multisets)."""
+    left = Counter(_canon(v) for v in a)
+    right = Counter(_canon(v) for v in b)
+    added: list[Any] = []
+    removed: list[Any] = []
+    seen: Counter[str] = Counter()
+    for v in b:
+        c = _canon(v)
+        seen[c] += 1
+        if seen[c] > left[c]:
+            added.append(v)
+    seen.clear()
+    for v in a:
+        c = _canon(v)
+        seen[c] += 1
+        if seen[c] > right[c]:
+            removed.append(v)
+    return added, removed
+
+
+def show(value: Any) -> str:
+    """A value as a clerk would write it in TOML (absent values as ``(none)``)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
+    return str(value)

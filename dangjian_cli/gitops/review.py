@@ -1,0 +1,374 @@
+"""`dangjian review`: what a change does to the records, their validity and duties.
+
+The base commit is read once, in bulk, and parsed once; the other side is the
+base with only the changed files replaced (from a commit, or from the work tree),
+so unchanged records are shared rather than read and parsed twice. Validation
+and the obligations engine then run on both sides at the same date, and the
+difference of their results is what the change introduced or fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..problems import Problem
+from ..records import layout
+from ..records import model as m
+from ..records.parse import parse
+from ..records.repository import Records, assemble, load_file
+from ..records.store import OverlayStore, Store
+from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
+from .run import CatFile, GitError, RepoInfo, git, nul_fields
+from .store import GitStore
+
+WORK_TREE = "working tree"
+
+
+@dataclass
+class Side:
+    """One end of the range: a commit id, or None for the work tree."""
+
+    label: str
+    commit: str | None
+
+
+@dataclass
+class Review:
+    base: Side
+    head: Side
+    as_of: date
+    changes: list[RecordChange] = field(default_factory=list)
+    introduced: list[Problem] = field(default_factory=list)
+    fixed: list[Problem] = field(default_factory=list)
+    findings_introduced: list[Any] = field(default_factory=list)
+    findings_resolved: list[Any] = field(default_factory=list)
+
+    @property
+    def introduced_errors(self) -> int:
+        return sum(1 for p in self.introduced if p.is_error)
+
+    def by_kind(self) -> dict[str, list[RecordChange]]:
+        return {k: [c for c in self.changes if c.change == k] for k in KINDS}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "base": {"label": self.base.label, "commit": self.base.commit},
+            "head": {"label": self.head.label, "commit": self.head.commit},
+            "as_of": self.as_of.isoformat(),
+            "changes": {k: [c.as_dict() for c in v] for k, v in self.by_kind().items()},
+            "problems_introduced": [p.as_dict() for p in self.introduced],
+            "problems_fixed": [p.as_dict() for p in self.fixed],
+            "findings_introduced": [_finding_dict(f) for f in self.findings_introduced],
+            "findings_resolved": [_finding_dict(f) for f in self.findings_resolved],
+        }
+
+
+# ---- the range ---------------------------------------------------------------
+
+
+def default_base(info: RepoInfo) -> Side:
+    """The merge-base of HEAD with its upstream, else with ``main``, else HEAD."""
+    head = info.commit("HEAD") if _has_commits(info) else None
+    if head is None:
+        raise InputError(f"{info.root}: the repository has no commits yet")
+    for other in ("@{upstream}", "main", "master"):
+        target = git(info.root, "rev-parse", "--verify", "-q", f"{other}^{{commit}}", check=False)
+        if not target.strip():
+            continue
+        base = git(info.root, "merge-base", "HEAD", target.decode().strip(), check=False)
+        if base.strip():
+            name = "upstream" if other.startswith("@") else other
+            return Side(f"merge-base with {name}", base.decode().strip())
+    return Side("HEAD", head)
+
+
+def _has_commits(info: RepoInfo) -> bool:
+    return bool(git(info.root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip())
+
+
+def parse_range(info: RepoInfo, spec: str | None) -> tuple[Side, Side]:
+    """``BASE..HEAD``, ``BASE...HEAD`` (from their merge-base), ``BASE`` (to the work tree)."""
+    if not spec:
+        return default_base(info), Side(WORK_TREE, None)
+    if "..." in spec:
+        a, b = spec.split("...", 1)
+        a, b = a or "HEAD", b or "HEAD"
+        ca, cb = info.commit(a), info.commit(b)
+        base = git(info.root, "merge-base", ca, cb, check=False).decode().strip()
+        if not base:
+            raise GitError(f"{a} and {b} have no common ancestor")
+        return Side(f"merge-base of {a} and {b}", base), Side(b, cb)
+    if ".." in spec:
+        a, b = spec.split("..", 1)
+        a, b = a or "HEAD", b or "HEAD"
+        return Side(a, info.commit(a)), Side(b, info.commit(b))
+    return Side(spec, info.commit(spec)), Side(WORK_TREE, None)
+
+
+# ---- what changed --------------------------------------------------------------
+
+
+def changed_paths(info: RepoInfo, base: str, head: str | None) -> tuple[set[str], dict[str, str]]:
+    """Paths (relative to the records folder) that differ, and git's renames new -> old."""
+    args = ["diff", "-z", "--name-status", "-M", "--no-ext-diff", "--relative", base]
+    if head:
+        args.append(head)
+    out = list(nul_fields(git(info.root, *args)))
+    changed: set[str] = set()
+    renames: dict[str, str] = {}
+    i = 0
+    while i < len(out):
+        status = out[i]
+        if status[0] in "RC":
+            old, new = out[i + 1], out[i + 2]
+            i += 3
+            changed.add(new)
+            if status[0] == "R":
+                changed.add(old)
+                renames[new] = old
+        else:
+            changed.add(out[i + 1])
+            i += 2
+    if head is None:
+        untracked = git(info.root, "ls-files", "-z", "--others", "--exclude-standard")
+        changed.update(nul_fields(untracked))
+    keep = {p for p in changed if _is_record_path(p)}
+    return keep, {n: o for n, o in renames.items() if n in keep and o in keep}
+
+
+def _is_record_path(path: str) -> bool:
+    parts = path.split("/")
+    return (
+        layout.is_candidate(path)
+        and not any(p.startswith(".") for p in parts)
+        and parts[0] not in layout.IGNORED_TOP
+    )
+
+
+def head_bytes(
+    info: RepoInfo, cat: CatFile, head: str | None, paths: Iterable[str]
+) -> dict[str, bytes | None]:
+    """The bytes of ``paths`` on the head side (None where the file is gone)."""
+    paths = sorted(paths)
+    if head is None:
+        out: dict[str, bytes | None] = {}
+        for path in paths:
+            target = Path(info.root, path)
+            out[path] = target.read_bytes() if target.is_file() else None
+        return out
+    names = [f"{head}:{info.prefix}{p}" for p in paths]
+    return dict(zip(paths, cat.read_many(names), strict=True))
+
+
+# ---- loading both sides ---------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """Per-file load results, so that another side can reuse the unchanged ones."""
+
+    store: Store
+    paths: list[str]
+    records: dict[str, m.Record]
+    problems: dict[str, list[Problem]]
+    refused: list[Problem]
+
+    def assemble(self) -> Records:
+        problems = list(self.refused)
+        for path in self.paths:
+            problems.extend(self.problems.get(path, ()))
+        return assemble(self.store, list(self.paths), dict(self.records), problems)
+
+
+def load_all(store: Store) -> Loaded:
+    paths, refused = store.listing()
+    records: dict[str, m.Record] = {}
+    problems: dict[str, list[Problem]] = {}
+    for path in paths:
+        record, found = _load_one(store, path)
+        if found:
+            problems[path] = found
+        if record is not None:
+            records[path] = record
+    return Loaded(store, list(paths), records, problems, list(refused))
+
+
+def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
+    from ..problems import error
+
+    try:
+        data = store.read(path)
+    except OSError as exc:
+        return None, [error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)]
+    return load_file(path, data)
+
+
+def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
+    """The base with ``changes`` applied, parsing only the changed files."""
+    store = OverlayStore(base.store, changes)
+    paths, refused = store.listing()
+    records = dict(base.records)
+    problems = dict(base.problems)
+    for path, data in changes.items():
+        records.pop(path, None)
+        problems.pop(path, None)
+        if data is None or not layout.is_candidate(path):
+            continue
+        record, found = load_file(path, data)
+        if found:
+            problems[path] = found
+        if record is not None:
+            records[path] = record
+    return Loaded(store, paths, records, problems, list(refused))
+
+
+# ---- the review -----------------------------------------------------------------
+
+
+def review(root: Path | str, spec: str | None = None, as_of: date | None = None) -> Review:
+    """Everything ``dangjian review`` reports for the range ``spec`` in ``root``."""
+    info = RepoInfo(root)
+    base_side, head_side = parse_range(info, spec)
+    if head_side.commit is None and info.bare:
+        raise GitError(f"{root} is a bare repository: name a range BASE..HEAD")
+    as_of = as_of or date.today()
+    result = Review(base_side, head_side, as_of)
+    assert base_side.commit is not None
+
+    paths, renames = changed_paths(info, base_side.commit, head_side.commit)
+    base_store = GitStore(info.root, base_side.commit)
+    base_store.prefetch(sorted(paths))
+    cat = base_store._cat
+    after = head_bytes(info, cat, head_side.commit, paths)
+    before = {p: base_store.read(p) if base_store.exists(p) else None for p in sorted(paths)}
+    # a path unchanged in content (e.g. a mode change) is no record change
+    changes = {p: after[p] for p in paths if after[p] != before[p]}
+    before = {p: before[p] for p in changes}
+
+    result.changes = record_changes(before, changes, renames)
+
+    base = load_all(base_store)
+    head = load_changed(base, changes)
+    base_records, head_records = base.assemble(), head.assemble()
+    renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
+    result.introduced, result.fixed = problem_delta(base_records, head_records, as_of, renamed)
+    result.findings_introduced, result.findings_resolved = finding_delta(
+        base_records, head_records, as_of
+    )
+    base_store.close()
+    return result
+
+
+def record_changes(
+    before: Mapping[str, bytes | None],
+    after: Mapping[str, bytes | None],
+    renames: Mapping[str, str],
+) -> list[RecordChange]:
+    """Added, removed, renamed and changed records with their field changes."""
+    added = {p for p, d in after.items() if d is not None and before.get(p) is None}
+    removed = {p for p, d in before.items() if d is not None and after.get(p) is None}
+    pairs: dict[str, str] = {n: o for n, o in renames.items() if n in added and o in removed}
+    # git may miss a rename (an untracked new file, a small record much edited):
+    # pair what remains by identical content, then by the same kind and id
+    for new in sorted(added - pairs.keys()):
+        left = removed - set(pairs.values())
+        same = [o for o in sorted(left) if before[o] == after[new]]
+        if not same:
+            ident = _identity(new)
+            same = [o for o in sorted(left) if ident is not None and _identity(o) == ident]
+        if same:
+            pairs[new] = same[0]
+    out: list[RecordChange] = []
+    for new, old in sorted(pairs.items()):
+        out.append(_change(RENAMED, new, before[old], after[new], old))
+    paired_old = set(pairs.values())
+    for path in sorted(after.keys() | before.keys()):
+        if path in pairs or path in paired_old:
+            continue
+        if path in added:
+            out.append(_change(ADDED, path, None, after[path]))
+        elif path in removed:
+            out.append(_change(REMOVED, path, before[path], None))
+        elif before.get(path) is not None:
+            out.append(_change(CHANGED, path, before[path], after[path]))
+    return out
+
+
+def _identity(path: str) -> tuple[str, str] | None:
+    try:
+        loc = layout.classify(path)
+    except layout.LayoutError:
+        return None
+    return (loc.kind, loc.id)
+
+
+def _change(
+    kind: str, path: str, old: bytes | None, new: bytes | None, old_path: str | None = None
+) -> RecordChange:
+    a = _doc(old_path or path, old)
+    b = _doc(path, new)
+    unreadable = (old is not None and a is None) or (new is not None and b is None)
+    fields = field_changes(a, b) if not unreadable and kind in (CHANGED, RENAMED) else []
+    if kind == ADDED and b is not None:
+        fields = field_changes(None, b)
+    return RecordChange(kind, path, old_path, fields, unreadable)
+
+
+def _doc(path: str, data: bytes | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    doc, _ = parse(path, data)
+    return doc
+
+
+def problem_delta(
+    base: Records, head: Records, as_of: date, renamed: Mapping[str, str]
+) -> tuple[list[Problem], list[Problem]]:
+    """Problems only the head has (introduced) and only the base has (fixed)."""
+    from ..checks import validate
+
+    before = validate(base, as_of)
+    after = validate(head, as_of)
+
+    def ident(p: Problem, moved: Mapping[str, str]) -> tuple[str, ...]:
+        code, severity, path, message = p.identity()
+        return (code, severity, moved.get(path, path), message)
+
+    old_ids = {ident(p, renamed) for p in before}
+    new_ids = {ident(p, {}) for p in after}
+    introduced = [p for p in after if ident(p, {}) not in old_ids]
+    fixed = [p for p in before if ident(p, renamed) not in new_ids]
+    return introduced, fixed
+
+
+FINDING = ("due", "overdue")
+
+
+def finding_delta(base: Records, head: Records, as_of: date) -> tuple[list[Any], list[Any]]:
+    """Obligation findings (due/overdue) only the head has, and only the base has."""
+    try:
+        from ..rules.engine import evaluate
+    except ModuleNotFoundError as exc:  # the engine is being built in parallel
+        if exc.name and exc.name.startswith(__package__.rsplit(".", 1)[0] + ".rules"):
+            return [], []
+        raise
+
+    def key(o: Any) -> tuple[Any, ...]:
+        return (o.subject, o.rule, o.period, o.status)
+
+    before = [o for o in evaluate(base, as_of) if o.status in FINDING]
+    after = [o for o in evaluate(head, as_of) if o.status in FINDING]
+    old = {key(o) for o in before}
+    new = {key(o) for o in after}
+    return [o for o in after if key(o) not in old], [o for o in before if key(o) not in new]
+
+
+def _finding_dict(o: Any) -> dict[str, Any]:
+    from ..output import plain
+
+    return plain(o.as_dict())
