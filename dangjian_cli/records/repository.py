@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,14 +112,25 @@ _COLLECTION = {
 
 def load_file(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
     """One file's record, and its layout, syntax and schema problems."""
+    doc, problems = parse_file(path, data)
+    if doc is None:
+        return None, problems
+    return build_record(path, doc)
+
+
+def parse_file(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The parsed document of a file that sits in the layout (the costly half of loading)."""
     try:
-        loc = layout.classify(path)
+        layout.classify(path)
     except layout.LayoutError as exc:
         code = "E-SLUG" if "legal" in str(exc) else "E-LAYOUT"
         return None, [error(code, path, str(exc), line=1)]
-    doc, problems = parse(path, data)
-    if doc is None:
-        return None, problems
+    return parse(path, data)
+
+
+def build_record(path: str, doc: dict[str, Any]) -> tuple[m.Record, list[Problem]]:
+    """The typed record of a parsed document, and its schema problems."""
+    loc = layout.classify(path)
     builder = Builder(path)
     fixed = _FIXED.get(loc.kind)
     record = builder.build(
@@ -127,22 +139,62 @@ def load_file(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
     return record, builder.problems
 
 
-def load(store: Store) -> Records:
-    """Read, parse and index every record the store lists."""
+#: below this many files a second process costs more than it saves
+PARALLEL_FROM = 4000
+
+Parsed = list[tuple[str, dict[str, Any] | None, list[Problem]]]
+
+
+def load(store: Store, workers: int | None = None) -> Records:
+    """Read, parse and index every record the store lists.
+
+    Parsing is most of the cost of a cold run, so on a large repository other
+    cores parse part of the files (``tomllib`` output pickles cheaply, typed
+    records do not) while this process parses its own part; ``workers=1`` keeps
+    it all in this process.
+    """
     paths, refused = store.listing()
-    records: dict[str, m.Record] = {}
     problems: list[Problem] = list(refused)
+    blobs: list[tuple[str, bytes]] = []
     for path in paths:
         try:
-            data = store.read(path)
+            blobs.append((path, store.read(path)))
         except OSError as exc:
             problems.append(error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1))
-            continue
-        record, found = load_file(path, data)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(blobs) >= PARALLEL_FROM else 1
+    records: dict[str, m.Record] = {}
+    for path, doc, found in _parse(blobs, workers):
         problems.extend(found)
-        if record is not None:
+        if doc is not None:
+            record, built = build_record(path, doc)
+            problems.extend(built)
             records[path] = record
     return assemble(store, paths, records, problems)
+
+
+def _parse_all(blobs: list[tuple[str, bytes]]) -> Parsed:
+    return [(path, *parse_file(path, data)) for path, data in blobs]
+
+
+def _parse(blobs: list[tuple[str, bytes]], workers: int) -> Parsed:
+    if workers <= 1:
+        return _parse_all(blobs)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return _parse_all(blobs)
+    parts = [blobs[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        futures = [pool.submit(_parse_all, part) for part in parts[1:]]
+        out = _parse_all(parts[0])
+        for future in futures:
+            out.extend(future.result())
+    out.sort(key=lambda item: item[0])
+    return out
 
 
 def assemble(

@@ -274,8 +274,14 @@ class Builder:
             raise RuntimeError(f"schema of {spec.cls.__name__} does not fit its model") from exc
 
     def convert(self, f: Field, raw: Any, key: Key) -> Any:
-        name = ".".join(str(k) for k in key if isinstance(k, str))
         kind = f.type
+        # fast paths for well-formed values: most fields of most files
+        t = type(raw)
+        if t is str and kind == STR and (f.choices is None or raw in f.choices):
+            return raw
+        if (t is date and kind == DATE) or (t is bool and kind == BOOL):
+            return raw
+        name = ".".join(str(k) for k in key if isinstance(k, str))
         if kind == STR:
             if not isinstance(raw, str):
                 return self._type(name, "a string", raw, key)
