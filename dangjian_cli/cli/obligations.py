@@ -1,0 +1,584 @@
+"""`dangjian overdue`, `due`, `rank`, `sample`, `status`: the obligations engine at the CLI.
+
+Every command here computes on valid records only: invalid records stop it with
+the validation errors (exit 1) unless ``--force``, which computes anyway with a
+warning. Listings go to stdout in the chosen format; the summary line goes to
+stdout after a table and to stderr for json / csv, so that stdout stays
+machine-readable.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import click
+
+from ..errors import InputError, Refused
+from ..output import render
+from ..records import model as m
+from ..records.repository import Records, load
+from ..rules import engine
+from ..rules.catalog import builtin, load_rules
+from ..rules.periods import add_years, parse_span, shift
+from .common import ISO_DATE, format_option, open_store, rev_option
+
+TABLE_COLUMNS = (
+    "org",
+    "subject",
+    "subject_name",
+    "rule",
+    "period",
+    "status",
+    "required",
+    "found",
+    "deadline",
+    "clause",
+)
+
+
+# ---- shared pieces ----------------------------------------------------------------
+
+
+def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
+    """The records, refused (exit 1) with the validation errors unless ``force``."""
+    from ..checks import validate
+
+    records = load(open_store(ctx, rev))
+    errors = [p for p in validate(records) if p.is_error]
+    if errors:
+        n = len(errors)
+        what = f"{n} validation error{'s' * (n != 1)}"
+        if not force:
+            raise Refused(
+                f"records are invalid ({what}); fix them, or use --force to compute anyway",
+                details=[p.text() for p in errors],
+            )
+        click.echo(f"dangjian: warning: computing on invalid records ({what})", err=True)
+    return records
+
+
+def _org_scope(records: Records, org: str | None, subtree: bool) -> list[str] | None:
+    """The org ids a listing keeps (None: all), from ``--org`` and ``--subtree``."""
+    if org is None:
+        if subtree:
+            raise click.UsageError("--subtree needs --org")
+        return None
+    org_id = _org_id(records, org)
+    return records.subtree(org_id) if subtree else [org_id]
+
+
+def _org_id(records: Records, name: str) -> str:
+    """An org named by id or path (``hexi-town``, ``orgs/hexi-town.toml``)."""
+    raw = name.strip()
+    if raw.startswith("orgs/"):
+        raw = raw[5:]
+    if raw.endswith(".toml"):
+        raw = raw[:-5]
+    if raw not in records.orgs:
+        import difflib
+
+        close = difflib.get_close_matches(raw, list(records.orgs), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise InputError(f"no org {name!r} in the repository{hint}")
+    return raw
+
+
+def _rules(records: Records, wanted: tuple[str, ...]) -> dict[str, Any]:
+    """The repository's rules, narrowed to ``--rule`` ids (each must exist and be on)."""
+    rules = load_rules(records.settings)
+    if not wanted:
+        return rules
+    for rule_id in wanted:
+        if rule_id not in rules:
+            if rule_id in builtin():
+                raise InputError(f"rule {rule_id!r} is switched off in dangjian.toml")
+            import difflib
+
+            close = difflib.get_close_matches(rule_id, list(builtin()), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InputError(f"no rule {rule_id!r}{hint}; known: {', '.join(builtin())}")
+    return {rule_id: rules[rule_id] for rule_id in rules if rule_id in wanted}
+
+
+def _summary_line(kind: str, found: list[engine.Obligation], as_of: date, start: date) -> str:
+    counts = engine.summary(found)
+    parts = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
+    head = f"{len(found)} {kind} as of {as_of.isoformat()} (window from {start.isoformat()})"
+    return f"{head}: {parts}" if parts else head
+
+
+def _print_listing(
+    rows: list[dict[str, Any]], fmt: str, columns: Iterable[str], summary: str
+) -> None:
+    text = render(rows, fmt, list(columns))
+    if text:
+        click.echo(text)
+    click.echo(summary, err=fmt != "table")
+
+
+def _fail(ctx: click.Context, obligations: list[engine.Obligation], fail_on: str | None) -> None:
+    """Exit 1 when ``--fail-on`` names a level that is present (due means due or worse)."""
+    if fail_on is None:
+        return
+    levels = (engine.OVERDUE,) if fail_on == "overdue" else (engine.OVERDUE, engine.DUE)
+    if any(ob.status in levels for ob in obligations):
+        ctx.exit(1)
+
+
+def listing_options(func: Callable) -> Callable:
+    """Options shared by `overdue` and `due`."""
+    options = [
+        click.option(
+            "--as-of",
+            "as_of",
+            type=ISO_DATE,
+            default=None,
+            metavar="DATE",
+            help="Evaluate on this day (default: today).",
+        ),
+        click.option(
+            "--since",
+            type=ISO_DATE,
+            default=None,
+            metavar="DATE",
+            help="Window start (default: the later of tracking_since and as-of minus 12 months).",
+        ),
+        click.option("--org", default=None, metavar="ID", help="Only obligations of this org."),
+        click.option("--subtree", is_flag=True, help="With --org: the org and every org below it."),
+        click.option(
+            "--rule", "rules", multiple=True, metavar="ID", help="Only this rule (repeatable)."
+        ),
+        format_option(),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["overdue", "due"]),
+            default=None,
+            help="Exit 1 if anything is overdue (or due or overdue).",
+        ),
+        click.option("--force", is_flag=True, help="Compute even if the records are invalid."),
+        rev_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _compute(
+    ctx: click.Context,
+    as_of: date | None,
+    since: date | None,
+    org: str | None,
+    subtree: bool,
+    rules: tuple[str, ...],
+    force: bool,
+    rev: str | None,
+) -> tuple[list[engine.Obligation], date, date]:
+    records = load_checked(ctx, rev, force)
+    day = as_of or date.today()
+    if since is not None and since > day:
+        raise click.BadParameter("must not be after --as-of", param_hint="--since")
+    scope = _org_scope(records, org, subtree)
+    obligations = engine.evaluate(records, day, since, rules=_rules(records, rules), orgs=scope)
+    return obligations, day, engine.window_start(records.settings, day, since)
+
+
+# ---- overdue, due ------------------------------------------------------------------
+
+
+@click.command()
+@listing_options
+@click.pass_context
+def overdue(
+    ctx: click.Context,
+    as_of: date | None,
+    since: date | None,
+    org: str | None,
+    subtree: bool,
+    rules: tuple[str, ...],
+    fmt: str,
+    fail_on: str | None,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """List what is overdue: periods ended short, deadlines passed (DOMAIN.md §3).
+
+    Sorted by org, rule and period; a summary line counts findings by rule.
+    Exit 0, or 1 with --fail-on when such findings exist.
+    """
+    obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
+    found = engine.findings(obligations, engine.OVERDUE)
+    rows = [ob.as_dict() for ob in found]
+    columns = engine.FIELDS if fmt != "table" else TABLE_COLUMNS
+    _print_listing(rows, fmt, columns, _summary_line("overdue", found, day, start))
+    _fail(ctx, obligations, fail_on)
+
+
+def _within(value: str | None) -> str | None:
+    """``--within`` as a span ``shift`` understands (``2w`` becomes ``14d``)."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    try:
+        if text.endswith("w"):
+            text = f"{int(text[:-1]) * 7}d"
+        parse_span(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a span like 30d, 2w, 3m or 1y", param_hint="--within"
+        ) from None
+    return text
+
+
+@click.command()
+@click.option(
+    "--within",
+    default=None,
+    metavar="SPAN",
+    help="Only what becomes overdue within this span (30d, 2w, 3m).",
+)
+@listing_options
+@click.pass_context
+def due(
+    ctx: click.Context,
+    within: str | None,
+    as_of: date | None,
+    since: date | None,
+    org: str | None,
+    subtree: bool,
+    rules: tuple[str, ...],
+    fmt: str,
+    fail_on: str | None,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """List what is due: current periods still short, deadlines coming up.
+
+    The deadline column is the last day before a finding turns overdue; --within
+    keeps those whose deadline falls within the span from --as-of.
+    """
+    span = _within(within)
+    obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
+    found = engine.findings(obligations, engine.DUE)
+    if span is not None:
+        limit = shift(day, span)
+        found = [ob for ob in found if ob.deadline is None or ob.deadline <= limit]
+    rows = [ob.as_dict() for ob in found]
+    columns = engine.FIELDS if fmt != "table" else TABLE_COLUMNS
+    _print_listing(rows, fmt, columns, _summary_line("due", found, day, start))
+    _fail(ctx, obligations, fail_on)
+
+
+# ---- rank ---------------------------------------------------------------------
+
+
+def _bottom(value: str) -> tuple[str, float]:
+    text = value.strip()
+    try:
+        if text.endswith("%"):
+            share = float(text[:-1])
+            if not 0 < share <= 100:
+                raise ValueError
+            return "share", share / 100
+        n = int(text)
+        if n < 0:
+            raise ValueError
+        return "count", n
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a share like 10% or a count like 3", param_hint="--bottom"
+        ) from None
+
+
+def rank_rows(
+    obligations: Iterable[engine.Obligation], records: Records, year: int, bottom: tuple[str, float]
+) -> list[dict[str, Any]]:
+    """Per org: obligations of ``year`` met, missed, pending; the bottom marked (§12)."""
+    tally: dict[str, Counter[str]] = {}
+    for ob in obligations:
+        if not ob.period.startswith(str(year)) or ob.status == engine.UPCOMING:
+            continue
+        tally.setdefault(ob.org, Counter())[ob.status] += 1
+    rows: list[dict[str, Any]] = []
+    for org_id, count in tally.items():
+        settled = count[engine.MET] + count[engine.OVERDUE]
+        org = records.orgs.get(org_id)
+        rows.append(
+            {
+                "org": org_id,
+                "name": (org.name if org else None) or org_id,
+                "owed": settled,
+                "met": count[engine.MET],
+                "missed": count[engine.OVERDUE],
+                "pending": count[engine.DUE],
+                "share": round(count[engine.MET] / settled, 4) if settled else None,
+            }
+        )
+    rows.sort(key=lambda r: (-(r["share"] if r["share"] is not None else 2), r["missed"], r["org"]))
+    scored = [r for r in rows if r["share"] is not None]
+    mode, amount = bottom
+    n = math.ceil(len(scored) * amount) if mode == "share" else int(amount)
+    worst = {r["org"] for r in scored[len(scored) - min(n, len(scored)) :]} if n else set()
+    for place, row in enumerate(rows, 1):
+        row["rank"] = place
+        row["rectify"] = row["org"] in worst
+    return rows
+
+
+@click.command()
+@click.option("--year", type=int, required=True, help="The year ranked.")
+@click.option(
+    "--bottom",
+    default="10%",
+    show_default=True,
+    metavar="10%|N",
+    help="How many of the weakest orgs to mark for rectification.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=ISO_DATE,
+    default=None,
+    metavar="DATE",
+    help="Evaluate on this day (default: a week after the year, or today).",
+)
+@click.option("--org", default=None, metavar="ID", help="Rank only this org ...")
+@click.option("--subtree", is_flag=True, help="... and every org below it.")
+@format_option()
+@click.option("--force", is_flag=True, help="Compute even if the records are invalid.")
+@rev_option
+@click.pass_context
+def rank(
+    ctx: click.Context,
+    year: int,
+    bottom: str,
+    as_of: date | None,
+    org: str | None,
+    subtree: bool,
+    fmt: str,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """Rank orgs by the share of the year's obligations met; mark the weakest (§12).
+
+    An obligation counts once it is met or overdue; what is still due (pending)
+    is shown but not scored. Orgs are listed best first.
+    """
+    how = _bottom(bottom)
+    records = load_checked(ctx, rev, force)
+    rules = load_rules(records.settings)
+    grace = max((r.grace_days for r in rules.values() if r.period), default=0)
+    day = as_of or min(date.today(), date(year + 1, 1, 1) + timedelta(days=grace))
+    if day < date(year, 1, 1):
+        raise click.BadParameter(f"must not be before {year}", param_hint="--as-of")
+    scope = _org_scope(records, org, subtree)
+    obligations = engine.evaluate(records, day, date(year, 1, 1), rules=rules, orgs=scope)
+    rows = rank_rows(obligations, records, year, how)
+    columns = ["rank", "org", "name", "owed", "met", "missed", "pending", "share", "rectify"]
+    if fmt == "table":
+        for row in rows:
+            row["share"] = "" if row["share"] is None else f"{row['share'] * 100:.1f}%"
+            row["rectify"] = "rectify" if row["rectify"] else ""
+    marked = sum(1 for r in rows if r["rectify"])
+    summary = (
+        f"{len(rows)} orgs ranked for {year} as of {day.isoformat()}; "
+        f"{marked} marked for rectification (bottom {bottom})"
+    )
+    _print_listing(rows, fmt, columns, summary)
+
+
+# ---- sample ----------------------------------------------------------------------
+
+
+def draw(meetings: list[m.Meeting], count: int, seed: str) -> list[m.Meeting]:
+    """A reproducible sample: candidates sorted by path, drawn with Random(seed text)."""
+    pool = sorted(meetings, key=lambda mt: mt.path)
+    picked = random.Random(seed).sample(pool, min(count, len(pool)))
+    return sorted(picked, key=lambda mt: mt.path)
+
+
+@click.command()
+@click.option("--year", type=int, required=True, help="Meetings held in this year.")
+@click.option("--count", type=click.IntRange(min=1), required=True, help="How many to draw.")
+@click.option("--seed", default=None, help="Seed of the draw (default: the year).")
+@click.option(
+    "--kind", type=click.Choice(m.MEETING_KINDS), default=None, help="Only meetings of this kind."
+)
+@click.option("--org", default=None, metavar="ID", help="Only meetings of this org ...")
+@click.option("--subtree", is_flag=True, help="... and of every org below it.")
+@format_option()
+@click.option("--force", is_flag=True, help="Sample even if the records are invalid.")
+@rev_option
+@click.pass_context
+def sample(
+    ctx: click.Context,
+    year: int,
+    count: int,
+    seed: str | None,
+    kind: str | None,
+    org: str | None,
+    subtree: bool,
+    fmt: str,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """Draw a random sample of meetings for spot-checks (§7).
+
+    The same seed gives the same sample on any machine (and from any git commit
+    with the same meetings).
+    """
+    records = load_checked(ctx, rev, force)
+    scope = _org_scope(records, org, subtree)
+    keep = set(scope) if scope is not None else None
+    candidates = [
+        mt
+        for mt in records.meetings
+        if mt.date is not None
+        and mt.date.year == year
+        and (kind is None or mt.kind == kind)
+        and (keep is None or mt.org in keep)
+    ]
+    seed_text = seed if seed is not None else str(year)
+    picked = draw(candidates, count, seed_text)
+    rows = [
+        {
+            "path": mt.path,
+            "org": mt.org,
+            "org_name": (records.orgs[mt.org].name if mt.org in records.orgs else mt.org),
+            "date": mt.date,
+            "kind": mt.kind,
+            "topic": mt.topic,
+        }
+        for mt in picked
+    ]
+    summary = f"{len(picked)} of {len(candidates)} meetings of {year} drawn with seed {seed_text!r}"
+    if count > len(candidates):
+        summary += f" (fewer than the {count} asked)"
+    _print_listing(rows, fmt, ["path", "org", "org_name", "date", "kind", "topic"], summary)
+
+
+# ---- status ------------------------------------------------------------------------
+
+
+def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
+    """Everything `status` shows about one org on ``day``, as plain data."""
+    org = records.orgs[org_id]
+    parent = records.orgs.get(org.parent or "")
+    secretary = records.members.get(org.secretary or "")
+    committee: dict[str, Any] | None = None
+    if org.committee is not None:
+        term = org.committee.term_years
+        rules = load_rules(records.settings)
+        election = rules.get("committee-election")
+        if term is None and election is not None:
+            long = org.kind in election.long_term_kinds
+            term = election.long_term_years if long else election.term_years
+        term = term or 3
+        elected = org.committee.elected
+        committee = {
+            "elected": elected,
+            "term_years": term,
+            "term_ends": add_years(elected, term) if elected else None,
+            "members": list(org.committee.members),
+        }
+    members: Counter[str] = Counter(
+        mb.status or "unknown" for mb in records.members.values() if mb.org_on(day) == org_id
+    )
+    obligations = engine.evaluate(records, day, date(day.year, 1, 1), orgs=[org_id])
+    this_year = [ob for ob in obligations if ob.period.startswith(str(day.year)) or ob.is_finding]
+    tally = Counter(ob.status for ob in this_year)
+    last: dict[str, date] = {}
+    for mt in records.meetings_of(org_id):
+        if mt.kind and mt.date and mt.date <= day:
+            last[mt.kind] = mt.date
+    return {
+        "org": org_id,
+        "name": org.name,
+        "kind": org.kind,
+        "parent": org.parent,
+        "parent_name": parent.name if parent else None,
+        "established": org.established,
+        "dissolved": org.dissolved,
+        "as_of": day,
+        "secretary": org.secretary,
+        "secretary_name": secretary.name if secretary else None,
+        "committee": committee,
+        "members": {s: members[s] for s in m.MEMBER_STATUSES if members[s]},
+        "obligations": {s: tally[s] for s in engine.STATUSES},
+        "findings": [ob.as_dict() for ob in this_year if ob.is_finding],
+        "last_meetings": {k: last[k] for k in m.MEETING_KINDS if k in last},
+    }
+
+
+def _status_text(info: dict[str, Any]) -> str:
+    lines = [f"{info['name']} ({info['org']}), {info['kind']}"]
+    if info["parent"]:
+        lines.append(f"  parent:      {info['parent_name'] or ''} ({info['parent']})")
+    life = f"  established: {info['established'] or '?'}"
+    if info["dissolved"]:
+        life += f", dissolved {info['dissolved']}"
+    lines.append(life)
+    sec = info["secretary"]
+    lines.append(
+        f"  secretary:   {info['secretary_name'] or ''} ({sec})" if sec else "  secretary:   none"
+    )
+    com = info["committee"]
+    if com:
+        lines.append(
+            f"  committee:   {len(com['members'])} members, elected {com['elected']}, "
+            f"{com['term_years']}-year term ends {com['term_ends']}"
+        )
+    else:
+        lines.append("  committee:   none")
+    members = ", ".join(f"{s} {n}" for s, n in info["members"].items()) or "none"
+    lines.append(f"  members:     {members}")
+    ob = info["obligations"]
+    lines.append(
+        f"Obligations {info['as_of'].year} as of {info['as_of']}: met {ob['met']}, "
+        f"due {ob['due']}, overdue {ob['overdue']}, upcoming {ob['upcoming']}"
+    )
+    if info["findings"]:
+        lines.append(render(info["findings"], "table", list(TABLE_COLUMNS[1:])))
+    lines.append("Last meeting of each kind:")
+    if info["last_meetings"]:
+        width = max(len(k) for k in info["last_meetings"])
+        for kind, day in info["last_meetings"].items():
+            lines.append(f"  {kind:<{width}}  {day.isoformat()}")
+    else:
+        lines.append("  none")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("org")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=ISO_DATE,
+    default=None,
+    metavar="DATE",
+    help="Show the org as on this day (default: today).",
+)
+@format_option("table", "json")
+@click.option("--force", is_flag=True, help="Show even if the records are invalid.")
+@rev_option
+@click.pass_context
+def status(
+    ctx: click.Context, org: str, as_of: date | None, fmt: str, force: bool, rev: str | None
+) -> None:
+    """One screen on an org: secretary, committee term, members, this year's obligations."""
+    records = load_checked(ctx, rev, force)
+    org_id = _org_id(records, org)
+    info = org_status(records, org_id, as_of or date.today())
+    if fmt == "json":
+        import json
+
+        from ..output import plain
+
+        click.echo(json.dumps(plain(info), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_status_text(info))
