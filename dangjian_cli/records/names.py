@@ -78,7 +78,7 @@ def _closest(stem: str, paths: list[str]) -> list[str]:
         by = {}
         for p in paths:
             by.setdefault(_stem(p), p)
-    return [by[k] for k in difflib.get_close_matches(stem, list(by), n=3, cutoff=0.6)]
+    return sorted(by[k] for k in difflib.get_close_matches(stem, list(by), n=3, cutoff=0.5))
 
 
 def _listed(paths: list[str]) -> str:

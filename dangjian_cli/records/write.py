@@ -133,7 +133,7 @@ def resolve_field(kind: str, dotted: str) -> Target:
             close = difflib.get_close_matches(part, known, n=1)
             hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(known)
             prefix = f"{where}." if where else ""
-            raise InputError(f"unknown field {prefix}{part!r} for a {kind} record ({hint})")
+            raise InputError(f"unknown field `{prefix}{part}` for a {kind} record ({hint})")
         key.append(part)
         i += 1
         rest = len(parts) - i
