@@ -35,11 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import AoT, Table
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Refused
 from ..problems import Problem
@@ -63,6 +59,10 @@ from .schema import (
 )
 from .store import OverlayStore, Store
 
+if TYPE_CHECKING:  # tomlkit is imported where used: `dangjian --help` must not load it
+    import tomlkit
+    from tomlkit.items import Table
+
 Changes = Mapping[str, bytes | None]
 Validator = Callable[[Records], list[Problem]]
 
@@ -81,6 +81,9 @@ def read_document(path: str, data: bytes) -> tomlkit.TOMLDocument:
         p = problems[0]
         hint = f" ({p.hint})" if p.hint else ""
         raise InputError(f"cannot edit {p.path}:{p.line or 1}: {p.message}{hint}")
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         return tomlkit.parse(data.decode("utf-8"))
     except TOMLKitError as exc:  # pragma: no cover - tomllib accepted it above
@@ -293,16 +296,18 @@ def _step(container: Any, part: str | int, target: Target, depth: int, *, create
         if not create or (depth + 1 < len(target.key) and isinstance(target.key[depth + 1], int)):
             shown = ".".join(str(k) for k in target.key[: depth + 1])
             raise InputError(f"the record has no `{shown}`")
+        import tomlkit
+
         container[part] = tomlkit.table()
     node = container[part]
-    if not isinstance(node, (Table, AoT, dict, list)):
+    if not isinstance(node, (dict, list)):  # tomlkit tables and row lists are both
         shown = ".".join(str(k) for k in target.key[: depth + 1])
         raise InputError(f"`{shown}` is a plain value, not a table")
     return node
 
 
 def _check_index(rows: Any, index: int, target: Target) -> None:
-    if not isinstance(rows, (AoT, list)):
+    if not isinstance(rows, list):
         raise InputError(f"`{target.dotted}`: not a list of rows")
     if not -len(rows) <= index < len(rows):
         name = ".".join(str(k) for k in target.key[: target.key.index(index)])
@@ -319,6 +324,8 @@ def new_document(
 
     ``rows`` become arrays of tables (``[[absent]]``) after the plain fields.
     """
+    import tomlkit
+
     doc = tomlkit.document()
     for key, value in fields:
         if value is not None and value != []:
@@ -334,6 +341,9 @@ def new_document(
 
 def append_row(path: str, data: bytes | None, key: str, row: Mapping[str, Any]) -> bytes:
     """``data`` (or a new file) with one more ``[[key]]`` row at the end of that list."""
+    import tomlkit
+    from tomlkit.items import AoT
+
     if data is None:
         return new_document((), {key: [row]})
     doc = read_document(path, data)
@@ -358,6 +368,8 @@ def append_row(path: str, data: bytes | None, key: str, row: Mapping[str, Any]) 
 
 
 def _row(item: Mapping[str, Any]) -> Table:
+    import tomlkit
+
     table = tomlkit.table()
     for k, v in item.items():
         if v is not None and v != []:
@@ -568,6 +580,8 @@ KEEP = ".gitkeep"
 
 def scaffold(name: str, lang: str, tracking_since: date) -> dict[str, bytes]:
     """The files of a new, empty records repository: settings, ignore file, folders."""
+    import tomlkit
+
     template = _SETTINGS_ZH if lang == "zh" else _SETTINGS_EN
     settings = template.format(
         name=tomlkit.string(name).as_string(), lang=lang, since=tracking_since.isoformat()
