@@ -1,0 +1,152 @@
+"""Finding and rendering the text templates, with a repository's own templates first.
+
+Search order for ``<kind>.md.j2`` and ``reference.docx`` in language ``lang``:
+``<repository>/templates/<lang>/``, then the built-in
+``dangjian_cli/documents/templates/<lang>/`` shipped inside the package (so an
+installed, non-editable package finds them too). Parsed templates and reference
+bytes are cached per process: a batch of hundreds of letters parses each once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from . import markup
+from .words import format_date, money
+
+KINDS = ("letter", "notice", "report", "funding")
+LANGS = ("en", "zh")
+REFERENCE = "reference.docx"
+
+_ENVS: dict[tuple[str, tuple[str, ...]], Any] = {}
+_BYTES: dict[Path, tuple[float, bytes]] = {}
+
+
+def builtin_root() -> Path:
+    return Path(__file__).resolve().parent / "templates"
+
+
+def search_path(repo_root: Path | None, lang: str) -> list[Path]:
+    """Folders searched for templates of ``lang``, first match wins."""
+    folders = []
+    if repo_root is not None:
+        own = Path(repo_root) / "templates" / lang
+        if own.is_dir():
+            folders.append(own)
+    folders.append(builtin_root() / lang)
+    return folders
+
+
+def template_name(kind: str) -> str:
+    return f"{kind}.md.j2"
+
+
+def find(repo_root: Path | None, lang: str, name: str) -> Path:
+    for folder in search_path(repo_root, lang):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise InputError(f"no template {lang}/{name} in {repo_root or 'the package'} or built-in")
+
+
+def reference_bytes(repo_root: Path | None, lang: str) -> bytes:
+    """The reference document's bytes, read once per process (re-read when the file changes)."""
+    path = find(repo_root, lang, REFERENCE)
+    mtime = path.stat().st_mtime
+    cached = _BYTES.get(path)
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, path.read_bytes())
+        _BYTES[path] = cached
+    return cached[1]
+
+
+def _finalizer(lang: str):
+    from markupsafe import Markup
+
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return value
+        if value is None:
+            return Markup("")
+        if isinstance(value, date):
+            value = format_date(value, lang)
+        elif isinstance(value, Decimal):
+            value = money(value)
+        elif isinstance(value, bool):
+            value = ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return Markup(markup.escape(str(value)))
+
+    return finalize
+
+
+def environment(repo_root: Path | None, lang: str) -> Any:
+    """The Jinja environment for a search path (cached: templates compile once)."""
+    folders = tuple(str(p) for p in search_path(repo_root, lang))
+    key = (lang, folders)
+    env = _ENVS.get(key)
+    if env is None:
+        import jinja2
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(list(folders), encoding="utf-8"),
+            autoescape=True,  # every value passes finalize -> markup.escape, never raw
+            finalize=_finalizer(lang),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=True,
+        )
+        env.filters["date"] = lambda d: format_date(d, lang) if d else ""
+        env.filters["money"] = money
+        _ENVS[key] = env
+    return env
+
+
+def render_blocks(
+    repo_root: Path | None, lang: str, kind: str, context: Mapping[str, Any]
+) -> list[markup.Block]:
+    """The blocks of one document: template rendered with ``context``, then parsed.
+
+    A broken template raises InputError naming the template file and line.
+    """
+    import jinja2
+
+    env = environment(repo_root, lang)
+    name = template_name(kind)
+    try:
+        template = env.get_template(name)
+        rendered = template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateNotFound:
+        raise InputError(f"no template {lang}/{name}") from None
+    except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
+        filename, line = _template_line(exc)
+        where = f"{filename}:{line}" if filename else f"{lang}/{name}"
+        raise InputError(f"{where}: {exc}") from None
+    try:
+        return markup.parse(rendered)
+    except markup.MarkupError as exc:
+        shown = rendered.splitlines()[exc.line - 1].strip()
+        filename = str(find(repo_root, lang, name))
+        raise InputError(
+            f"{filename}: {exc} (in the rendered line {markup.text(shown)!r})"
+        ) from None
+
+
+def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line an error was raised from (Jinja maps frames to lines)."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
