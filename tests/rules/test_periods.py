@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -61,7 +62,7 @@ def test_periods_between_cover_the_span_once(kind, first, length):
     last = first + timedelta(days=length)
     periods = list(periods_between(kind, first, last))
     assert periods[0].contains(first) and periods[-1].contains(last)
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in itertools.pairwise(periods):
         assert after.start == before.end + timedelta(days=1)
 
 

@@ -6,7 +6,10 @@ from datetime import date
 
 
 def report(period: str, submitted: str) -> str:
-    return f'org = "town"\nto = "county"\nperiod = "{period}"\nsubmitted_on = {submitted}\nsummary = "x"\n'
+    return (
+        f'org = "town"\nto = "county"\nperiod = "{period}"\n'
+        f'submitted_on = {submitted}\nsummary = "x"\n'
+    )
 
 
 def test_report_due_from_30_days_before_and_overdue_the_day_after(evaluated):
@@ -50,7 +53,10 @@ def test_letter_by_31_march(evaluated):
 
 
 def test_letter_deadline_changed_in_settings(evaluated):
-    settings = 'name = "t"\ntracking_since = 2025-01-01\n[rules.responsibility-letter]\ndeadline = "02-28"\n'
+    settings = (
+        'name = "t"\ntracking_since = 2025-01-01\n'
+        '[rules.responsibility-letter]\ndeadline = "02-28"\n'
+    )
     ev = evaluated({"dangjian.toml": settings}, date(2026, 3, 1))
     assert ev.of("responsibility-letter", "village")["2026"].deadline == date(2026, 2, 28)
     assert ev.status("responsibility-letter", "2026", "village") == "overdue"
