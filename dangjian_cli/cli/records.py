@@ -3,9 +3,12 @@
 Every writing command works the same way: work out the pending changes
 (``{path: bytes}``), hand them to :func:`finish`, which refuses a change that
 would add validation errors, writes the files atomically and prints their paths.
-:func:`finish` returns the paths it wrote together with a one-line description
-of the change; that is the seam for a ``--commit`` option (commit exactly
-those paths with that message).
+
+The seam for a ``--commit`` option: :func:`finish` returns the repository paths
+it wrote and leaves them, with a one-line description of the change, in
+``ctx.meta[WRITTEN]`` as ``(root, paths, message)``; committing exactly those
+paths with that message is all ``--commit`` has to do. ``init`` makes its own
+first commit.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from .common import ISO_DATE, repo_root
 
 _PERIOD = re.compile(r"(\d{4})-[hH]([12])\Z")
 
+#: ``ctx.meta`` key of what a writing command wrote: (root, paths, message)
+WRITTEN = "dangjian.written"
+
 
 # ---- the shared write path ---------------------------------------------------------
 
@@ -46,6 +52,7 @@ def finish(root: Path, store: Store, changes: dict[str, bytes | None], message: 
         click.echo(problem.text(), err=True)
     for path in written:
         click.echo(path)
+    click.get_current_context().meta[WRITTEN] = (root, written, message)
     return written
 
 
@@ -207,7 +214,11 @@ def new() -> None:
 @force_option
 @click.pass_context
 def new_org(ctx: click.Context, org_id: str, force: bool, **opts: Any) -> list[str]:
-    """Write orgs/ID.toml."""
+    """Write orgs/ID.toml.
+
+    A secretary must already be a member: for a new branch, write the org, then
+    its members (`new member ... --org ID`), then `dangjian set ID secretary M`.
+    """
     root, store = _open(ctx)
     path = _place(layout.org_path(org_id))
     _fresh(store, path, force)

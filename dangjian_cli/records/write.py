@@ -41,7 +41,7 @@ from ..errors import InputError, Refused
 from ..problems import Problem
 from . import layout
 from .parse import parse as parse_record
-from .repository import Records, load
+from .repository import Records, assemble, load, load_file
 from .schema import (
     BOOL,
     DATE,
@@ -386,14 +386,32 @@ def introduced(
     """Problems present with ``changes`` laid over ``base`` and absent without them.
 
     Problems are compared by :meth:`Problem.identity` (code, severity, path,
-    message: not the line, which an edit may shift). The repository as it is is
-    validated only when the changed one has problems at all.
+    message: not the line, which an edit may shift). The repository is read and
+    parsed once: the changed view reuses every record the change leaves alone.
     """
-    after = _validate(OverlayStore(base, changes), check, today)
+    before_records = load(base)
+    after_records = overlay(before_records, changes)
+    after = _check(after_records, check, today)
     if not after:
         return []
-    before = {p.identity() for p in _validate(base, check, today)}
+    before = {p.identity() for p in _check(before_records, check, today)}
     return [p for p in after if p.identity() not in before]
+
+
+def overlay(records: Records, changes: Changes) -> Records:
+    """``records`` as they would be with ``changes`` applied, parsing only changed files."""
+    store = OverlayStore(records.store, changes)
+    paths, _ = store.listing()
+    kept = {p: r for p, r in records.by_path.items() if p not in changes}
+    problems = [p for p in records.problems if p.path not in changes]
+    for path, data in changes.items():
+        if data is None or not layout.is_candidate(path):
+            continue
+        record, found = load_file(path, data)
+        problems.extend(found)
+        if record is not None:
+            kept[path] = record
+    return assemble(store, paths, kept, problems)
 
 
 def guard(
@@ -412,8 +430,7 @@ def guard(
     return [p for p in new if not p.is_error]
 
 
-def _validate(store: Store, check: Validator, today: date | None) -> list[Problem]:
-    records = load(store)
+def _check(records: Records, check: Validator, today: date | None) -> list[Problem]:
     if today is None:
         return check(records)
     return check(records, today)  # type: ignore[call-arg]

@@ -155,3 +155,25 @@ def test_set_settings(repo):
     result = repo.run("set", "dangjian.toml", "language", "fr")
     assert result.exit_code == 1
     assert "E-ENUM" in result.stderr
+
+
+def test_a_file_that_cannot_be_read_is_not_edited(repo):
+    repo.write("members/m4.toml", 'name = "Four"\nstatus = \n')
+    result = repo.run("set", "m4", "status", "full")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dangjian: error: cannot edit members/m4.toml:2: TOML syntax")
+    assert repo.read("members/m4.toml") == 'name = "Four"\nstatus = \n'
+
+
+def test_writing_commands_return_the_paths_they_wrote(repo):
+    """The --commit seam: each writing command hands back exactly the files it wrote."""
+    from dangjian_cli.cli.main import cli
+
+    def run(*args: str):
+        return cli.main(["-C", str(repo.root), *args], standalone_mode=False)
+
+    assert run("set", "village", "established", "2001-01-01") == ["orgs/village.toml"]
+    assert run("new", "org", "second", "--name", "S", "--kind", "branch", "--parent", "town") == [
+        "orgs/second.toml"
+    ]
+    assert run("set", "village", "established", "2001-01-01") == []  # unchanged

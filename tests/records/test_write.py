@@ -304,3 +304,28 @@ def test_scaffold_settings_are_valid_toml_in_both_languages():
             f"{folder}/.gitkeep" for folder in layout.FOLDERS
         }
         assert b"out/" in files[".gitignore"].splitlines()
+
+
+def test_overlay_matches_a_full_load_of_the_changed_repository(repo):
+    from dangjian_cli.records.repository import load
+    from dangjian_cli.records.store import OverlayStore
+
+    repo.write("members/old.toml", 'name = "Old"\norg = "nowhere"\nstatus = "applicant"\n')
+    store = FolderStore(repo.root)
+    changes = {
+        "members/m1.toml": None,
+        "members/new.toml": b'name = "New"\norg = "town"\nstatus = "ful"\n',
+        "members/old.toml": b'name = "Old"\norg = "village"\nstatus = "applicant"\n',
+        "orgs/Bad Name.toml": b'name = "x"\n',
+    }
+
+    def seen(problems):
+        return sorted((p.path, p.line, p.code, p.message) for p in problems)
+
+    fast = write.overlay(load(store), changes)
+    full = load(OverlayStore(store, changes))
+    assert sorted(fast.by_path) == sorted(full.by_path)
+    assert seen(validate(fast)) == seen(validate(full))
+    codes = {p.code for p in validate(fast)}
+    assert {"E-REF-MEMBER", "E-ENUM", "E-SLUG"} <= codes
+    assert "E-REF-ORG" not in codes  # the old error is fixed by the change
