@@ -21,6 +21,8 @@ class Document:
     data: bytes
     #: a record the document brings with it (a notice's TOML): repo path and bytes
     record: tuple[str, bytes] | None = None
+    #: where the document was written (set by the writer; used to undo on failure)
+    written: Path | None = None
 
 
 def org_view(records: Any, org_id: str | None) -> dict[str, Any]:

@@ -1,0 +1,353 @@
+"""`dangjian render letter|notice|report|funding` and `dangjian templates check`.
+
+Thin: options in, library calls, file names and messages out. docx and jinja2 are
+imported only inside the commands (``dangjian --help`` lists these groups
+without loading them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InputError, Refused
+from .common import ISO_DATE, is_terminal, open_store, repo_root, rev_option
+
+
+def _output_options(func: Callable) -> Callable:
+    options = [
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Folder for the documents (default: out/ in the repository).",
+        ),
+        click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice."),
+        click.option(
+            "--lang",
+            type=click.Choice(["en", "zh"]),
+            default=None,
+            help="Document language (default: the repository's `language`).",
+        ),
+        click.option("--force", is_flag=True, help="Overwrite documents that exist."),
+        rev_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+class Job:
+    """What every render command does around its documents: load, place, write, convert."""
+
+    def __init__(
+        self,
+        ctx: click.Context,
+        out_dir: Path | None,
+        lang: str | None,
+        force: bool,
+        rev: str | None,
+    ) -> None:
+        from ..records.repository import load
+
+        self.root = repo_root(ctx)
+        self.records = load(open_store(ctx, rev))
+        self.lang = lang or self.records.settings.language or "en"
+        self.out = out_dir if out_dir is not None else self.root / "out"
+        self.force = force
+        self.written: list[Path] = []
+
+    def target(self, name: str) -> Path:
+        return self.out / name
+
+    def refuse_existing(self, names: list[str]) -> None:
+        if self.force:
+            return
+        existing = [n for n in names if self.target(n).exists()]
+        if existing:
+            more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+            raise Refused(f"{self.target(existing[0])} exists{more} (use --force to overwrite)")
+
+    def write(self, document: Any) -> None:
+        from ..documents.builder import write_atomic
+
+        path = self.target(document.name)
+        try:
+            write_atomic(path, document.data, self.force)
+        except FileExistsError:
+            raise Refused(f"{path} exists (use --force to overwrite)") from None
+        document.written = path
+        self.written.append(path)
+
+    def finish(self, pdf: bool, what: str) -> None:
+        if pdf and self.written:
+            from ..documents import pdf as pdf_mod
+
+            note = pdf_mod.font_note() if self.lang == "zh" else None
+            if note:
+                click.echo(note, err=True)
+            pdfs = pdf_mod.convert(self.written, self.out, self.force)
+            self.written.extend(pdfs)
+        if len(self.written) <= 4:
+            for path in self.written:
+                click.echo(str(path))
+        else:
+            click.echo(f"wrote {len(self.written)} files ({what}) to {self.out}")
+
+
+@click.group()
+def render() -> None:
+    """Word documents from the records: letters, notices, reports (see templates/)."""
+
+
+@render.command()
+@click.option("--year", type=int, required=True, help="Year of the letter.")
+@click.option("--org", "org", default=None, metavar="ID", help="The org that signs the letter.")
+@click.option(
+    "--children-of",
+    "children_of",
+    default=None,
+    metavar="PARENT",
+    help="Every org below PARENT that owes a letter (each from its own parent).",
+)
+@_output_options
+@click.pass_context
+def letter(
+    ctx: click.Context,
+    year: int,
+    org: str | None,
+    children_of: str | None,
+    out_dir: Path | None,
+    pdf: bool,
+    lang: str | None,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """Annual responsibility letter(s) (§1), tasks from the rules that apply to each org."""
+    if (org is None) == (children_of is None):
+        raise click.UsageError("give exactly one of --org ID or --children-of PARENT")
+    from ..documents.letter import letter_orgs, render_letter
+
+    job = Job(ctx, out_dir, lang, force, rev)
+    orgs = letter_orgs(job.records, year, org, children_of)
+    if not orgs:
+        raise Refused(f"no org below {children_of} owes a responsibility letter for {year}")
+    job.refuse_existing([f"letter-{year}-{o}.docx" for o in orgs])
+    if len(orgs) > 1 and is_terminal():
+        with click.progressbar(orgs, label="letters", file=click.get_text_stream("stderr")) as bar:
+            for o in bar:
+                job.write(render_letter(job.records, o, year, job.lang, job.root))
+    else:
+        for o in orgs:
+            job.write(render_letter(job.records, o, year, job.lang, job.root))
+    job.finish(pdf, "letters")
+
+
+@render.command()
+@click.option("--org", "org", required=True, metavar="ID", help="The org the notice is about.")
+@click.option(
+    "--kind",
+    type=click.Choice(["criticism", "rectification", "praise"]),
+    required=True,
+    help="Kind of notice.",
+)
+@click.option(
+    "--as-of", "as_of", type=ISO_DATE, default=None, help="Findings as of DATE (default today)."
+)
+@click.option("--deadline", type=ISO_DATE, default=None, help="Rectify by DATE.")
+@click.option("--days", type=click.IntRange(1, 3650), default=None, help="Rectify within N days.")
+@click.option(
+    "--finding",
+    "extra",
+    multiple=True,
+    metavar="TEXT",
+    help="A finding (or, for praise, a reason) in words; repeatable.",
+)
+@click.option(
+    "--issuer", default=None, metavar="ID", help="Issuing org (default: the org's parent)."
+)
+@_output_options
+@click.pass_context
+def notice(
+    ctx: click.Context,
+    org: str,
+    kind: str,
+    as_of: date | None,
+    deadline: date | None,
+    days: int | None,
+    extra: tuple[str, ...],
+    issuer: str | None,
+    out_dir: Path | None,
+    pdf: bool,
+    lang: str | None,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """A praise, criticism or rectification notice (§3), numbered from [numbering].
+
+    Criticism and rectification list the org's overdue obligations as of --as-of,
+    plus any --finding. The notice is also recorded as notices/<yyyy>/<nnn>.toml
+    (with its deadline, so the `rectification` rule tracks it).
+    """
+    if deadline and days:
+        raise click.UsageError("give --deadline or --days, not both")
+    from ..documents.notice import issue_notice
+
+    job = Job(ctx, out_dir, lang, force, rev)
+    issued_on = as_of or date.today()
+    if kind == "praise":
+        if deadline or days:
+            raise click.UsageError("a praise notice has no deadline")
+    elif deadline is None:
+        if days is None and kind == "rectification":
+            days = 30
+        if days:
+            deadline = issued_on + timedelta(days=days)
+    if deadline is not None and deadline < issued_on:
+        raise click.BadParameter("the deadline is before the notice date", param_hint="--deadline")
+    _, record = issue_notice(
+        job.records,
+        job.root,
+        org_id=org,
+        kind=kind,
+        lang=job.lang,
+        as_of=issued_on,
+        issued_on=issued_on,
+        deadline=deadline,
+        extra=list(extra),
+        issuer=issuer,
+        write_docx=job.write,
+    )
+    click.echo(str(job.root / record))
+    job.finish(pdf, "notice")
+
+
+@render.command()
+@click.option("--org", "org", required=True, metavar="ID", help="The reporting org.")
+@click.option("--period", required=True, metavar="PERIOD", help="2026-h1, 2026-h2 or 2026.")
+@click.option("--subtree", is_flag=True, help="Include every org below --org.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=ISO_DATE,
+    default=None,
+    help="Judge obligations as of DATE (default today).",
+)
+@_output_options
+@click.pass_context
+def report(
+    ctx: click.Context,
+    org: str,
+    period: str,
+    subtree: bool,
+    as_of: date | None,
+    out_dir: Path | None,
+    pdf: bool,
+    lang: str | None,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """Half-year or annual work report (§2): obligations, meetings, members, dues, funds."""
+    from ..documents.report import parse_span, render_report
+
+    span = parse_span(period)
+    job = Job(ctx, out_dir, lang, force, rev)
+    document = render_report(
+        job.records, org, span.label, subtree, as_of or date.today(), job.lang, job.root
+    )
+    job.refuse_existing([document.name])
+    job.write(document)
+    job.finish(pdf, "report")
+
+
+@render.command()
+@click.option("--year", type=int, required=True, help="Year investigated.")
+@click.option("--org", "org", required=True, metavar="ID", help="The org investigated.")
+@click.option("--subtree", is_flag=True, help="Include every org below --org.")
+@_output_options
+@click.pass_context
+def funding(
+    ctx: click.Context,
+    year: int,
+    org: str,
+    subtree: bool,
+    out_dir: Path | None,
+    pdf: bool,
+    lang: str | None,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """Funding guarantee investigation report (§11): money in and out, balances."""
+    from ..documents.funding import render_funding
+
+    job = Job(ctx, out_dir, lang, force, rev)
+    document = render_funding(job.records, org, year, subtree, job.lang, job.root)
+    job.refuse_existing([document.name])
+    job.write(document)
+    job.finish(pdf, "funding report")
+
+
+@click.group()
+def templates() -> None:
+    """The document templates: check them, or copy the built-in ones to edit."""
+
+
+@templates.command()
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None, help="Check one language only."
+)
+@click.pass_context
+def check(ctx: click.Context, lang: str | None) -> None:
+    """Render every template with sample values; report broken ones (exit 1)."""
+    from ..documents.check import check_templates
+
+    root = _optional_root(ctx)
+    problems, checked = check_templates(root, [lang] if lang else ["en", "zh"])
+    for line in problems:
+        click.echo(line)
+    click.echo(
+        f"{len(problems)} problem{'s' * (len(problems) != 1)} in {checked} template"
+        f"{'s' * (checked != 1)}"
+    )
+    if problems:
+        ctx.exit(1)
+
+
+@templates.command()
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Copy one language.")
+@click.option("--force", is_flag=True, help="Overwrite templates the repository already has.")
+@click.pass_context
+def copy(ctx: click.Context, lang: str | None, force: bool) -> None:
+    """Copy the built-in templates into the repository's templates/ to edit them."""
+    from ..documents.builder import write_atomic
+    from ..documents.templating import builtin_root
+
+    root = repo_root(ctx)
+    copied = 0
+    for language in [lang] if lang else ["en", "zh"]:
+        for source in sorted((builtin_root() / language).iterdir()):
+            if not source.is_file():
+                continue
+            target = root / "templates" / language / source.name
+            if target.exists() and not force:
+                click.echo(f"kept {target} (exists; --force to overwrite)", err=True)
+                continue
+            write_atomic(target, source.read_bytes(), force=True)
+            click.echo(str(target))
+            copied += 1
+    if not copied:
+        raise Refused("nothing copied")
+
+
+def _optional_root(ctx: click.Context) -> Path | None:
+    try:
+        return repo_root(ctx)
+    except InputError:
+        if (ctx.find_root().obj or {}).get("repo"):
+            raise
+        return None  # outside a repository: check the built-in templates

@@ -1,0 +1,301 @@
+"""Praise, criticism and rectification notices (§3), numbered and recorded.
+
+The number is the next free one for the issuer's pattern in ``[numbering]``
+(``青组通〔{year}〕{n}号``); the notice is also written as
+``notices/<yyyy>/<nnn>.toml`` so the ``rectification`` rule tracks its deadline.
+Both are taken under a lock file in ``notices/<yyyy>/`` and the record is created
+with an exclusive link, so two clerks issuing at once never share a number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, Refused
+from .common import Document, need_org, org_view, render_docx
+from .words import word
+
+KINDS = ("criticism", "rectification", "praise")
+LOCK_STALE_SECONDS = 120
+
+
+def number_pattern(numbering: dict[str, Any], issuer: str, kind: str, lang: str) -> str:
+    """The numbering pattern for an issuer and kind: ``[numbering.<issuer>]`` kind or default,
+    then a top-level ``[numbering]`` kind or default, then a plain built-in one."""
+    pattern: Any = None
+    own = numbering.get(issuer)
+    if isinstance(own, dict):
+        pattern = own.get(kind) or own.get("default")
+    elif isinstance(own, str):
+        pattern = own
+    if not pattern:
+        for key in (kind, "default"):
+            if isinstance(numbering.get(key), str):
+                pattern = numbering[key]
+                break
+    if not pattern:
+        pattern = "〔{year}〕{n}号" if lang == "zh" else "[{year}] No. {n}"
+    if not isinstance(pattern, str) or "{n}" not in pattern:
+        raise InputError(f"dangjian.toml: [numbering] pattern for {issuer}/{kind} needs {{n}}")
+    return pattern
+
+
+def format_number(pattern: str, year: int, n: int) -> str:
+    return pattern.replace("{year}", str(year)).replace("{n}", str(n))
+
+
+def number_regex(pattern: str, year: int) -> re.Pattern[str]:
+    parts = [re.escape(p) for p in pattern.replace("{year}", str(year)).split("{n}")]
+    return re.compile(r"(\d+)".join(parts) + r"\Z")
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, timeout: float = 15.0) -> Iterator[None]:
+    """An exclusive lock on a folder: a ``.lock`` file created with O_EXCL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = folder / ".lock"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            break
+        except FileExistsError:
+            with contextlib.suppress(OSError):
+                if time.time() - lock.stat().st_mtime > LOCK_STALE_SECONDS:
+                    lock.unlink()  # left by a process that died
+                    continue
+            if time.monotonic() > deadline:
+                raise InputError(f"{lock}: another notice is being issued; try again") from None
+            time.sleep(0.05)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+@dataclass(slots=True)
+class Claim:
+    path: str  # notices/<yyyy>/<nnn>.toml
+    seq: int
+    n: int
+    number: str
+
+
+def next_claim(root: Path, year: int, pattern: str) -> Claim:
+    """The next file and number, read from the work tree (call under :func:`folder_lock`)."""
+    folder = root / "notices" / str(year)
+    regex = number_regex(pattern, year)
+    seq = n = 0
+    for path in folder.glob("*.toml"):
+        if path.stem.isdigit():
+            seq = max(seq, int(path.stem))
+        try:
+            number = tomllib.loads(path.read_text(encoding="utf-8")).get("number")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        found = regex.match(number.strip()) if isinstance(number, str) else None
+        if found:
+            n = max(n, int(found.group(1)))
+    seq += 1
+    return Claim(f"notices/{year}/{seq:03d}.toml", seq, n + 1, format_number(pattern, year, n + 1))
+
+
+def notice_record(
+    kind: str,
+    number: str,
+    issuer: str,
+    target: str,
+    issued_on: date,
+    findings: list[str],
+    deadline: date | None,
+) -> bytes:
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc["kind"] = kind
+    doc["number"] = number
+    doc["issuer"] = issuer
+    doc["target"] = target
+    doc["issued_on"] = issued_on
+    items = tomlkit.array()
+    items.multiline(True)
+    items.extend(findings)
+    doc["findings"] = items
+    if deadline is not None:
+        doc["deadline"] = deadline
+    return tomlkit.dumps(doc).encode("utf-8")
+
+
+def create_exclusive(path: Path, data: bytes) -> None:
+    """Write a new file all at once; FileExistsError if it is there already."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def finding_rows(records: Any, org_id: str, as_of: date, lang: str) -> list[dict[str, Any]]:
+    """Overdue obligations of one org at ``as_of``, one table row each."""
+    from ..rules.catalog import load_rules
+    from ..rules.engine import OVERDUE, evaluate, findings
+
+    rules = load_rules(records.settings)
+    rows = []
+    for ob in findings(evaluate(records, as_of, orgs=[org_id], rules=rules), OVERDUE):
+        rule = rules.get(ob.rule)
+        title = rule.text("title", lang) if rule else ob.rule
+        if ob.subject != org_id:
+            title = (
+                f"{title}（{ob.subject_name}）" if lang == "zh" else f"{title} ({ob.subject_name})"
+            )
+        rows.append(
+            {
+                "title": title,
+                "rule": ob.rule,
+                "period": ob.period,
+                "required": ob.required,
+                "found": ob.found,
+                "status": word("finding", ob.status, lang),
+                "deadline": ob.deadline,
+                "clause": ob.clause,
+            }
+        )
+    return rows
+
+
+def finding_text(row: dict[str, Any], lang: str) -> str:
+    """One finding as the sentence kept in the notice record."""
+    if row.get("rule") is None:
+        return row["title"]
+    if lang == "zh":
+        return f"{row['title']}（{row['period']}）：应{row['required']}，实{row['found']}"
+    return f"{row['title']} ({row['period']}): required {row['required']}, found {row['found']}"
+
+
+def notice_context(
+    records: Any,
+    issuer: str,
+    org_id: str,
+    kind: str,
+    number: str,
+    issued_on: date,
+    as_of: date,
+    deadline: date | None,
+    rows: list[dict[str, Any]],
+    lang: str,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "kind_label": word("notice", kind, lang),
+        "number": number,
+        "issuer": org_view(records, issuer),
+        "target": org_view(records, org_id),
+        "issued_on": issued_on,
+        "as_of": as_of,
+        "deadline": deadline,
+        "findings": [{**row, "no": i} for i, row in enumerate(rows, start=1)],
+    }
+
+
+def extra_row(text: str) -> dict[str, Any]:
+    """A finding given in words (``--finding``): a table row with only its text."""
+    return {
+        "title": text,
+        "rule": None,
+        "period": "",
+        "required": "",
+        "found": "",
+        "status": "",
+        "deadline": None,
+        "clause": "",
+    }
+
+
+def issue_notice(
+    records: Any,
+    root: Path,
+    *,
+    org_id: str,
+    kind: str,
+    lang: str,
+    as_of: date,
+    issued_on: date,
+    deadline: date | None,
+    extra: list[str],
+    issuer: str | None,
+    write_docx: Callable[[Document], None],
+) -> tuple[Document, str]:
+    """Number, render and record one notice; ``write_docx`` puts the document in place.
+
+    Returns the document and the path of the notice record written. Nothing is
+    written when rendering or ``write_docx`` fails.
+    """
+    target = need_org(records, org_id)
+    issuer = issuer or target.parent
+    if not issuer:
+        raise InputError(f"--org: {org_id} has no parent to issue the notice; give --issuer")
+    need_org(records, issuer, "--issuer")
+    rows: list[dict[str, Any]] = []
+    if kind != "praise":
+        rows = finding_rows(records, org_id, as_of, lang)
+    for text in extra:
+        text = text.strip()
+        if text:
+            rows.append(extra_row(text))
+    if not rows:
+        what = "overdue obligations" if kind != "praise" else "reasons"
+        raise Refused(
+            f"no {what} for {org_id} as of {as_of.isoformat()}: nothing to put in the notice "
+            "(state one with --finding TEXT)"
+        )
+    pattern = number_pattern(records.settings.numbering or {}, issuer, kind, lang)
+    year = issued_on.year
+    with folder_lock(root / "notices" / str(year)):
+        claim = next_claim(root, year, pattern)
+        context = notice_context(
+            records, issuer, org_id, kind, claim.number, issued_on, as_of, deadline, rows, lang
+        )
+        document = Document(
+            f"notice-{year}-{claim.seq:03d}.docx", render_docx(root, lang, "notice", context)
+        )
+        record = notice_record(
+            kind,
+            claim.number,
+            issuer,
+            org_id,
+            issued_on,
+            [finding_text(r, lang) for r in rows],
+            deadline,
+        )
+        document.record = (claim.path, record)
+        write_docx(document)
+        try:
+            create_exclusive(root / claim.path, record)
+        except BaseException:
+            # the record could not be written: take the document back, leave nothing half-done
+            with contextlib.suppress(OSError):
+                document_path = getattr(document, "written", None)
+                if document_path:
+                    os.unlink(document_path)
+            raise
+    return document, claim.path

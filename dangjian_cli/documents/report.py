@@ -1,0 +1,208 @@
+"""The half-year / annual work report (§2): an org (and its subtree) over a period.
+
+Obligations met and missed per org come from the obligations engine, counting
+only the obligations whose period lies inside the report's period; meetings,
+members, dues and fund money are read from the records directly. Money is
+summed as Decimal, so totals match the ledgers to the cent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..records.model import FUND_CATEGORIES, FUND_SOURCES, MEETING_KINDS, MEMBER_STATUSES
+from .chart import bar_chart
+from .common import Document, need_org, org_view, render_docx
+from .words import period_label, word
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    label: str  # 2026-h1 / 2026
+    start: date
+    end: date
+
+
+def parse_span(text: str) -> Span:
+    from ..rules.periods import parse_period
+
+    label = text.strip().lower()
+    try:
+        period = parse_period(label)
+    except ValueError:
+        period = None
+    if period is None or period.kind not in ("half", "year"):
+        raise InputError(f"--period: {text!r} is not a half-year or year (2026-h1, 2026-h2, 2026)")
+    return Span(label, period.start, period.end)
+
+
+def _inside(label: str, span: Span) -> bool:
+    from ..rules.periods import parse_period
+
+    try:
+        period = parse_period(label)
+    except ValueError:
+        return False
+    return span.start <= period.start and period.end <= span.end
+
+
+def report_context(
+    records: Any, org_id: str, span: Span, subtree: bool, as_of: date, lang: str
+) -> tuple[dict[str, Any], bytes]:
+    """The template values of a report, and its chart as PNG bytes."""
+    from ..rules.catalog import load_rules
+    from ..rules.engine import MET, OVERDUE, evaluate
+
+    need_org(records, org_id)
+    orgs = records.subtree(org_id) if subtree else [org_id]
+    rules = load_rules(records.settings)
+    meeting_rules = {rid for rid, rule in rules.items() if rule.type == "meetings"}
+    obligations = [
+        ob
+        for ob in evaluate(records, as_of, since=span.start, rules=rules, orgs=orgs)
+        if _inside(ob.period, span)
+    ]
+    per_org: dict[str, Counter[str]] = {o: Counter() for o in orgs}
+    held: Counter[str] = Counter()
+    owed: Counter[str] = Counter()
+    missed_rows = []
+    for ob in obligations:
+        status = "met" if ob.status == MET else "missed" if ob.status == OVERDUE else "open"
+        per_org[ob.org][status] += 1
+        if ob.rule in meeting_rules:
+            held[ob.org] += min(ob.found, ob.required)
+            owed[ob.org] += ob.required
+        if status == "missed":
+            rule = rules.get(ob.rule)
+            missed_rows.append(
+                {
+                    "org": org_view(records, ob.org)["name"],
+                    "title": rule.text("title", lang) if rule else ob.rule,
+                    "subject": ob.subject_name if ob.subject != ob.org else "",
+                    "period": ob.period,
+                    "required": ob.required,
+                    "found": ob.found,
+                    "clause": ob.clause,
+                }
+            )
+    obligation_rows = []
+    for i, o in enumerate(orgs, start=1):
+        c = per_org[o]
+        judged = c["met"] + c["missed"]
+        share = f"{100 * c['met'] / judged:.0f}%" if judged else "—"
+        obligation_rows.append(
+            {
+                "no": i,
+                "org": org_view(records, o)["name"],
+                "met": c["met"],
+                "missed": c["missed"],
+                "open": c["open"],
+                "share": share,
+                "held": held[o],
+                "owed": owed[o],
+            }
+        )
+    chart = bar_chart([(held[o], owed[o]) for o in orgs])
+
+    keep = set(orgs)
+    meetings = Counter(
+        mt.kind
+        for mt in records.meetings
+        if mt.org in keep and mt.date and span.start <= mt.date <= span.end
+    )
+    meeting_rows = [
+        {"kind": word("meeting", k, lang), "count": meetings[k]}
+        for k in MEETING_KINDS
+        if meetings[k]
+    ]
+    members = [mb for mb in records.members.values() if mb.org in keep]
+    statuses = Counter(mb.status for mb in members)
+    member_rows = [
+        {"status": word("status", s, lang), "count": statuses[s]}
+        for s in MEMBER_STATUSES
+        if statuses[s]
+    ]
+    first_month, last_month = span.start.strftime("%Y-%m"), span.end.strftime("%Y-%m")
+    dues: dict[str, Decimal] = defaultdict(Decimal)
+    payers: dict[str, set[str]] = defaultdict(set)
+    for mb in members:
+        for d in mb.dues:
+            if d.month and first_month <= d.month <= last_month and d.amount is not None:
+                dues[mb.org or ""] += d.amount
+                payers[mb.org or ""].add(mb.id)
+    dues_rows = [
+        {"org": org_view(records, o)["name"], "payers": len(payers[o]), "amount": dues[o]}
+        for o in orgs
+        if o in dues
+    ]
+    money: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for ledger in records.funds:
+        if ledger.org not in keep:
+            continue
+        for e in ledger.entry:
+            if e.date and span.start <= e.date <= span.end and e.amount is not None:
+                category = e.category if e.direction == "expense" else ""
+                money[(e.source or "other", category or "", e.direction or "")] += e.amount
+    fund_rows = []
+    for source in FUND_SOURCES:
+        for category in ("", *FUND_CATEGORIES):
+            income = money.get((source, category, "income"), Decimal(0))
+            expense = money.get((source, category, "expense"), Decimal(0))
+            if income or expense:
+                fund_rows.append(
+                    {
+                        "source": word("source", source, lang),
+                        "category": word("category", category, lang) if category else "",
+                        "income": income,
+                        "expense": expense,
+                    }
+                )
+    context = {
+        "org": org_view(records, org_id),
+        "parent": org_view(records, records.orgs[org_id].parent),
+        "period": span.label,
+        "period_label": period_label(span.label, lang),
+        "start": span.start,
+        "end": span.end,
+        "as_of": as_of,
+        "subtree": subtree,
+        "obligations": obligation_rows,
+        "missed": missed_rows,
+        "totals": {
+            "met": sum(r["met"] for r in obligation_rows),
+            "missed": sum(r["missed"] for r in obligation_rows),
+            "open": sum(r["open"] for r in obligation_rows),
+        },
+        "meetings": meeting_rows,
+        "meetings_total": sum(meetings.values()),
+        "members": member_rows,
+        "members_total": len(members),
+        "dues": dues_rows,
+        "dues_total": sum(dues.values(), Decimal(0)),
+        "funds": fund_rows,
+        "income_total": sum((r["income"] for r in fund_rows), Decimal(0)),
+        "expense_total": sum((r["expense"] for r in fund_rows), Decimal(0)),
+    }
+    return context, chart
+
+
+def render_report(
+    records: Any,
+    org_id: str,
+    period: str,
+    subtree: bool,
+    as_of: date,
+    lang: str,
+    repo_root: Path | None,
+) -> Document:
+    span = parse_span(period)
+    context, chart = report_context(records, org_id, span, subtree, as_of, lang)
+    data = render_docx(repo_root, lang, "report", context, images={"chart": chart})
+    suffix = "-subtree" if subtree else ""
+    return Document(f"report-{org_id}-{span.label}{suffix}.docx", data)
