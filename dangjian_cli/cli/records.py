@@ -419,8 +419,8 @@ def set_field(
     RECORD is a path (members/vy-a) or a bare id (vy-a). FIELD may be dotted:
     committee.elected, mobile.location, dues.-1.paid_on (a row by index, -1 the
     last), stars.2025, rules.theme-day.min. Values take the field's type: dates
-    as 2026-03-15, true/false, amounts as 12.50; a list field takes several
-    values or a,b,c.
+    as 2026-03-15, true/false, amounts as 12.50; a list of ids takes several
+    values or a,b,c (tasks, findings, signatories: one item per value).
     """
     root, store = _open(ctx)
     path = resolve(store, record)

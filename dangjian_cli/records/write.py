@@ -66,6 +66,9 @@ if TYPE_CHECKING:  # tomlkit is imported where used: `dangjian --help` must not 
 Changes = Mapping[str, bytes | None]
 Validator = Callable[[Records], list[Problem]]
 
+#: lists of sentences, not ids: each value is one item, commas and all
+TEXT_LISTS = frozenset({"tasks", "findings", "signatories"})
+
 _MONEY = re.compile(r"-?\d+(\.\d{1,2})?\Z")
 _INDEX = re.compile(r"-?\d+\Z")
 _LONE_LF = re.compile(rb"(?<!\r)\n")
@@ -169,7 +172,7 @@ def resolve_field(kind: str, dotted: str) -> Target:
             key.append(parts[i])
             return Target(dotted, tuple(key), Field(INT, choices=(1, 2, 3, 4, 5)))
         elif rest:
-            raise InputError(f"`{part}` is a plain field; {dotted!r} goes inside it")
+            raise InputError(f"`{part}` is a plain value with no fields inside: {dotted!r}")
         else:
             return Target(dotted, tuple(key), field)
     return Target(dotted, tuple(key), None if spec is None else field)
@@ -179,8 +182,9 @@ def parse_value(target: Target, values: Sequence[str]) -> Any:
     """The TOML value a command-line string stands for, by the field's schema.
 
     Dates from ISO text, booleans from true/false, whole numbers, amounts as
-    written ("12.50" stays a string, "12" an integer), lists from several values
-    or comma-separated ones; free keys take any TOML literal, else a string.
+    written ("12.50" stays a string, "12" an integer), lists of ids from several
+    values or comma-separated ones (lists of sentences, :data:`TEXT_LISTS`, take
+    one item per value); free keys take any TOML literal, else a string.
     """
     f = target.field
     name = target.dotted
@@ -191,10 +195,17 @@ def parse_value(target: Target, values: Sequence[str]) -> Any:
         if len(literals) != 1:
             return literals
         return literals[0]
-    if f.type in (ROW, ROWS, TABLE) or (f.type == STARS and len(target.key) == 1):
-        example = _example_sub(f)
+    if f.type == ROWS:
+        first = next(iter(f.sub.fields)) if f.sub else "field"
+        raise InputError(
+            f"`{name}` is a list of rows: set a field of one row, like {name}.0.{first}"
+        )
+    if f.type in (ROW, TABLE, STARS):
+        example = f", like {name}.{next(iter(f.sub.fields))}" if f.sub else ""
         raise InputError(f"`{name}` is a table: set one of its fields{example}")
     if f.type == STRS:
+        if target.key[-1] in TEXT_LISTS:
+            return [v.strip() for v in values if v.strip()]
         return [item.strip() for v in values for item in v.split(",") if item.strip()]
     if len(values) != 1:
         raise InputError(f"`{name}` takes one value, got {len(values)}")
@@ -240,13 +251,6 @@ def _literal(text: str) -> Any:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
-
-
-def _example_sub(f: Field) -> str:
-    if f.sub is not None:
-        first = next(iter(f.sub.fields))
-        return f", e.g. {first}" if f.type == ROW else f" by row index, e.g. 0.{first}"
-    return ""
 
 
 # ---- edits ----------------------------------------------------------------------

@@ -94,6 +94,10 @@ def test_values_take_the_schema_type():
     assert value(layout.MEMBER, "dues.0.amount", "12.50") == "12.50"
     assert value(layout.MEMBER, "dues.0.amount", "12") == 12
     assert value(layout.MEETING, "attendees", "a, b", "c") == ["a", "b", "c"]
+    assert value(layout.LETTER, "tasks", "Meet, study and serve", "Pay dues") == [
+        "Meet, study and serve",
+        "Pay dues",
+    ]
     assert value(layout.MEETING, "topic", "2026-01-01") == "2026-01-01"  # strings stay strings
     assert value(layout.SETTINGS, "rules.theme-day.min", "2") == 2
     assert value(layout.SETTINGS, "numbering.county", "Qing [{year}] No. {n}") == (
@@ -109,8 +113,14 @@ def test_values_take_the_schema_type():
         (layout.ORG, "committee.term_years", ("five",), "whole number"),
         (layout.MEMBER, "dues.0.amount", ("12.505",), "at most two decimals"),
         (layout.MEMBER, "name", ("a", "b"), "takes one value"),
-        (layout.ORG, "committee", ("x",), "is a table"),
-        (layout.MEMBER, "dues", ("x",), "is a table"),
+        (layout.ORG, "committee", ("x",), "is a table: set one of its fields, like committee.e"),
+        (
+            layout.MEMBER,
+            "dues",
+            ("x",),
+            r"list of rows: set a field of one row, like dues\.0\.month",
+        ),
+        (layout.MEMBER, "stars", ("4",), "is a table"),
         (layout.MEMBER, "dues.1", ("x",), "whole row"),
     ],
 )
@@ -125,7 +135,7 @@ def test_bad_values_are_input_errors(kind, dotted, values, message):
     [
         (layout.MEMBER, "statuz", "did you mean 'status'"),
         (layout.MEMBER, "dues.paid_on", "name one by its index"),
-        (layout.MEMBER, "name.first", "plain field"),
+        (layout.MEMBER, "name.first", "plain value with no fields"),
         (layout.MEMBER, "mobile.town", "unknown field `mobile.town` for a member record"),
         (layout.MEMBER, "stars.last", "takes a year"),
         (layout.MEMBER, "a..b", "not a dotted field path"),
