@@ -68,6 +68,12 @@ class LazyGroup(click.Group):
         except DangjianError as exc:
             click.echo(f"dangjian: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # the reader (``| head``) went away: stop quietly, as Unix tools do
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"dangjian: error: {where}{exc.strerror or exc}", err=True)
