@@ -14,22 +14,60 @@ import click
 from .. import __version__
 from ..errors import DangjianError, Refused
 
-#: command name -> "module:function" under dangjian_cli.cli, in help order
-COMMANDS: dict[str, str] = {
-    "validate": "validate:validate",
-    "init": "records:init",
-    "new": "records:new",
-    "set": "records:set_field",
-    "overdue": "obligations:overdue",
-    "due": "obligations:due",
-    "rank": "obligations:rank",
-    "sample": "obligations:sample",
-    "status": "obligations:status",
-    "render": "render:render",
-    "templates": "render:templates",
-    "review": "git:review",
-    "log": "git:log",
-    "hooks": "git:hooks",
+#: command name -> ("module:function" under dangjian_cli.cli, one-line help), in help order.
+#: The help is repeated here so that `dangjian --help` imports no command module;
+#: tests/test_docs.py keeps it equal to each command's own first help line.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": (
+        "validate:validate",
+        "Check every record: schema, references, dates, quorum, money.",
+    ),
+    "init": (
+        "records:init",
+        "Make a new records repository at PATH: settings, folders, git, first commit.",
+    ),
+    "new": (
+        "records:new",
+        "Write a new record from options (refused if it would make the records invalid).",
+    ),
+    "set": (
+        "records:set_field",
+        "Change one FIELD of RECORD, keeping the rest of the file as it is.",
+    ),
+    "overdue": (
+        "obligations:overdue",
+        "List what is overdue: periods ended short, deadlines passed (DOMAIN.md §3).",
+    ),
+    "due": (
+        "obligations:due",
+        "List what is due: current periods still short, deadlines coming up.",
+    ),
+    "rank": (
+        "obligations:rank",
+        "Rank orgs by the share of the year's obligations met; mark the weakest (§12).",
+    ),
+    "sample": ("obligations:sample", "Draw a random sample of meetings for spot-checks (§7)."),
+    "status": (
+        "obligations:status",
+        "One screen on an org: secretary, committee term, members, this year's obligations.",
+    ),
+    "render": (
+        "render:render",
+        "Word documents from the records: letters, notices, reports (see templates/).",
+    ),
+    "templates": (
+        "render:templates",
+        "The document templates: check them, or copy the built-in ones to edit.",
+    ),
+    "review": (
+        "git:review",
+        "What a change does to the records: record changes, problems, findings.",
+    ),
+    "log": ("git:log", "History of one record: commit, author, date, message and fields changed."),
+    "hooks": (
+        "git:hooks",
+        "Git hooks that keep invalid records out of commits and the shared repository.",
+    ),
 }
 
 
@@ -37,16 +75,26 @@ class LazyGroup(click.Group):
     """A group whose commands live in their own modules, imported on demand."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if self._load(name) is not None]
+        return list(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the table above, without importing them."""
+        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.utils.make_default_short_help(text, width))
+            for name, (_, text) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name)
 
     def _load(self, name: str) -> click.Command | None:
-        target = COMMANDS.get(name)
-        if target is None:
+        entry = COMMANDS.get(name)
+        if entry is None:
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = entry[0].split(":")
         import importlib
 
         try:

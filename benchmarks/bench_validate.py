@@ -1,0 +1,31 @@
+"""Start-up and `validate` speed (issue 2 targets).
+
+    .venv/bin/python benchmarks/bench_validate.py [--records 20000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from common import DANGJIAN, dataset, report, timed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--records", type=int, default=20000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    repo = dataset(args.records)
+    rows = [
+        ("dangjian --help", timed([DANGJIAN, "--help"], args.runs * 2), "< 0.25 s"),
+        (
+            f"validate, {args.records // 1000}k records",
+            timed([DANGJIAN, "-C", str(repo), "validate"], args.runs),
+            "< 3 s" if args.records <= 20000 else "",
+        ),
+    ]
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()
