@@ -428,19 +428,19 @@ def _dues(run: Run, rule: Rule) -> Iterator[Obligation]:
         first = start_day.year * 12 + start_day.month - 1
         if first > last:
             continue
-        paid: set[str] = set()
+        paid: set[int] = set()
         for row in mb.dues:
-            if row.month and (row.paid_on is None or row.paid_on <= day):
-                paid.add(row.month)
-        found = 0
-        run_length = 0
-        counting = True
-        for index in range(last, first - 1, -1):
-            if _month(index) in paid:
-                found += 1
-                counting = False
-            elif counting:
-                run_length += 1
+            month = row.month
+            if month and (row.paid_on is None or row.paid_on <= day):
+                try:
+                    paid.add(int(month[:4]) * 12 + int(month[5:7]) - 1)
+                except ValueError:
+                    continue  # validation reports a bad month
+        found = sum(1 for index in paid if first <= index <= last)
+        index = last
+        while index >= first and index not in paid:
+            index -= 1
+        run_length = last - index
         if run_length >= rule.overdue_months:
             status = OVERDUE
         elif run_length >= rule.due_months:

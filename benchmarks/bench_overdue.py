@@ -1,0 +1,153 @@
+"""Speed and memory of `dangjian overdue` (issue 3: 100,000 records under 6 s and 1 GB).
+
+    .venv/bin/python benchmarks/bench_overdue.py [--records 20000 100000] [--runs 3]
+
+For each size it generates (once, kept under benchmarks/data/synth-<N>k) a
+repository with benchmarks/synth.py, then:
+
+* times the installed command end to end, ``overdue --as-of <manifest as_of>
+  --format json``, and reads its peak memory from the child's rusage;
+* checks that what it reports overdue is exactly what synth.py planted
+  (``synth-manifest.json``), so that a fast wrong answer cannot pass;
+* in a separate process, splits one run into load / validate / evaluate, and
+  gives the evaluation cost per record, which should stay flat as size grows
+  (the engine is linear in records, not records x rules).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+DANGJIAN = str(Path(sys.executable).with_name("dangjian"))
+
+
+def dataset(records: int) -> Path:
+    """A synthetic repository of about ``records`` files (same naming as the other benches)."""
+    out = DATA / f"synth-{records // 1000}k"
+    if not (out / "synth-manifest.json").exists():
+        print(f"generating {out} ...", file=sys.stderr)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "synth.py"),
+                str(out),
+                "--records",
+                str(records),
+                "--force",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return out
+
+
+def run_once(args: list[str]) -> tuple[float, float, bytes]:
+    """Wall seconds, peak RSS in MB (largest process of the run) and stdout of one run."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            err.seek(0)
+            raise SystemExit(f"{' '.join(args)} exited {proc.returncode}: {err.read()[-500:]!r}")
+        out.seek(0)
+        return wall, usage.ru_maxrss / 1024, out.read()
+
+
+def planted(manifest: dict) -> set[tuple[str, str, str]]:
+    """(subject, rule, period) of every gap synth.py planted."""
+    out: set[tuple[str, str, str]] = set()
+    for rule, gaps in manifest["gaps"].items():
+        for gap in gaps:
+            if rule == "dues":
+                out.add((gap["member"], rule, "*"))
+            else:
+                out.add((gap["org"], rule, gap["period"]))
+    return out
+
+
+def reported(findings: list[dict]) -> set[tuple[str, str, str]]:
+    return {
+        (f["subject"], f["rule"], "*" if f["rule"] == "dues" else f["period"]) for f in findings
+    }
+
+
+PHASES = r"""
+import json, sys, time
+from datetime import date
+from dangjian_cli.records.repository import load
+from dangjian_cli.records.store import FolderStore
+from dangjian_cli.checks import validate
+from dangjian_cli.rules.engine import evaluate
+t0 = time.perf_counter()
+records = load(FolderStore(sys.argv[1]))
+t1 = time.perf_counter()
+validate(records)
+t2 = time.perf_counter()
+obligations = evaluate(records, date.fromisoformat(sys.argv[2]))
+t3 = time.perf_counter()
+print(json.dumps({"load": t1 - t0, "validate": t2 - t1, "evaluate": t3 - t2,
+                  "records": len(records.paths), "obligations": len(obligations)}))
+"""
+
+
+def phases(repo: Path, as_of: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", PHASES, str(repo), as_of], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--records", type=int, nargs="+", default=[20000, 100000])
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    header = (
+        f"{'records':>8} {'wall med':>9} {'min':>7} {'max':>7} {'peak MB':>8}"
+        f" {'load':>6} {'valid.':>6} {'eval.':>6} {'eval us/rec':>11}  gaps"
+    )
+    print(header)
+    for size in args.records:
+        repo = dataset(size)
+        manifest = json.loads((repo / "synth-manifest.json").read_text(encoding="utf-8"))
+        as_of = manifest["as_of"]
+        cmd = [DANGJIAN, "-C", str(repo), "overdue", "--as-of", as_of, "--format", "json"]
+        walls: list[float] = []
+        peaks: list[float] = []
+        out = b"[]"
+        for _ in range(args.runs):
+            wall, peak, out = run_once(cmd)
+            walls.append(wall)
+            peaks.append(peak)
+        expected, got = planted(manifest), reported(json.loads(out))
+        gaps = (
+            "exact"
+            if expected == got
+            else f"MISMATCH (+{len(got - expected)} -{len(expected - got)})"
+        )
+        split = phases(repo, as_of)
+        per_record = split["evaluate"] / split["records"] * 1e6
+        print(
+            f"{split['records']:>8} {statistics.median(walls):9.2f} {min(walls):7.2f}"
+            f" {max(walls):7.2f} {max(peaks):8.0f} {split['load']:6.2f} {split['validate']:6.2f}"
+            f" {split['evaluate']:6.2f} {per_record:11.1f}  {gaps} ({len(expected)})"
+        )
+    print("targets (100k records): wall < 6 s, peak < 1024 MB")
+
+
+if __name__ == "__main__":
+    main()
