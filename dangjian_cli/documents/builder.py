@@ -20,53 +20,36 @@ _AMOUNT = re.compile(r"^-?[\d,]+\.\d\d$|^-?\d+$")
 
 
 class DocBuilder:
-    """One document: ``add(blocks)``, then ``to_bytes()`` or ``save(path)``."""
+    """One document: ``add(blocks)``, then ``to_bytes()``."""
 
     def __init__(self, reference: bytes, images: dict[str, bytes] | None = None) -> None:
         import docx
+        from docx.oxml.ns import qn
 
         self.doc = docx.Document(io.BytesIO(reference))
         body = self.doc.element.body
-        from docx.oxml.ns import qn
-
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         self.images = images or {}
-        self._fonts: dict[str, tuple[str | None, str | None]] = {}
+        self.style_ids, self._fonts = _styles_of(reference, self.doc)
 
     # ---- faces ----------------------------------------------------------------
 
     def faces(self, style_name: str) -> tuple[str | None, str | None]:
         """(latin, east asian) face of a paragraph style, following its base styles."""
-        if style_name not in self._fonts:
-            from docx.oxml.ns import qn
+        return self._fonts.get(style_name) or self._fonts.get("Normal") or (None, None)
 
-            latin = east = None
-            style = self.doc.styles[style_name] if style_name in self._style_names() else None
-            while style is not None and (latin is None or east is None):
-                rpr = style.element.rPr
-                rfonts = rpr.rFonts if rpr is not None else None
-                if rfonts is not None:
-                    latin = latin or rfonts.get(qn("w:ascii"))
-                    east = east or rfonts.get(qn("w:eastAsia"))
-                style = style.base_style
-            if latin is None or east is None:
-                defaults = self.doc.styles.element.find(qn("w:docDefaults"))
-                rfonts = defaults.find(".//" + qn("w:rFonts")) if defaults is not None else None
-                if rfonts is not None:
-                    latin = latin or rfonts.get(qn("w:ascii"))
-                    east = east or rfonts.get(qn("w:eastAsia"))
-            self._fonts[style_name] = (latin, east)
-        return self._fonts[style_name]
+    def _style(self, name: str) -> str | None:
+        """The style id of a style name in the reference (None: the reference lacks it)."""
+        return self.style_ids.get(name)
 
-    def _style_names(self) -> set[str]:
-        if not hasattr(self, "_names"):
-            self._names = {s.name for s in self.doc.styles}
-        return self._names
-
-    def _style(self, name: str) -> Any:
-        return self.doc.styles[name] if name in self._style_names() else None
+    def _paragraph(self, style_name: str, container: Any = None) -> Any:
+        paragraph = (container or self.doc).add_paragraph()
+        style_id = self._style(style_name)
+        if style_id:
+            paragraph._p.style = style_id  # by id: python-docx's by-name lookup is slow
+        return paragraph
 
     def run(self, paragraph: Any, text: str, style_name: str, bold: bool = False) -> None:
         """Add ``text`` (newlines become line breaks) with the style's faces on every run."""
@@ -103,7 +86,7 @@ class DocBuilder:
                 self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             else:
                 style = STYLES[block.kind]
-                paragraph = self.doc.add_paragraph(style=self._style(style))
+                paragraph = self._paragraph(style)
                 self.run(paragraph, block.text, style if self._style(style) else "Normal")
         return self
 
@@ -117,8 +100,9 @@ class DocBuilder:
         if self._style(style_name) is None:
             style_name = "Normal"
         table = self.doc.add_table(rows=len(rows), cols=cols)
-        if header and self._style("Table Grid") is not None:
-            table.style = self.doc.styles["Table Grid"]
+        grid = self._style("Table Grid")
+        if header and grid:
+            table._tbl.tblPr.style = grid
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for r, (row, cells) in enumerate(zip(rows, table.rows, strict=True)):
             if header and r == 0:
@@ -127,14 +111,16 @@ class DocBuilder:
                 row_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
             for value, cell in zip(row, cells.cells, strict=False):
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self._style(style_name)
+                style_id = self._style(style_name)
+                if style_id:
+                    paragraph._p.style = style_id
                 if header and r > 0 and _AMOUNT.match(value):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 elif header and r == 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.run(paragraph, value, style_name, bold=header and r == 0)
         # a gap after the table so the next paragraph does not touch it
-        self.doc.add_paragraph(style=self._style("Flush"))
+        self._paragraph("Flush")
 
     def _chart(self) -> None:
         from docx.shared import Mm
@@ -142,7 +128,7 @@ class DocBuilder:
         png = self.images.get("chart")
         if png is None:
             return
-        paragraph = self.doc.add_paragraph(style=self._style("Centered"))
+        paragraph = self._paragraph("Centered")
         from docx.enum.text import WD_LINE_SPACING
 
         # the style's exact line pitch would clip the picture to one line
@@ -157,6 +143,44 @@ class DocBuilder:
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()
+
+
+_STYLE_CACHE: dict[int, tuple[bytes, dict[str, str], dict[str, tuple[str | None, str | None]]]] = {}
+
+
+def _styles_of(
+    reference: bytes, doc: Any
+) -> tuple[dict[str, str], dict[str, tuple[str | None, str | None]]]:
+    """Style ids and faces of a reference document, worked out once per reference."""
+    cached = _STYLE_CACHE.get(id(reference))
+    if cached is not None and cached[0] is reference:
+        return cached[1], cached[2]
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+
+    ids: dict[str, str] = {}
+    fonts: dict[str, tuple[str | None, str | None]] = {}
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    default_fonts = defaults.find(".//" + qn("w:rFonts")) if defaults is not None else None
+    for style in doc.styles:
+        ids[style.name] = style.style_id
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        latin = east = None
+        current = style
+        while current is not None and (latin is None or east is None):
+            rpr = current.element.rPr
+            rfonts = rpr.rFonts if rpr is not None else None
+            if rfonts is not None:
+                latin = latin or rfonts.get(qn("w:ascii"))
+                east = east or rfonts.get(qn("w:eastAsia"))
+            current = current.base_style
+        if default_fonts is not None:
+            latin = latin or default_fonts.get(qn("w:ascii"))
+            east = east or default_fonts.get(qn("w:eastAsia"))
+        fonts[style.name] = (latin, east)
+    _STYLE_CACHE[id(reference)] = (reference, ids, fonts)
+    return ids, fonts
 
 
 def write_atomic(path: Path, data: bytes, force: bool) -> None:
