@@ -230,8 +230,54 @@ def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
 # ---- the review -----------------------------------------------------------------
 
 
-def review(root: Path | str, spec: str | None = None, as_of: date | None = None) -> Review:
-    """Everything ``dangjian review`` reports for the range ``spec`` in ``root``."""
+class _Bytes:
+    """Base files' bytes by path, fetched from the store in batches and kept."""
+
+    def __init__(self, store: GitStore) -> None:
+        self.store = store
+        self.data: dict[str, bytes | None] = {}
+
+    def many(self, paths: Iterable[str]) -> None:
+        missing = [p for p in paths if p not in self.data]
+        self.store.prefetch(missing)
+        for path in missing:
+            self.data[path] = self.store.read(path) if self.store.exists(path) else None
+
+    def __call__(self, path: str) -> bytes | None:
+        if path not in self.data:
+            self.many([path])
+        return self.data[path]
+
+
+class _Cached(Store):
+    """A store answering from bytes already read, then from the base store."""
+
+    def __init__(self, base: GitStore, cache: _Bytes, paths: set[str] | None) -> None:
+        self.base, self.cache, self.only = base, cache, paths
+        self.label = base.label
+
+    def listing(self) -> tuple[list[str], list[Problem]]:
+        paths, refused = self.base.listing()
+        if self.only is None:
+            return paths, refused
+        return [p for p in paths if p in self.only], refused
+
+    def read(self, path: str) -> bytes:
+        data = self.cache.data.get(path)
+        return data if data is not None else self.base.read(path)
+
+    def exists(self, path: str) -> bool:
+        return self.base.exists(path)
+
+
+def review(
+    root: Path | str, spec: str | None = None, as_of: date | None = None, full: bool = False
+) -> Review:
+    """Everything ``dangjian review`` reports for the range ``spec`` in ``root``.
+
+    Unless ``full``, both sides are judged on the records the change can affect
+    (see :mod:`.scope`), which makes a review cost the size of the change.
+    """
     info = RepoInfo(root)
     base_side, head_side = parse_range(info, spec)
     if head_side.commit is None and info.bare:
@@ -242,17 +288,24 @@ def review(root: Path | str, spec: str | None = None, as_of: date | None = None)
 
     paths, renames = changed_paths(info, base_side.commit, head_side.commit)
     base_store = GitStore(info.root, base_side.commit)
-    base_store.prefetch(sorted(paths))
-    cat = base_store._cat
-    after = head_bytes(info, cat, head_side.commit, paths)
-    before = {p: base_store.read(p) if base_store.exists(p) else None for p in sorted(paths)}
+    cache = _Bytes(base_store)
+    cache.many(sorted(paths))
+    after = head_bytes(info, base_store._cat, head_side.commit, paths)
+    before = {p: cache(p) for p in sorted(paths)}
     # a path unchanged in content (e.g. a mode change) is no record change
     changes = {p: after[p] for p in paths if after[p] != before[p]}
     before = {p: before[p] for p in changes}
 
     result.changes = record_changes(before, changes, renames)
 
-    base = load_all(base_store)
+    scope: set[str] | None = None
+    if not full and layout.SETTINGS_FILE not in changes:  # settings change every rule
+        from .scope import needed_paths
+
+        listing = base_store.listing()[0]
+        scope = needed_paths(info, base_side.commit, listing, before, changes, cache)
+        cache.many(sorted(scope))
+    base = load_all(_Cached(base_store, cache, scope))
     head = load_changed(base, changes)
     base_records, head_records = base.assemble(), head.assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}

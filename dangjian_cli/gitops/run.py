@@ -137,6 +137,109 @@ class CatFile:
             self.close()
 
 
+class BlobStream:
+    """Objects of a known list, read in order by a background thread.
+
+    Loading a whole commit is parse-bound; streaming lets ``git cat-file`` (its own
+    process) and the reading thread work while the main thread parses, so a
+    commit loads about as fast as a folder. The buffer is bounded.
+    """
+
+    LIMIT = 8192  # blobs read ahead of the parser, at most
+    BATCH = 64  # blobs handed over per lock
+
+    def __init__(self, cwd: str | os.PathLike[str], keys: list[str], names: list[str]) -> None:
+        import threading
+
+        self._proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.pending = set(keys)
+        self._buf: dict[str, bytes | None] = {}
+        self._cond = threading.Condition()
+        self._done = False
+        self._closed = False
+        self._error: str | None = None
+        threading.Thread(target=self._write, args=(names,), daemon=True).start()
+        threading.Thread(target=self._read, args=(keys,), daemon=True).start()
+
+    def _write(self, names: list[str]) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        try:
+            for start in range(0, len(names), 4096):
+                stdin.write(
+                    b"".join(n.encode("utf-8") + b"\n" for n in names[start : start + 4096])
+                )
+            stdin.close()
+        except (OSError, ValueError):
+            pass  # closed early: the reader reports what is missing
+
+    def _read(self, keys: list[str]) -> None:
+        stdout = self._proc.stdout
+        assert stdout is not None
+        readline, read = stdout.readline, stdout.read
+        batch: dict[str, bytes | None] = {}
+        try:
+            for key in keys:
+                header = readline()
+                if not header:
+                    raise GitError("git cat-file stopped unexpectedly")
+                if header.endswith(b" missing\n"):
+                    batch[key] = None
+                else:
+                    size = int(header.rsplit(b" ", 1)[1])
+                    batch[key] = read(size + 1)[:size]
+                if len(batch) >= self.BATCH:
+                    self._hand_over(batch)
+                    batch = {}
+            self._hand_over(batch)
+        except Exception as exc:  # reported to the reader of the next blob
+            self._error = str(exc) or type(exc).__name__
+        finally:
+            with self._cond:
+                self._done = True
+                self._cond.notify_all()
+
+    def _hand_over(self, batch: dict[str, bytes | None]) -> None:
+        with self._cond:
+            while len(self._buf) >= self.LIMIT and not self._closed:
+                self._cond.wait()
+            if self._closed:
+                raise GitError("closed")
+            self._buf.update(batch)
+            self._cond.notify_all()
+
+    def take(self, key: str) -> bytes | None:
+        """The object for ``key`` (waiting for it); each key can be taken once."""
+        self.pending.discard(key)
+        with self._cond:
+            while key not in self._buf and not self._done:
+                self._cond.wait()
+            if key not in self._buf:
+                raise GitError(f"git cat-file: {self._error or 'object not read'}")
+            data = self._buf.pop(key)
+            if len(self._buf) == self.LIMIT - 1:
+                self._cond.notify_all()
+            return data
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
+
+
 def nul_fields(data: bytes) -> Iterable[str]:
     """The NUL-separated entries of a ``-z`` listing, decoded."""
     for item in data.split(b"\0"):

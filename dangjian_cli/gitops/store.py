@@ -10,6 +10,7 @@ and the index file are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from ..problems import Problem, error
 from ..records import layout
 from ..records.store import Store
-from .run import CatFile, GitError, RepoInfo, git, nul_fields
+from .run import BlobStream, CatFile, GitError, RepoInfo, git, nul_fields
 
 SYMLINK = "120000"
 GITLINK = "160000"
@@ -36,6 +37,7 @@ class _BlobStore(Store):
         self._order: dict[str, int] = {}
         self._refused: list[Problem] = []
         self._ahead: dict[str, bytes] = {}
+        self._stream: BlobStream | None = None
         self._last = -1
         self._window = 1
 
@@ -135,6 +137,15 @@ class _BlobStore(Store):
         if oid is None:
             raise FileNotFoundError(2, "not in this revision", path)
         index = self._order[path]
+        if index == 0 and self._stream is None and len(self._paths) > 1:
+            # reading from the first file: a whole-repository load; stream it all
+            keys = [p for p in self._paths if p not in self._ahead]
+            self._stream = BlobStream(self.root, keys, [self._blobs[p] for p in keys])
+        if self._stream is not None and path in self._stream.pending:
+            data = self._stream.take(path)
+            if data is None:
+                raise FileNotFoundError(2, "git object missing", path)
+            return data
         if index == self._last + 1:  # reading in listing order: fetch ahead, doubling
             self._window = min(self._window * 2, MAX_READ_AHEAD)
         else:
@@ -160,6 +171,13 @@ class _BlobStore(Store):
 
     def close(self) -> None:
         self._cat.close()
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
 
 class GitStore(_BlobStore):
