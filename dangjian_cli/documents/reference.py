@@ -6,7 +6,7 @@ numbers in the footers. Documents are built on a copy of it (:mod:`.builder`), s
 a repository can ship its own edited ``templates/<lang>/reference.docx``
 (a letterhead in the header, other margins) without touching code.
 
-The committed files under ``dangjian_cli/documents/templates/<lang>/`` are made by
+The committed files under ``templates/<lang>/`` are made by
 this script; run it again after changing :mod:`.layout`.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import EN_EAST_ASIA, LAYOUTS, Face, Layout
+from .templating import builtin_root
 
 #: the named paragraph styles the markup uses (markup.py maps blocks to these)
 STYLE_NAMES = (
@@ -327,14 +328,9 @@ def _field(paragraph: Any, instruction: str, layout: Layout, east: str) -> None:
     fld("end")
 
 
-def builtin_dir() -> Path:
-    """Where the built-in templates live inside the installed package."""
-    return Path(__file__).resolve().parent / "templates"
-
-
 def write_all(root: Path | None = None) -> list[Path]:
     """Write ``<root>/<lang>/reference.docx`` for every language; return the paths."""
-    root = root or builtin_dir()
+    root = root or builtin_root()
     written = []
     for lang, layout in LAYOUTS.items():
         target = root / lang / "reference.docx"

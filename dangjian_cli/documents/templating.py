@@ -2,7 +2,7 @@
 
 Search order for ``<kind>.md.j2`` and ``reference.docx`` in language ``lang``:
 ``<repository>/templates/<lang>/``, then the built-in
-``dangjian_cli/documents/templates/<lang>/`` shipped inside the package (so an
+``templates/<lang>/`` of this project, shipped inside the package (so an
 installed, non-editable package finds them too). Parsed templates and reference
 bytes are cached per process: a batch of hundreds of letters parses each once.
 """
@@ -28,7 +28,12 @@ _BYTES: dict[Path, tuple[float, bytes]] = {}
 
 
 def builtin_root() -> Path:
-    return Path(__file__).resolve().parent / "templates"
+    """The built-in templates: shipped as ``dangjian_cli/templates`` in an installed
+    package (pyproject maps the top-level ``templates/`` there), and found at the
+    top of the source tree in a checkout or an editable install."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 def search_path(repo_root: Path | None, lang: str) -> list[Path]:
