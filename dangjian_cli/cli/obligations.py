@@ -270,7 +270,8 @@ def due(
     rows = [ob.as_dict() for ob in found]
     columns = engine.FIELDS if fmt != "table" else TABLE_COLUMNS
     _print_listing(rows, fmt, columns, _summary_line("due", found, day, start))
-    _fail(ctx, obligations, fail_on)
+    # --fail-on judges what is listed (after --within), plus anything already overdue
+    _fail(ctx, [*engine.findings(obligations, engine.OVERDUE), *found], fail_on)
 
 
 # ---- rank ---------------------------------------------------------------------

@@ -277,3 +277,11 @@ def test_status_json_and_unknown_org(county):
     assert counts["met"] >= 6  # six theme days of 2026
     missing = county.run("status", "nowhere")
     assert missing.exit_code == 2 and "no org 'nowhere'" in missing.stderr
+
+
+def test_fail_on_due_judges_what_within_keeps(county):
+    only = ("--rule", "branch-assembly", "--org", "village", "--since", "2026-04-01")
+    # 2026-Q2 held, 2026-Q3 due with deadline 2026-10-07: outside 30 days
+    assert county.run("due", "--as-of", AS_OF, *only, "--fail-on", "due").exit_code == 1
+    narrow = county.run("due", "--as-of", AS_OF, *only, "--within", "30d", "--fail-on", "due")
+    assert narrow.exit_code == 0 and narrow.stdout.strip().startswith("0 due")
