@@ -18,7 +18,7 @@ ENV = {
 }
 
 
-def git_run(cwd: Path, *args: str, path_env: str | None = None) -> subprocess.CompletedProcess:
+def run_git(cwd: Path, *args: str, path_env: str | None = None) -> subprocess.CompletedProcess:
     """git without check: tests look at the exit code and stderr themselves.
 
     ``path_env`` replaces PATH, to show hooks do not rely on finding dangjian there.
@@ -31,6 +31,12 @@ def git_run(cwd: Path, *args: str, path_env: str | None = None) -> subprocess.Co
     )
 
 
+@pytest.fixture(name="git_run")
+def git_run_fixture():
+    """``git_run(cwd, *args, path_env=None)``: run git, keep exit code and output."""
+    return run_git
+
+
 @pytest.fixture
 def seed(make_repo):
     """The minimal valid records, committed on main."""
@@ -41,7 +47,7 @@ def seed(make_repo):
 def server(seed, tmp_path: Path) -> Path:
     """A bare repository holding the seed's main: the shared server."""
     bare = tmp_path / "server.git"
-    assert git_run(tmp_path, "clone", "-q", "--bare", str(seed.root), str(bare)).returncode == 0
+    assert run_git(tmp_path, "clone", "-q", "--bare", str(seed.root), str(bare)).returncode == 0
     return bare
 
 
@@ -51,7 +57,7 @@ def clone(seed, server: Path, tmp_path: Path):
 
     def factory(name: str):
         root = tmp_path / name
-        assert git_run(tmp_path, "clone", "-q", str(server), str(root)).returncode == 0
+        assert run_git(tmp_path, "clone", "-q", str(server), str(root)).returncode == 0
         repo = type(seed)(root)
         repo.git("config", "user.name", f"Clerk {name}")
         repo.git("config", "user.email", f"{name}@example.org")

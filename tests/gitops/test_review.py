@@ -149,3 +149,26 @@ def test_field_changes_flatten_tables_and_compare_lists():
     assert changes["dues"].added == [{"month": "2026-02", "amount": 10}]
     assert changes["dues"].removed == []
     assert changes["mobile.since"].before is None
+
+
+def test_findings_introduced_and_resolved_at_the_same_as_of(make_repo):
+    repo = _base(make_repo)
+    path = "meetings/village/2026-03-15-branch_assembly.toml"
+    (repo.root / path).unlink()
+    repo.commit("drop the assembly")
+    later = date(2026, 4, 20)  # Q1 ended more than the 7 grace days ago
+
+    def keys(found):
+        return {(o.subject, o.rule, o.period, o.status) for o in found}
+
+    dropped = review(repo.root, "HEAD~1..HEAD", later)
+    assert ("village", "branch-assembly", "2026-Q1", "overdue") in keys(dropped.findings_introduced)
+    assert dropped.findings_resolved == []
+    restored = review(repo.root, "HEAD..HEAD~1", later)
+    assert keys(restored.findings_resolved) == keys(dropped.findings_introduced)
+    # within the grace days the quarter is still only due, on both sides alike
+    early = review(repo.root, "HEAD~1..HEAD", date(2026, 4, 3))
+    assert ("village", "branch-assembly", "2026-Q1", "due") in keys(early.findings_introduced)
+    assert ("village", "branch-assembly", "2026-Q1", "overdue") not in keys(
+        early.findings_introduced
+    )
