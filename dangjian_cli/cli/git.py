@@ -7,6 +7,7 @@ masks personal data, prints text, Markdown or JSON and picks the exit code.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,61 @@ from ..errors import InputError
 from .common import ISO_DATE, format_option, repo_root
 
 PERSONAL = ("id_number", "phone")
+
+#: ``ctx.meta`` key under which a writing command leaves (root, paths, message)
+WRITTEN = "dangjian.written"
+
+
+# ---- --commit on the writing commands ---------------------------------------------
+
+
+def commit_option(action: str, detail: Callable[[dict[str, Any]], str] | None = None) -> Callable:
+    """``--commit`` for a writing command: commit just the files it wrote.
+
+    The command leaves ``(root, paths, message)`` in ``ctx.meta[WRITTEN]``; once it
+    has finished, the paths are committed with a structured message built from
+    the first path (``meeting: add village 2026-03-15 branch_assembly``), ``action``
+    and ``detail(params)``.
+    """
+
+    def callback(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        if value:
+            ctx.call_on_close(lambda: _commit_written(ctx, action, detail))
+        return value
+
+    return click.option(
+        "--commit",
+        is_flag=True,
+        expose_value=False,
+        callback=callback,
+        help="Commit just the files written (git), with a structured message.",
+    )
+
+
+def _commit_written(
+    ctx: click.Context, action: str, detail: Callable[[dict[str, Any]], str] | None
+) -> None:
+    written = ctx.meta.get(WRITTEN)
+    if not written or not written[1]:
+        return  # nothing written (refused, or unchanged): nothing to commit
+    from ..gitops.commit import commit_paths, message_for
+
+    root, paths, _ = written
+    message = message_for(str(paths[0]), action, detail(ctx.params) if detail else "")
+    if len(paths) > 1:
+        message += f" (+{len(paths) - 1} files)"
+    commit = commit_paths(root, paths, message)
+    click.echo(f"git: committed {commit[:10]} {message}")
+
+
+def set_detail(params: dict[str, Any]) -> str:
+    """``status=full`` for `set`; personal fields are named, their values kept out of git."""
+    field = str(params.get("field", ""))
+    if params.get("unset"):
+        return field
+    if field.rsplit(".", 1)[-1] in PERSONAL:
+        return field
+    return f"{field}={' '.join(params.get('values') or ())}"
 
 
 # ---- review -------------------------------------------------------------------------

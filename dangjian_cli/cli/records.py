@@ -30,6 +30,7 @@ from ..records import model as m
 from ..records.names import resolve
 from ..records.store import FolderStore, Store
 from .common import ISO_DATE, repo_root
+from .git import commit_option, set_detail
 
 _PERIOD = re.compile(r"(\d{4})-[hH]([12])\Z")
 
@@ -212,6 +213,7 @@ def new() -> None:
 @click.option("--party-groups/--no-party-groups", default=None, help="Divided into party groups.")
 @click.option("--poor-village", is_flag=True, default=None, help="A poor village (§9).")
 @force_option
+@commit_option("add")
 @click.pass_context
 def new_org(ctx: click.Context, org_id: str, force: bool, **opts: Any) -> list[str]:
     """Write orgs/ID.toml.
@@ -242,6 +244,7 @@ def new_org(ctx: click.Context, org_id: str, force: bool, **opts: Any) -> list[s
 @click.option("--admitted", type=ISO_DATE, help="Admission date (starts probation).")
 @click.option("--full-since", type=ISO_DATE)
 @force_option
+@commit_option("add")
 @click.pass_context
 def new_member(ctx: click.Context, member_id: str, force: bool, **opts: Any) -> list[str]:
     """Write members/ID.toml."""
@@ -280,6 +283,7 @@ def new_member(ctx: click.Context, member_id: str, force: bool, **opts: Any) -> 
 @click.option("--online", is_flag=True, default=None, help="Held online (§7).")
 @click.option("--election", is_flag=True, default=None, help="The meeting held an election.")
 @click.option("--minutes")
+@commit_option("add")
 @click.pass_context
 def new_meeting(
     ctx: click.Context,
@@ -316,6 +320,7 @@ def new_meeting(
 @click.option("--purpose")
 @click.option("--voucher")
 @click.option("--approved-by")
+@commit_option("add", lambda p: f"entry {p['day'].isoformat()}")
 @click.pass_context
 def new_fund(ctx: click.Context, org: str, day: date, **opts: Any) -> list[str]:
     """Add an [[entry]] to funds/ORG/YYYY.toml (made if missing)."""
@@ -337,6 +342,7 @@ def new_fund(ctx: click.Context, org: str, day: date, **opts: Any) -> list[str]:
 @click.option("--task", "tasks", multiple=True, help="A task of the letter (repeat).")
 @click.option("--signatory", "signatories", multiple=True, help="A signatory (repeat).")
 @force_option
+@commit_option("add")
 @click.pass_context
 def new_letter(
     ctx: click.Context,
@@ -371,6 +377,7 @@ def new_letter(
 @click.option("--to", "to", help="The org reported to (default: the org's parent).")
 @click.option("--summary")
 @force_option
+@commit_option("add")
 @click.pass_context
 def new_report(
     ctx: click.Context,
@@ -410,6 +417,7 @@ def new_report(
 @click.argument("field")
 @click.argument("values", nargs=-1, metavar="[VALUE]...")
 @click.option("--unset", is_flag=True, help="Remove FIELD (or a row, like dues.0).")
+@commit_option("set", set_detail)
 @click.pass_context
 def set_field(
     ctx: click.Context, record: str, field: str, values: tuple[str, ...], unset: bool

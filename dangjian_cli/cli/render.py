@@ -16,6 +16,7 @@ import click
 
 from ..errors import InputError, Refused
 from .common import ISO_DATE, is_terminal, open_store, repo_root, rev_option
+from .git import WRITTEN, commit_option
 
 
 def _output_options(func: Callable) -> Callable:
@@ -172,6 +173,7 @@ def letter(
     "--issuer", default=None, metavar="ID", help="Issuing org (default: the org's parent)."
 )
 @_output_options
+@commit_option("add", lambda p: f"{p['kind']} {p['org']}")
 @click.pass_context
 def notice(
     ctx: click.Context,
@@ -224,6 +226,7 @@ def notice(
         write_docx=job.write,
     )
     click.echo(str(job.root / record))
+    ctx.meta[WRITTEN] = (job.root, [record], f"notice {record}")  # for --commit
     job.finish(pdf, "notice")
 
 

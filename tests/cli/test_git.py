@@ -151,3 +151,74 @@ def test_installed_command_review_and_rev_in_a_subprocess(make_repo):
         check=False,
     )
     assert proc.returncode == 0 and "0 errors" in proc.stdout
+
+
+def _last_commit(repo) -> tuple[str, list[str]]:
+    subject = repo.git("log", "-1", "--format=%s").strip()
+    files = repo.git("show", "--name-only", "--format=", "HEAD").split()
+    return subject, files
+
+
+def test_new_meeting_commit_commits_just_that_file(make_repo):
+    repo = make_repo(git=True)
+    repo.write("notes.txt", "not part of the commit\n")
+    result = repo.run(
+        "new", "meeting", "village", "--date", "2026-03-15", "--kind", "branch_assembly",
+        "--attendee", "m1,m2,m3", "--commit",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert _last_commit(repo) == (
+        "meeting: add village 2026-03-15 branch_assembly",
+        ["meetings/village/2026-03-15-branch_assembly.toml"],
+    )
+    assert "git: committed" in result.stdout
+    assert "notes.txt" in repo.git("status", "--porcelain")
+
+
+def test_set_commit_names_the_field_but_keeps_personal_values_out(make_repo):
+    repo = make_repo(git=True)
+    assert repo.run("set", "m1", "status", "withdrawn", "--commit").exit_code == 0
+    assert _last_commit(repo) == ("member: set m1 status=withdrawn", ["members/m1.toml"])
+    assert repo.run("set", "m1", "phone", "13800001234", "--commit").exit_code == 0
+    subject, _ = _last_commit(repo)
+    assert subject == "member: set m1 phone"
+    # nothing written, nothing committed
+    before = repo.git("rev-parse", "HEAD")
+    assert repo.run("set", "m1", "status", "withdrawn", "--commit").exit_code == 0
+    assert repo.git("rev-parse", "HEAD") == before
+
+
+def test_refused_write_commits_nothing(make_repo):
+    repo = make_repo(git=True)
+    before = repo.git("rev-parse", "HEAD")
+    result = repo.run("new", "member", "m9", "--name", "X", "--org", "nowhere",
+                      "--status", "applicant", "--commit")  # fmt: skip
+    assert result.exit_code != 0
+    assert repo.git("rev-parse", "HEAD") == before
+
+
+def test_render_notice_commit_commits_the_notice_record(make_repo, tmp_path):
+    repo = make_repo(git=True)
+    result = repo.run(
+        "render", "notice", "--org", "village", "--kind", "praise", "--as-of", "2026-03-01",
+        "--finding", "Clean books", "--out", str(tmp_path / "out"), "--commit",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    subject, files = _last_commit(repo)
+    assert files == ["notices/2026/001.toml"]
+    assert subject == "notice: add 2026/001 praise village"
+
+
+def test_pre_commit_framework_hook_entry_checks_the_staged_snapshot(make_repo):
+    spec = (Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    entry = next(line.split(":", 1)[1].split() for line in spec.splitlines()
+                 if line.strip().startswith("entry:"))  # fmt: skip
+    assert entry[0] == "dangjian"
+    repo = make_repo(git=True)
+    repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "ful"\n')
+    repo.git("add", "members/m4.toml")
+    repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "applicant"\n')
+    proc = subprocess.run(
+        [str(DANGJIAN), *entry[1:]], cwd=repo.root, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1 and "members/m4.toml:3: error E-ENUM" in proc.stdout
