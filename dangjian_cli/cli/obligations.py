@@ -46,9 +46,19 @@ TABLE_COLUMNS = (
 
 def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
     """The records, refused (exit 1) with the validation errors unless ``force``."""
+    import gc
+
     from ..checks import validate
 
-    records = load(open_store(ctx, rev))
+    store = open_store(ctx, rev)
+    # Loading makes millions of objects and no garbage cycles worth finding: with the
+    # collector on, its full passes cost a third of the load on 100,000 records.
+    gc.disable()
+    try:
+        records = load(store)
+    finally:
+        gc.enable()
+    gc.freeze()  # the records live until the command ends; later passes need not scan them
     errors = [p for p in validate(records) if p.is_error]
     if errors:
         n = len(errors)
