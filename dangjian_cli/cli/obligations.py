@@ -21,7 +21,8 @@ import click
 from ..errors import InputError, Refused
 from ..output import render
 from ..records import model as m
-from ..records.repository import Records, load
+from ..records.cache import load_cached
+from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, load_rules
 from ..rules.periods import add_years, parse_span, shift
@@ -55,7 +56,7 @@ def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
     # collector on, its full passes cost a third of the load on 100,000 records.
     gc.disable()
     try:
-        records = load(store)
+        records = load_cached(store)
     finally:
         gc.enable()
     gc.freeze()  # the records live until the command ends; later passes need not scan them

@@ -1,0 +1,112 @@
+"""The per-file records cache: same records as a fresh load, and every change seen."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from dangjian_cli.records import cache
+from dangjian_cli.records.repository import load
+from dangjian_cli.records.store import FolderStore
+
+OLD = time.time() - 3600
+
+
+def age(root) -> None:
+    """Date every file an hour back, so the cache may keep it (fresh files are racy)."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            os.utime(os.path.join(folder, name), (OLD, OLD))
+
+
+def view(records) -> tuple:
+    return (
+        sorted(records.by_path.items(), key=lambda kv: kv[0]),
+        sorted(repr(sorted(p.as_dict().items())) for p in records.problems),
+        sorted(records.orgs),
+        sorted(records.members),
+        len(records.meetings),
+    )
+
+
+@pytest.fixture
+def cached(repo, tmp_path):
+    """Load ``repo`` through the cache (threshold 0), keeping the cache file in tmp."""
+    where = tmp_path / "records.cache"
+    age(repo.root)
+
+    def run():
+        return cache.load_cached(FolderStore(repo.root), where=where, threshold=0)
+
+    return repo, where, run
+
+
+def test_cached_load_equals_a_fresh_load(cached):
+    repo, where, run = cached
+    repo.write("members/m9.toml", 'name = "Nine"\norg = "nowhere"\nstatus = "ful"\n')
+    age(repo.root)
+    first = run()
+    assert where.exists()
+    second = run()
+    fresh = load(FolderStore(repo.root))
+    assert view(first) == view(fresh) == view(second)
+    assert any(p.code == "E-ENUM" for p in second.problems)  # problems come back too
+
+
+def test_a_changed_file_is_read_again(cached, monkeypatch):
+    repo, _where, run = cached
+    run()
+    calls = []
+    real = cache._load_one
+    monkeypatch.setattr(cache, "_load_one", lambda s, p: calls.append(p) or real(s, p))
+    assert run().members["m1"].name == "Member One"
+    assert calls == []  # nothing changed: nothing parsed
+    text = repo.read("members/m1.toml").replace("Member One", "Member 1ne")  # same size
+    repo.write("members/m1.toml", text, dedent=False)
+    assert run().members["m1"].name == "Member 1ne"
+    assert calls == ["members/m1.toml"]
+
+
+def test_added_and_removed_files(cached):
+    repo, _, run = cached
+    run()
+    (repo.root / "members" / "m3.toml").unlink()
+    repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "applicant"\n')
+    records = run()
+    assert sorted(records.members) == ["m1", "m2", "m4"]
+
+
+def test_a_foreign_or_broken_cache_is_ignored(cached):
+    _repo, where, run = cached
+    where.write_bytes(b"not a pickle")
+    assert sorted(run().members) == ["m1", "m2", "m3"]
+    where.write_bytes(b"")
+    assert sorted(run().members) == ["m1", "m2", "m3"]
+
+
+def test_small_repositories_and_switched_off_cache_write_nothing(repo, tmp_path, monkeypatch):
+    where = tmp_path / "records.cache"
+    age(repo.root)
+    cache.load_cached(FolderStore(repo.root), where=where)  # 7 files < CACHE_FROM
+    assert not where.exists()
+    monkeypatch.setenv("DANGJIAN_CACHE", "0")
+    cache.load_cached(FolderStore(repo.root), where=where, threshold=0)
+    assert not where.exists()
+
+
+def test_recently_modified_files_are_not_cached(repo, tmp_path):
+    where = tmp_path / "records.cache"
+    cache.load_cached(FolderStore(repo.root), where=where, threshold=0)  # all files are new
+    assert cache._read(where, cache._fingerprint()) == {}
+
+
+def test_cache_lives_in_git_folder_or_user_cache(make_repo, tmp_path, monkeypatch):
+    git_repo = make_repo(git=True, name="withgit")
+    assert cache.cache_file(git_repo.root) == git_repo.root / ".git" / "dangjian-records.cache"
+    plain = make_repo(name="plain")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    where = cache.cache_file(plain.root)
+    assert where.parent == tmp_path / "xdg" / "dangjian"
+    assert not str(where).startswith(str(plain.root))
