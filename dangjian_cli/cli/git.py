@@ -88,6 +88,11 @@ def set_detail(params: dict[str, Any]) -> str:
 )
 @format_option("text", "markdown", "json", default="text")
 @click.option("--show-personal", is_flag=True, help="Show id numbers and phones unmasked.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Load every record on both sides (default: only what the change can affect).",
+)
 @click.pass_context
 def review(
     ctx: click.Context,
@@ -95,6 +100,7 @@ def review(
     as_of: date | None,
     fmt: str,
     show_personal: bool,
+    full: bool,
 ) -> None:
     """What a change does to the records: record changes, problems, findings.
 
@@ -105,7 +111,7 @@ def review(
     """
     from ..gitops.review import review as run_review
 
-    result = run_review(repo_root(ctx), range_spec, as_of)
+    result = run_review(repo_root(ctx), range_spec, as_of, full=full)
     if not show_personal:
         _mask_changes(result.changes)
     if fmt == "json":

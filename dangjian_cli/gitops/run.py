@@ -81,7 +81,7 @@ class CatFile:
     of blobs costs a few system calls each and never deadlocks.
     """
 
-    CHUNK = 1000  # 1000 ids x 41 bytes stays below the 64 KiB pipe buffer
+    CHUNK_BYTES = 16384  # requests per round stay well below the 64 KiB pipe buffer
 
     def __init__(self, cwd: str | os.PathLike[str]) -> None:
         self.cwd = cwd
@@ -103,11 +103,11 @@ class CatFile:
         out: list[bytes | None] = []
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
-        for start in range(0, len(names), self.CHUNK):
-            chunk = names[start : start + self.CHUNK]
-            proc.stdin.write(b"".join(n.encode("utf-8") + b"\n" for n in chunk))
+        readline, read = proc.stdout.readline, proc.stdout.read
+        for chunk in _chunks(names, self.CHUNK_BYTES):
+            # the whole request fits the pipe, so writing it cannot wait on our reading
+            proc.stdin.write(b"".join(chunk))
             proc.stdin.flush()
-            readline, read = proc.stdout.readline, proc.stdout.read
             for _ in chunk:
                 header = readline()
                 if not header:
@@ -238,6 +238,21 @@ class BlobStream:
             if pipe is not None:
                 with contextlib.suppress(OSError, ValueError):
                     pipe.close()
+
+
+def _chunks(names: Sequence[str], limit: int) -> Iterable[list[bytes]]:
+    """Request lines grouped so that each group's bytes stay under ``limit``."""
+    chunk: list[bytes] = []
+    size = 0
+    for name in names:
+        line = name.encode("utf-8") + b"\n"
+        if chunk and size + len(line) > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line)
+    if chunk:
+        yield chunk
 
 
 def nul_fields(data: bytes) -> Iterable[str]:

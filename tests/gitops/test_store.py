@@ -7,6 +7,7 @@ import os
 import pytest
 
 from dangjian_cli.errors import InputError
+from dangjian_cli.gitops.run import CatFile
 from dangjian_cli.gitops.store import GitStore, IndexStore
 from dangjian_cli.records.repository import load
 from dangjian_cli.records.store import FolderStore
@@ -47,6 +48,14 @@ def test_listing_and_bytes_match_the_checked_out_folder(make_repo):
     assert git.read("members/x0007.toml") == folder.read("members/x0007.toml")
     with pytest.raises(FileNotFoundError):
         git.read("members/nope.toml")
+    # many long `rev:path` requests in one batch (more than a pipe buffer holds)
+    head = repo.git("rev-parse", "HEAD").strip()
+    names = [f"{head}:{p}" for p in folder.listing()[0]] * 2
+    cat = CatFile(repo.root)
+    got = cat.read_many([*names, f"{head}:members/none.toml"])
+    cat.close()
+    assert got[:-1] == [folder.read(n.split(":", 1)[1]) for n in names]
+    assert got[-1] is None
 
 
 def test_load_from_git_equals_load_from_folder(make_repo):
