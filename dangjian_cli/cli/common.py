@@ -12,6 +12,7 @@ import click
 
 from ..errors import InputError
 from ..output import FORMATS
+from ..records.repository import Records
 from ..records.store import FolderStore, Store, find_root
 
 
@@ -38,6 +39,21 @@ def open_store(ctx: click.Context, rev: str | None = None) -> Store:
 
         return GitStore(root, rev)
     return FolderStore(root)
+
+
+def load_records(ctx: click.Context, rev: str | None = None, store: Store | None = None) -> Records:
+    """The records a command works on, through the parse cache where it helps.
+
+    The records live until the command ends, so they are frozen out of the garbage
+    collector's later passes.
+    """
+    import gc
+
+    from ..records.cache import load_cached
+
+    records = load_cached(store if store is not None else open_store(ctx, rev))
+    gc.freeze()
+    return records
 
 
 def parse_date(value: str, what: str) -> date:

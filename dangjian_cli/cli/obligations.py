@@ -21,12 +21,11 @@ import click
 from ..errors import InputError, Refused
 from ..output import render
 from ..records import model as m
-from ..records.cache import load_cached
 from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, load_rules
 from ..rules.periods import add_years, parse_span, shift
-from .common import ISO_DATE, format_option, open_store, rev_option
+from .common import ISO_DATE, format_option, load_records, rev_option
 
 TABLE_COLUMNS = (
     "org",
@@ -47,19 +46,9 @@ TABLE_COLUMNS = (
 
 def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
     """The records, refused (exit 1) with the validation errors unless ``force``."""
-    import gc
-
     from ..checks import validate
 
-    store = open_store(ctx, rev)
-    # Loading makes millions of objects and no garbage cycles worth finding: with the
-    # collector on, its full passes cost a third of the load on 100,000 records.
-    gc.disable()
-    try:
-        records = load_cached(store)
-    finally:
-        gc.enable()
-    gc.freeze()  # the records live until the command ends; later passes need not scan them
+    records = load_records(ctx, rev)
     errors = [p for p in validate(records) if p.is_error]
     if errors:
         n = len(errors)

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..errors import InputError, Refused
-from .common import ISO_DATE, is_terminal, open_store, repo_root, rev_option
+from .common import ISO_DATE, is_terminal, load_records, repo_root, rev_option
 from .git import WRITTEN, commit_option
 
 
@@ -54,10 +54,8 @@ class Job:
         force: bool,
         rev: str | None,
     ) -> None:
-        from ..records.repository import load
-
         self.root = repo_root(ctx)
-        self.records = load(open_store(ctx, rev))
+        self.records = load_records(ctx, rev)
         self.lang = lang or self.records.settings.language or "en"
         self.out = out_dir if out_dir is not None else self.root / "out"
         self.force = force

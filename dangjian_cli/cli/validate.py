@@ -8,9 +8,8 @@ import click
 
 from ..checks import validate as run_checks
 from ..problems import counts
-from ..records.repository import load
 from ..records.store import Store
-from .common import format_option, open_store, repo_root, rev_option
+from .common import format_option, load_records, open_store, repo_root, rev_option
 
 
 @click.command()
@@ -37,7 +36,7 @@ def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None, staged
         store: Store = IndexStore(repo_root(ctx))
     else:
         store = open_store(ctx, rev)
-    records = load(store)
+    records = load_records(ctx, store=store)
     problems = run_checks(records)
     errors, warnings = counts(problems)
     if fmt == "json":

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..problems import Problem
 from . import model as m
-from .repository import Records, assemble, build_record, load, parse_file
+from .repository import Records, assemble, build_record, gc_paused, load, parse_file
 from .store import FolderStore, Store
 
 #: repositories smaller than this are loaded directly
@@ -116,6 +116,11 @@ def _write(where: Path, fingerprint: str, entries: dict[str, Entry]) -> None:
 
 def load_cached(store: Store, where: Path | None = None, threshold: int = CACHE_FROM) -> Records:
     """Like :func:`repository.load`, reusing unchanged files' records from the cache."""
+    with gc_paused():
+        return _load_cached(store, where, threshold)
+
+
+def _load_cached(store: Store, where: Path | None, threshold: int) -> Records:
     if not isinstance(store, FolderStore) or os.environ.get("DANGJIAN_CACHE") == "0":
         return load(store)
     paths, refused = store.listing()
