@@ -281,7 +281,7 @@ class Builder:
             return raw
         if (t is date and kind == DATE) or (t is bool and kind == BOOL):
             return raw
-        name = ".".join(str(k) for k in key if isinstance(k, str))
+        name = _Label(key)
         if kind == STR:
             if not isinstance(raw, str):
                 return self._type(name, "a string", raw, key)
@@ -344,7 +344,7 @@ class Builder:
             return self._stars(name, raw, key)
         raise AssertionError(kind)  # pragma: no cover
 
-    def _stars(self, name: str, raw: Any, key: Key) -> dict[str, int] | None:
+    def _stars(self, name: object, raw: Any, key: Key) -> dict[str, int] | None:
         if not isinstance(raw, dict):
             return self._type(name, "a table of year = stars", raw, key)
         out: dict[str, int] = {}
@@ -366,7 +366,7 @@ class Builder:
                 out[year] = stars
         return out
 
-    def _type(self, name: str, want: str, raw: Any, key: Key, hint: str | None = None) -> None:
+    def _type(self, name: object, want: str, raw: Any, key: Key, hint: str | None = None) -> None:
         self.problems.append(
             error(
                 "E-TYPE",
@@ -378,7 +378,7 @@ class Builder:
         )
         return None
 
-    def _choice(self, name: str, raw: Any, choices: tuple[Any, ...], key: Key) -> None:
+    def _choice(self, name: object, raw: Any, choices: tuple[Any, ...], key: Key) -> None:
         close = difflib.get_close_matches(str(raw), [str(c) for c in choices], n=1)
         hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(map(str, choices))
         self.problems.append(
@@ -397,6 +397,21 @@ class Builder:
                 hint=f"did you mean `{close[0]}`?" if close else None,
             )
         )
+
+
+class _Label:
+    """A field's dotted name, spelled out only if a message needs it (rarely)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Key) -> None:
+        self.key = key
+
+    def __str__(self) -> str:
+        return ".".join(str(k) for k in self.key if isinstance(k, str))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def _short(value: Any) -> str:
