@@ -20,7 +20,7 @@ from ..problems import Problem
 from ..records import layout
 from ..records import model as m
 from ..records.parse import parse
-from ..records.repository import Records, assemble, load_file
+from ..records.repository import Records, assemble, build_record, load_file
 from ..records.store import OverlayStore, Store
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
@@ -113,32 +113,70 @@ def parse_range(info: RepoInfo, spec: str | None) -> tuple[Side, Side]:
 # ---- what changed --------------------------------------------------------------
 
 
-def changed_paths(info: RepoInfo, base: str, head: str | None) -> tuple[set[str], dict[str, str]]:
-    """Paths (relative to the records folder) that differ, and git's renames new -> old."""
-    args = ["diff", "-z", "--name-status", "-M", "--no-ext-diff", "--relative", base]
+def changed_paths(
+    info: RepoInfo, base: str, head: str | None
+) -> tuple[set[str], dict[str, str], tuple[dict[str, str], dict[str, str]]]:
+    """Paths (relative to the records folder) that differ, git's renames new -> old,
+    and the blob ids of each path on the base and the head side where git names
+    them (reading by id spares git a tree walk per file)."""
+    args = ["diff", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff", "--relative", base]
     if head:
         args.append(head)
     out = list(nul_fields(git(info.root, *args)))
     changed: set[str] = set()
     renames: dict[str, str] = {}
+    old_ids: dict[str, str] = {}
+    ids: dict[str, str] = {}
     i = 0
     while i < len(out):
-        status = out[i]
+        meta = out[i].split()
+        status, old_id, new_id = meta[-1], meta[2], meta[3]
         if status[0] in "RC":
             old, new = out[i + 1], out[i + 2]
             i += 3
-            changed.add(new)
             if status[0] == "R":
                 changed.add(old)
                 renames[new] = old
+                if old_id.strip("0"):
+                    old_ids[old] = old_id
         else:
-            changed.add(out[i + 1])
+            new = out[i + 1]
             i += 2
+            if old_id.strip("0"):
+                old_ids[new] = old_id
+        changed.add(new)
+        if head and new_id.strip("0"):
+            ids[new] = new_id
     if head is None:
         untracked = git(info.root, "ls-files", "-z", "--others", "--exclude-standard")
         changed.update(nul_fields(untracked))
     keep = {p for p in changed if _is_record_path(p)}
-    return keep, {n: o for n, o in renames.items() if n in keep and o in keep}
+    renames = {n: o for n, o in renames.items() if n in keep and o in keep}
+    return (
+        keep,
+        renames,
+        (
+            {p: i for p, i in old_ids.items() if p in keep},
+            {p: i for p, i in ids.items() if p in keep},
+        ),
+    )
+
+
+def _read_side(
+    info: RepoInfo, cat: CatFile, commit: str, paths: Iterable[str], ids: Mapping[str, str]
+) -> dict[str, bytes | None]:
+    """Bytes of ``paths`` in ``commit``: by blob id where known, else None (absent)."""
+    paths = sorted(paths)
+    known = [p for p in paths if p in ids]
+    out: dict[str, bytes | None] = dict.fromkeys(paths)
+    out.update(zip(known, cat.read_many([ids[p] for p in known]), strict=True))
+    return out
+
+
+def org_ids(info: RepoInfo, commit: str) -> set[str]:
+    """Ids of the orgs in ``commit`` (one small tree listing)."""
+    out = git(info.root, "ls-tree", "-z", "--name-only", f"{commit}:{info.prefix}orgs", check=False)
+    return {n[:-5] for n in nul_fields(out) if n.endswith(".toml")}
 
 
 def _is_record_path(path: str) -> bool:
@@ -151,7 +189,11 @@ def _is_record_path(path: str) -> bool:
 
 
 def head_bytes(
-    info: RepoInfo, cat: CatFile, head: str | None, paths: Iterable[str]
+    info: RepoInfo,
+    cat: CatFile,
+    head: str | None,
+    paths: Iterable[str],
+    ids: Mapping[str, str] | None = None,
 ) -> dict[str, bytes | None]:
     """The bytes of ``paths`` on the head side (None where the file is gone)."""
     paths = sorted(paths)
@@ -161,7 +203,8 @@ def head_bytes(
             target = Path(info.root, path)
             out[path] = target.read_bytes() if target.is_file() else None
         return out
-    names = [f"{head}:{info.prefix}{p}" for p in paths]
+    ids = ids or {}
+    names = [ids.get(p) or f"{head}:{info.prefix}{p}" for p in paths]
     return dict(zip(paths, cat.read_many(names), strict=True))
 
 
@@ -205,7 +248,25 @@ def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
         data = store.read(path)
     except OSError as exc:
         return None, [error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)]
-    return load_file(path, data)
+    return _load_bytes(path, data)
+
+
+def load_more(loaded: Loaded, paths: Iterable[str], like: Loaded | None = None) -> None:
+    """Add more unchanged files to a partial load (taken from ``like`` if given)."""
+    added = set(paths) - set(loaded.paths)
+    for path in sorted(added):
+        if like is not None:
+            record, found = like.records.get(path), like.problems.get(path, [])
+        else:
+            record, found = _load_one(loaded.store, path)
+        if found:
+            loaded.problems[path] = found
+        if record is not None:
+            loaded.records[path] = record
+    loaded.paths = sorted(set(loaded.paths) | added)
+    store = loaded.store.base if isinstance(loaded.store, OverlayStore) else loaded.store
+    if isinstance(store, _Cached) and store.only is not None:
+        store.only |= added
 
 
 def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
@@ -219,7 +280,7 @@ def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
         problems.pop(path, None)
         if data is None or not layout.is_candidate(path):
             continue
-        record, found = load_file(path, data)
+        record, found = _load_bytes(path, data)
         if found:
             problems[path] = found
         if record is not None:
@@ -278,6 +339,13 @@ def review(
     Unless ``full``, both sides are judged on the records the change can affect
     (see :mod:`.scope`), which makes a review cost the size of the change.
     """
+    try:
+        return _review(root, spec, as_of, full)
+    finally:
+        _PARSED.clear()
+
+
+def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) -> Review:
     info = RepoInfo(root)
     base_side, head_side = parse_range(info, spec)
     if head_side.commit is None and info.bare:
@@ -286,27 +354,42 @@ def review(
     result = Review(base_side, head_side, as_of)
     assert base_side.commit is not None
 
-    paths, renames = changed_paths(info, base_side.commit, head_side.commit)
-    base_store = GitStore(info.root, base_side.commit)
-    cache = _Bytes(base_store)
-    cache.many(sorted(paths))
-    after = head_bytes(info, base_store._cat, head_side.commit, paths)
-    before = {p: cache(p) for p in sorted(paths)}
+    paths, renames, ids = changed_paths(info, base_side.commit, head_side.commit)
+    cat = CatFile(info.root)
+    before = _read_side(info, cat, base_side.commit, paths, ids[0])
+    after = head_bytes(info, cat, head_side.commit, paths, ids[1])
+    cat.close()
     # a path unchanged in content (e.g. a mode change) is no record change
     changes = {p: after[p] for p in paths if after[p] != before[p]}
     before = {p: before[p] for p in changes}
 
+    search = None
+    if not full and layout.SETTINGS_FILE not in changes:  # settings: every rule changes
+        from .scope import Grep, touched
+
+        direct = touched(changes, before, changes, org_ids(info, base_side.commit))
+        search = Grep(info, base_side.commit, direct.words)  # runs while we go on
+    base_store = GitStore(info.root, base_side.commit)
+    cache = _Bytes(base_store)
+    cache.data.update(before)
     result.changes = record_changes(before, changes, renames)
 
-    scope: set[str] | None = None
-    if not full and layout.SETTINGS_FILE not in changes:  # settings change every rule
-        from .scope import needed_paths
+    if search is None:
+        base = load_all(_Cached(base_store, cache, None))
+    else:  # load what needs no search while git greps for the rest
+        from .scope import found_paths, known_paths
 
         listing = base_store.listing()[0]
-        scope = needed_paths(info, base_side.commit, listing, before, changes, cache)
-        cache.many(sorted(scope))
-    base = load_all(_Cached(base_store, cache, scope))
-    head = load_changed(base, changes)
+        known = known_paths(listing, changes, direct, cache)
+        cache.many(sorted(known))
+        base = load_all(_Cached(base_store, cache, known))
+        head = load_changed(base, changes)
+        extra = found_paths(listing, known, search, cache)
+        cache.many(sorted(extra))
+        load_more(base, extra)
+        load_more(head, extra, like=base)
+    if search is None:
+        head = load_changed(base, changes)
     base_records, head_records = base.assemble(), head.assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
     result.introduced, result.fixed = problem_delta(base_records, head_records, as_of, renamed)
@@ -363,8 +446,8 @@ def _identity(path: str) -> tuple[str, str] | None:
 def _change(
     kind: str, path: str, old: bytes | None, new: bytes | None, old_path: str | None = None
 ) -> RecordChange:
-    a = _doc(old_path or path, old)
-    b = _doc(path, new)
+    a = _doc(old_path or path, old, keep=True)
+    b = _doc(path, new, keep=True)
     unreadable = (old is not None and a is None) or (new is not None and b is None)
     fields = field_changes(a, b) if not unreadable and kind in (CHANGED, RENAMED) else []
     if kind == ADDED and b is not None:
@@ -372,11 +455,32 @@ def _change(
     return RecordChange(kind, path, old_path, fields, unreadable)
 
 
-def _doc(path: str, data: bytes | None) -> dict[str, Any] | None:
+#: documents parsed for the field diff, kept for loading the same bytes (parsed once)
+_PARSED: dict[tuple[str, bytes], tuple[dict[str, Any] | None, list[Problem]]] = {}
+
+
+def _doc(path: str, data: bytes | None, keep: bool = False) -> dict[str, Any] | None:
     if data is None:
         return None
-    doc, _ = parse(path, data)
+    doc, problems = parse(path, data)
+    if keep:
+        _PARSED[(path, data)] = (doc, problems)
     return doc
+
+
+def _load_bytes(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
+    """:func:`load_file`, reusing a document the diff already parsed."""
+    parsed = _PARSED.pop((path, data), None)
+    if parsed is None:
+        return load_file(path, data)
+    try:
+        layout.classify(path)
+    except layout.LayoutError:
+        return load_file(path, data)  # reports the layout problem
+    doc, problems = parsed
+    if doc is None:
+        return None, problems
+    return build_record(path, doc)
 
 
 def problem_delta(

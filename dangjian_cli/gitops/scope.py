@@ -21,11 +21,13 @@ same on both sides and cancels in the difference. ``review --full`` loads all.
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..records import layout
-from .run import RepoInfo, git
+from .run import RepoInfo
 
 #: a quoted string that may be an id or a ``<org>/<stem>`` meeting reference
 _QUOTED = re.compile(rb"[\"']([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)[\"']")
@@ -48,53 +50,70 @@ class Reader(Protocol):
     def __call__(self, path: str) -> bytes | None: ...
 
 
-def needed_paths(
-    info: RepoInfo,
-    base_commit: str,
-    listing: Iterable[str],
+@dataclass
+class Touched:
+    """What a change names: the ids of its records and the orgs it affects directly."""
+
+    ids: set[str] = field(default_factory=set)  # how other records name the changed ones
+    orgs: set[str] = field(default_factory=set)  # orgs whose members and files matter
+    changed_orgs: set[str] = field(default_factory=set)
+
+    @property
+    def words(self) -> set[str]:
+        """What to search the base for: records naming these may judge differently."""
+        return self.ids | self.orgs
+
+
+def touched(
+    changed: Iterable[str],
     before: Mapping[str, bytes | None],
     after: Mapping[str, bytes | None],
-    read: Reader,
-) -> set[str]:
-    """Paths (base listing or changed) a review of ``before`` -> ``after`` must load."""
-    paths = set(listing)
-    orgs = {p[5:-5] for p in paths if p.startswith("orgs/") and p.count("/") == 1}
-    background = {
-        p for p in paths if p.startswith(("orgs/", "notices/")) or p == layout.SETTINGS_FILE
-    }
-    changed = set(before) | set(after)
-
-    ids: set[str] = set()  # how other records name the changed ones
-    named: set[str] = set()  # what the changed records name
-    affected: set[str] = set()
-    changed_orgs: set[str] = set()
+    orgs: set[str],
+) -> Touched:
+    """The ids and directly affected orgs of the changed files (from paths and bytes)."""
+    out = Touched()
+    named: set[str] = set()
     for path in changed:
         try:
             loc = layout.classify(path)
         except layout.LayoutError:
             continue
         if loc.kind in (layout.MEMBER, layout.ORG):
-            ids.add(loc.id)
-        if loc.kind == layout.MEETING:
-            ids.add(layout.meeting_ref(path))
+            out.ids.add(loc.id)
         if loc.kind == layout.ORG:
-            changed_orgs.add(loc.id)
+            out.changed_orgs.add(loc.id)
         if loc.folder in orgs:
-            affected.add(loc.folder)
+            out.orgs.add(loc.folder)
+        if loc.kind in (layout.LETTER, layout.ASSESSMENT) and loc.id in orgs:
+            out.orgs.add(loc.id)
         for data in (before.get(path), after.get(path)):
             if data:
                 named |= mentioned(data)
-    affected |= changed_orgs | (named & orgs)
+    out.orgs |= out.changed_orgs | (named & orgs)
+    return out
 
-    # parents of affected orgs, children of changed orgs (kinds and trees flow down)
+
+def known_paths(
+    listing: Iterable[str], changed: Iterable[str], direct: Touched, read: Reader
+) -> set[str]:
+    """What a review must load that needs no search: orgs, notices and settings; the
+    changed files; the files of affected orgs; and what all of those name."""
+    paths = set(listing)
+    orgs = {p[5:-5] for p in paths if p.startswith("orgs/") and p.count("/") == 1}
+    background = {
+        p for p in paths if p.startswith(("orgs/", "notices/")) or p == layout.SETTINGS_FILE
+    }
+    # the parents of affected orgs and the children of changed orgs: an org's duties
+    # depend on its parent's kind; their own files (not their members) are loaded
     read.many(sorted(f"orgs/{o}.toml" for o in orgs))
     parents: dict[str, str] = {}
     for org in orgs:
         m = _PARENT.search(read(f"orgs/{org}.toml") or b"")
         if m:
             parents[org] = m.group(1).decode()
-    affected |= {parents[o] for o in affected if o in parents}
-    affected |= {o for o, parent in parents.items() if parent in changed_orgs}
+    affected = set(direct.orgs)
+    affected |= {parents[o] for o in direct.orgs if o in parents}
+    affected |= {o for o, parent in parents.items() if parent in direct.changed_orgs}
 
     roots = {p for p in changed if p in paths} | {f"orgs/{o}.toml" for o in affected}
     for path in paths:
@@ -105,52 +124,72 @@ def needed_paths(
             parts[0] in _YEAR_FOLDERS and parts[2][:-5] in affected
         ):
             roots.add(path)
-    roots |= grep(info, base_commit, ids | affected) & paths
-    return background | close_over_references(roots & paths, paths, read)
+    return background | close_over_references(roots, paths, read)
 
 
-def grep(info: RepoInfo, commit: str, words: Iterable[str]) -> set[str]:
-    """Files of the base commit that mention any of ``words`` as a quoted string.
+def found_paths(listing: Iterable[str], known: set[str], search: Grep, read: Reader) -> set[str]:
+    """What the search adds to ``known``: the records naming the change, and what
+    those name in turn."""
+    paths = set(listing)
+    hits = (search.result() & paths) - known
+    return close_over_references(hits, paths, read, known) - known
 
-    One extended regular expression (an alternation) in one ``git grep``: git
-    runs fixed-string patterns one after another, which is far slower for
-    thousands of ids. Orgs and notices are left out: they are always loaded.
+
+class Grep:
+    """``git grep`` for records that mention some ids, run in the background.
+
+    One extended regular expression (an alternation) in one process: git runs
+    fixed-string patterns one after another, far slower for thousands of ids.
+    Orgs and notices are left out: they are always loaded. Started early, the
+    search of the whole base commit overlaps the rest of the review's reading.
     """
-    alternatives = sorted({w.replace(".", "\\.") for w in words})
-    if not alternatives:
-        return set()
-    pattern = "[\"'](" + "|".join(alternatives) + ")[\"']"
-    out = git(
-        info.root,
-        "grep",
-        "-l",
-        "-z",
-        "-E",
-        "--no-color",
-        "-f",
-        "-",
-        commit,
-        "--",
-        ".",
-        ":(exclude)orgs",
-        ":(exclude)notices",
-        input=pattern.encode() + b"\n",
-        check=False,
-    )
-    found: set[str] = set()
-    head = f"{commit}:"
-    for item in out.split(b"\0"):
-        if not item:
-            continue
-        name = item.decode("utf-8", "surrogateescape").removeprefix(head)
-        found.add(name.removeprefix(info.prefix))
-    return found
+
+    def __init__(self, info: RepoInfo, commit: str, words: Iterable[str]) -> None:
+        self.info, self.commit = info, commit
+        self.words = set(words)
+        self._proc: subprocess.Popen[bytes] | None = None
+        alternatives = sorted({w.replace(".", "\\.") for w in self.words})
+        if not alternatives:
+            return
+        pattern = "[\"'](" + "|".join(alternatives) + ")[\"']\n"
+        self._proc = subprocess.Popen(
+            ["git", "grep", "-l", "-z", "-E", "--no-color", "-f", "-", commit, "--", ".",
+             ":(exclude)orgs", ":(exclude)notices"],
+            cwd=info.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self._input = pattern.encode()
+
+    def close(self) -> None:
+        """Stop a search whose answer is not needed."""
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.communicate()
+            self._proc = None
+
+    def result(self) -> set[str]:
+        """Paths (relative to the records folder) of the files that matched."""
+        if self._proc is None:
+            return set()
+        out, _ = self._proc.communicate(self._input)
+        found: set[str] = set()
+        head = f"{self.commit}:"
+        for item in out.split(b"\0"):
+            if item:
+                name = item.decode("utf-8", "surrogateescape").removeprefix(head)
+                found.add(name.removeprefix(self.info.prefix))
+        return found
 
 
-def close_over_references(scope: set[str], paths: set[str], read: Reader) -> set[str]:
-    """Add every member, org or meeting a record in scope names, until none is new."""
-    scope = set(scope)
-    todo = set(scope)
+def close_over_references(
+    scope: set[str], paths: set[str], read: Reader, done: set[str] | None = None
+) -> set[str]:
+    """Add every member, org or meeting a record in scope names, until none is new
+    (files in ``done`` are taken as already closed)."""
+    scope = set(scope) | (done or set())
+    todo = set(scope) - (done or set())
     while todo:
         read.many(sorted(todo))
         new: set[str] = set()
