@@ -20,22 +20,34 @@ def dataset(records: int, *, git: bool = False) -> Path:
     name = f"synth-{records // 1000}k" + ("-git" if git else "")
     out = DATA / name
     if not (out / "dangjian.toml").exists():
-        args = [sys.executable, str(HERE / "synth.py"), str(out), "--records", str(records), "--force"]
+        args = [
+            sys.executable,
+            str(HERE / "synth.py"),
+            str(out),
+            "--records",
+            str(records),
+            "--force",
+        ]
         if git:
             args.append("--git")
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
     return out
 
 
-def timed(args: list[str], runs: int, ok_codes: tuple[int, ...] = (0,)) -> dict[str, float]:
+def timed(
+    args: list[str], runs: int, ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None
+) -> dict[str, float]:
     """Wall seconds of ``runs`` runs of a command (median, min, max) and peak memory."""
     times: list[float] = []
+    full_env = {**os.environ, **(env or {})}
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=full_env)
         times.append(time.perf_counter() - start)
         if proc.returncode not in ok_codes:
-            raise SystemExit(f"{' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+            raise SystemExit(
+                f"{' '.join(args)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}"
+            )
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "median": statistics.median(times),
@@ -49,6 +61,5 @@ def report(rows: list[tuple[str, dict[str, float], str]]) -> None:
     print(f"machine: {os.cpu_count()} cores")
     print(f"{'figure':48} {'median':>8} {'min':>8} {'max':>8} {'peak MB':>8}  target")
     for name, t, target in rows:
-        print(
-            f"{name:48} {t['median']:8.3f} {t['min']:8.3f} {t['max']:8.3f} {t['peak_mb']:8.0f}  {target}"
-        )
+        cells = " ".join(f"{t[k]:8.3f}" for k in ("median", "min", "max"))
+        print(f"{name:48} {cells} {t['peak_mb']:8.0f}  {target}")
