@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def mask_id_number(value: str | None) -> str | None:
     """``110101********123X``: region and check part stay, birth date is hidden."""
@@ -20,3 +22,16 @@ def mask_phone(value: str | None) -> str | None:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_field(name: str, value: Any) -> Any:
+    """``value`` masked when ``name`` is a personal field (id_number, phone), else as is.
+
+    For messages that quote a value: a clerk's typo (an id number written without
+    quotes, so an integer) must not print the number in full.
+    """
+    if name == "id_number":
+        return mask_id_number(str(value))
+    if name == "phone":
+        return mask_phone(str(value))
+    return value

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from ..privacy import mask_field
 from ..problems import Key, Problem, error, warning
 from . import layout
 from . import model as m
@@ -367,11 +368,13 @@ class Builder:
         return out
 
     def _type(self, name: object, want: str, raw: Any, key: Key, hint: str | None = None) -> None:
+        leaf = key[-1] if key else ""
+        shown = mask_field(leaf, raw) if isinstance(leaf, str) else raw
         self.problems.append(
             error(
                 "E-TYPE",
                 self.path,
-                f"`{name}` must be {want}, got {toml_type(raw)} {_short(raw)}",
+                f"`{name}` must be {want}, got {toml_type(raw)} {_short(shown)}",
                 key,
                 hint=hint,
             )

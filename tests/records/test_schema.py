@@ -76,6 +76,18 @@ colour = "red"
     assert hint == "did you mean 'village_branch'?"
 
 
+def test_a_personal_value_of_the_wrong_type_is_quoted_masked():
+    data = b'name = "A"\norg = "b"\nstatus = "applicant"\n'
+    data += b"id_number = 360731198406287031\nphone = 13812345678\nbirth_date = 1984\n"
+    _, problems = load_file(layout.member_path("a"), data)
+    messages = {p.key: p.message for p in problems if p.code == "E-TYPE"}
+    assert (
+        messages[("id_number",)] == "`id_number` must be a string, got integer '360731********7031'"
+    )
+    assert messages[("phone",)] == "`phone` must be a string, got integer '138****5678'"
+    assert messages[("birth_date",)] == "`birth_date` must be a date, got integer 1984"
+
+
 def test_meeting_takes_org_from_its_folder():
     data = b'kind = "theme_day"\ndate = 2026-03-15\nattendees = []\n'
     meeting, problems = load_file("meetings/qs/2026-03-15-theme_day.toml", data)
