@@ -21,6 +21,7 @@ import click
 from ..errors import InputError, Refused
 from ..output import render
 from ..records import model as m
+from ..records.names import need_org
 from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, load_rules
@@ -74,18 +75,8 @@ def _org_scope(records: Records, org: str | None, subtree: bool) -> list[str] | 
 
 def _org_id(records: Records, name: str) -> str:
     """An org named by id or path (``hexi-town``, ``orgs/hexi-town.toml``)."""
-    raw = name.strip()
-    if raw.startswith("orgs/"):
-        raw = raw[5:]
-    if raw.endswith(".toml"):
-        raw = raw[:-5]
-    if raw not in records.orgs:
-        import difflib
-
-        close = difflib.get_close_matches(raw, list(records.orgs), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise InputError(f"no org {name!r} in the repository{hint}")
-    return raw
+    raw = name.strip().removeprefix("orgs/").removesuffix(".toml")
+    return need_org(records, raw, option=None).id
 
 
 def _rules(records: Records, wanted: tuple[str, ...]) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
 from ..privacy import mask_id_number, mask_phone
 from .templating import reference_bytes, render_blocks
 
@@ -52,14 +51,6 @@ def person_view(records: Any, member_id: str, show_personal: bool = False) -> di
         "id_number": id_number or "",
         "phone": phone or "",
     }
-
-
-def need_org(records: Any, org_id: str, option: str = "--org") -> Any:
-    org = records.orgs.get(org_id)
-    if org is None:
-        known = ", ".join(sorted(records.orgs)[:8])
-        raise InputError(f"{option}: no org {org_id!r} (orgs/{org_id}.toml); known: {known} …")
-    return org
 
 
 def render_docx(

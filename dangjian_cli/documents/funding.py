@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..records.model import FUND_CATEGORIES, FUND_SOURCES
-from .common import Document, need_org, org_view, render_docx
+from ..records.names import need_org
+from .common import Document, org_view, render_docx
 from .words import word
 
 ZERO = Decimal(0)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Document, need_org, org_view, render_docx
+from ..records.names import need_org
+from .common import Document, org_view, render_docx
 
 
 def letter_orgs(records: Any, year: int, org: str | None, children_of: str | None) -> list[str]:

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Refused
-from .common import Document, need_org, org_view, render_docx
+from ..records.names import need_org
+from .common import Document, org_view, render_docx
 from .words import word
 
 KINDS = ("criticism", "rectification", "praise")

@@ -17,8 +17,9 @@ from typing import Any
 
 from ..errors import InputError
 from ..records.model import FUND_CATEGORIES, FUND_SOURCES, MEETING_KINDS, MEMBER_STATUSES
+from ..records.names import need_org
 from .chart import bar_chart
-from .common import Document, need_org, org_view, render_docx
+from .common import Document, org_view, render_docx
 from .words import period_label, word
 
 

@@ -11,16 +11,24 @@ Accepted, in this order:
 
 Anything else is an :class:`~dangjian_cli.errors.InputError` in one line that
 lists the candidates (several matches) or the closest ids (none).
+
+:func:`need_org` finds an org by id among loaded records, for the commands that
+take ``--org``.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import layout
 from .store import Store
+
+if TYPE_CHECKING:
+    from . import model as m
+    from .repository import Records
 
 _SHOWN = 8
 
@@ -55,6 +63,30 @@ def resolve(store: Store, name: str, kinds: Iterable[str] | None = None) -> str:
     close = _closest(stem, paths)
     hint = f" (did you mean {_listed(close)}?)" if close else ""
     raise InputError(f"no {what} named {name!r}{hint}")
+
+
+def need_org(records: Records, org_id: str, option: str | None = "--org") -> m.Org:
+    """The org ``org_id`` names, or an InputError that says why there is none.
+
+    An org whose file is there but does not load (a TOML syntax error, an unreadable
+    file) is reported with that file's first problem, not as an unknown org.
+    """
+    where = f"{option}: " if option else ""
+    org = records.orgs.get(org_id)
+    if org is not None:
+        return org
+    path = layout.org_path(org_id)
+    broken = [p for p in records.problems if p.path == path and p.is_error]
+    if broken:
+        records.locate(broken[:1])
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        raise InputError(
+            f"{where}org {org_id!r} is not loaded: {broken[0].text()}{more}; "
+            "fix the file (`dangjian validate` lists every problem)"
+        )
+    close = difflib.get_close_matches(org_id, list(records.orgs), n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise InputError(f"{where}no org {org_id!r} in the repository{hint}")
 
 
 def _kind_ok(path: str, wanted: frozenset[str] | None) -> bool:

@@ -311,6 +311,20 @@ def test_bad_arguments_are_one_line_errors(rrepo, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_an_org_whose_file_does_not_load_is_named_with_its_problem(rrepo):
+    typo = rrepo.run("render", "funding", "--year", "2025", "--org", "vilage")
+    assert typo.exit_code == 2
+    assert "--org: no org 'vilage' in the repository (did you mean village?)" in typo.stderr
+    rrepo.write("orgs/village.toml", 'name = "Village\nkind = "village_branch"\n')
+    result = rrepo.run("render", "letter", "--year", "2025", "--org", "village")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dangjian: error: --org: org 'village' is not loaded: ")
+    assert "orgs/village.toml:1: error E-TOML" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    status = rrepo.run("status", "village", "--force")
+    assert status.exit_code == 2 and "org 'village' is not loaded" in status.stderr
+
+
 def test_repository_templates_take_precedence(rrepo, tmp_path):
     rrepo.write(
         "templates/en/letter.md.j2",
