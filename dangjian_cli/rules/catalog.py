@@ -242,8 +242,27 @@ def settings_problems(settings: m.Settings) -> list[Problem]:
     return _read_overrides(settings)[1]
 
 
+#: merged catalogues by frozen ``[rules]`` table (a process sees one or two)
+_MERGED: dict[Any, dict[str, Rule]] = {}
+_MERGED_MAX = 32
+
+
 def load_rules(settings: m.Settings | None = None) -> dict[str, Rule]:
-    """Built-in rules merged with the repository's valid overrides; disabled ones left out."""
+    """Built-in rules merged with the repository's valid overrides; disabled ones left out.
+
+    Merged once per distinct ``[rules]`` table: batch work asks once per org (a
+    county's letters). Each call gets its own dict; the rules in it are frozen.
+    """
+    key = _frozen(settings.rules) if settings is not None else None
+    rules = _MERGED.get(key)
+    if rules is None:
+        if len(_MERGED) >= _MERGED_MAX:
+            _MERGED.clear()
+        rules = _MERGED[key] = _merge(settings)
+    return dict(rules)
+
+
+def _merge(settings: m.Settings | None) -> dict[str, Rule]:
     overrides = _read_overrides(settings)[0] if settings is not None else {}
     rules: dict[str, Rule] = {}
     for rule_id, table in builtin().items():
@@ -252,6 +271,15 @@ def load_rules(settings: m.Settings | None = None) -> dict[str, Rule]:
             continue
         rules[rule_id] = _make(rule_id, merged)
     return rules
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of a TOML value that tells ``1`` from ``True`` and ``1.0``."""
+    if isinstance(value, dict):
+        return ("{}", tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("[]", tuple(_frozen(v) for v in value))
+    return (type(value), value)
 
 
 def applicable_rules(records: Any, org_id: str) -> list[Rule]:

@@ -98,3 +98,18 @@ def test_applicable_rules_per_org(repo):
     assert {"committee-study", "half-year-report", "party-congress-annual"} <= town
     assert "theme-day" not in town
     assert applicable_rules(records, "nowhere") == []
+
+
+def test_merged_rules_follow_the_settings_and_callers_cannot_spoil_them():
+    settings = m.Settings(path="dangjian.toml", id="dangjian", rules={"theme-day": {"min": 2}})
+    first = load_rules(settings)
+    assert first["theme-day"].min == 2
+    del first["theme-day"]  # a caller narrowing its own copy
+    assert load_rules(settings)["theme-day"].min == 2
+    settings.rules["theme-day"]["min"] = 3  # the same object, changed in place
+    assert load_rules(settings)["theme-day"].min == 3
+    # 2.0 is not a whole number (the override is refused), though 2.0 == 2
+    whole = m.Settings(path="dangjian.toml", id="dangjian", rules={"theme-day": {"min": 2}})
+    fraction = m.Settings(path="dangjian.toml", id="dangjian", rules={"theme-day": {"min": 2.0}})
+    assert load_rules(whole)["theme-day"].min == 2
+    assert load_rules(fraction)["theme-day"].min == builtin()["theme-day"]["min"] == 1
