@@ -51,7 +51,13 @@ def load_records(ctx: click.Context, rev: str | None = None, store: Store | None
 
     from ..records.cache import load_cached
 
-    records = load_cached(store if store is not None else open_store(ctx, rev))
+    store = store if store is not None else open_store(ctx, rev)
+    if isinstance(store, FolderStore):
+        records = load_cached(store)
+    else:  # a commit or the index: cached by git blob id
+        from ..gitops.cache import load_blobs_cached
+
+        records = load_blobs_cached(store)
     gc.freeze()
     return records
 
