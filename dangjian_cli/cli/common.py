@@ -62,15 +62,6 @@ def load_records(ctx: click.Context, rev: str | None = None, store: Store | None
     return records
 
 
-def parse_date(value: str, what: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO date (YYYY-MM-DD)", param_hint=what
-        ) from None
-
-
 class IsoDate(click.ParamType):
     name = "DATE"
 
@@ -101,11 +92,6 @@ def rev_option(func: Callable) -> Callable:
     return click.option(
         "--rev", default=None, metavar="REV", help="Read the records as of a git commit."
     )(func)
-
-
-def echo_out(text: str) -> None:
-    if text:
-        click.echo(text)
 
 
 def is_terminal() -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +64,3 @@ def render_docx(
 
     blocks = render_blocks(repo_root, lang, kind, {**context, "lang": lang})
     return DocBuilder(reference_bytes(repo_root, lang), images).add(blocks).to_bytes()
-
-
-def today() -> date:
-    return date.today()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -309,8 +309,3 @@ def applicable_rules(records: Any, org_id: str) -> list[Rule]:
         elif rule.applies_to_org(org, records.orgs):
             out.append(rule)
     return out
-
-
-def with_changes(rule: Rule, **changes: Any) -> Rule:
-    """A copy of a rule with some values changed (tests and callers that tune one rule)."""
-    return replace(rule, **changes)

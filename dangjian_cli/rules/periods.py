@@ -126,15 +126,3 @@ def shift(day: date, span: str, sign: int = 1) -> date:
     if unit == "d":
         return day + timedelta(days=sign * n)
     return add_months(day, sign * n * (12 if unit == "y" else 1))
-
-
-def month_label(year: int, month: int) -> str:
-    return f"{year}-{month:02d}"
-
-
-def month_index(label: str) -> int:
-    """``2026-03`` to a running month number (year * 12 + month - 1); ValueError if bad."""
-    p = parse_period(label)
-    if p.kind != "month":
-        raise ValueError(f"{label!r} is not a month (YYYY-MM)")
-    return p.start.year * 12 + p.start.month - 1
