@@ -77,6 +77,22 @@ class IsoDate(click.ParamType):
 ISO_DATE = IsoDate()
 
 
+def options(*decorators: Callable) -> Callable:
+    """Several click options as one decorator, in the order listed (as in --help)."""
+
+    def apply(func: Callable) -> Callable:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return apply
+
+
+def as_of_option(help: str) -> Callable:
+    """``--as-of DATE``: the day a command judges the records on."""
+    return click.option("--as-of", "as_of", type=ISO_DATE, default=None, metavar="DATE", help=help)
+
+
 def format_option(*choices: str, default: str = "table") -> Callable:
     return click.option(
         "--format",

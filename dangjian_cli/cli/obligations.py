@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,7 +26,7 @@ from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, load_rules
 from ..rules.periods import add_years, parse_span, shift
-from .common import ISO_DATE, format_option, load_records, rev_option
+from .common import ISO_DATE, as_of_option, format_option, load_records, options, rev_option
 
 TABLE_COLUMNS = (
     "org",
@@ -121,42 +121,31 @@ def _fail(ctx: click.Context, obligations: list[engine.Obligation], fail_on: str
         ctx.exit(1)
 
 
-def listing_options(func: Callable) -> Callable:
-    """Options shared by `overdue` and `due`."""
-    options = [
-        click.option(
-            "--as-of",
-            "as_of",
-            type=ISO_DATE,
-            default=None,
-            metavar="DATE",
-            help="Evaluate on this day (default: today).",
-        ),
-        click.option(
-            "--since",
-            type=ISO_DATE,
-            default=None,
-            metavar="DATE",
-            help="Window start (default: the later of tracking_since and as-of minus 12 months).",
-        ),
-        click.option("--org", default=None, metavar="ID", help="Only obligations of this org."),
-        click.option("--subtree", is_flag=True, help="With --org: the org and every org below it."),
-        click.option(
-            "--rule", "rules", multiple=True, metavar="ID", help="Only this rule (repeatable)."
-        ),
-        format_option(),
-        click.option(
-            "--fail-on",
-            type=click.Choice(["overdue", "due"]),
-            default=None,
-            help="Exit 1 if anything is overdue (or due or overdue).",
-        ),
-        click.option("--force", is_flag=True, help="Compute even if the records are invalid."),
-        rev_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+#: options shared by `overdue` and `due`
+listing_options = options(
+    as_of_option("Evaluate on this day (default: today)."),
+    click.option(
+        "--since",
+        type=ISO_DATE,
+        default=None,
+        metavar="DATE",
+        help="Window start (default: the later of tracking_since and as-of minus 12 months).",
+    ),
+    click.option("--org", default=None, metavar="ID", help="Only obligations of this org."),
+    click.option("--subtree", is_flag=True, help="With --org: the org and every org below it."),
+    click.option(
+        "--rule", "rules", multiple=True, metavar="ID", help="Only this rule (repeatable)."
+    ),
+    format_option(),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["overdue", "due"]),
+        default=None,
+        help="Exit 1 if anything is overdue (or due or overdue).",
+    ),
+    click.option("--force", is_flag=True, help="Compute even if the records are invalid."),
+    rev_option,
+)
 
 
 def _compute(
@@ -330,14 +319,7 @@ def rank_rows(
     metavar="10%|N",
     help="How many of the weakest orgs to mark for rectification.",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    type=ISO_DATE,
-    default=None,
-    metavar="DATE",
-    help="Evaluate on this day (default: a week after the year, or today).",
-)
+@as_of_option("Evaluate on this day (default: a week after the year, or today).")
 @click.option("--org", default=None, metavar="ID", help="Rank only this org ...")
 @click.option("--subtree", is_flag=True, help="... and every org below it.")
 @format_option()
@@ -547,14 +529,7 @@ def _status_text(info: dict[str, Any]) -> str:
 
 @click.command()
 @click.argument("org")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=ISO_DATE,
-    default=None,
-    metavar="DATE",
-    help="Show the org as on this day (default: today).",
-)
+@as_of_option("Show the org as on this day (default: today).")
 @format_option("table", "json")
 @click.option("--force", is_flag=True, help="Show even if the records are invalid.")
 @rev_option

@@ -7,7 +7,6 @@ without loading them).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,32 +14,35 @@ from typing import Any
 import click
 
 from ..errors import InputError, Refused
-from .common import ISO_DATE, is_terminal, load_records, repo_root, rev_option
+from .common import (
+    ISO_DATE,
+    as_of_option,
+    is_terminal,
+    load_records,
+    options,
+    repo_root,
+    rev_option,
+)
 from .git import WRITTEN, commit_option
 
-
-def _output_options(func: Callable) -> Callable:
-    options = [
-        click.option(
-            "--out",
-            "out_dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=None,
-            help="Folder for the documents (default: out/ in the repository).",
-        ),
-        click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice."),
-        click.option(
-            "--lang",
-            type=click.Choice(["en", "zh"]),
-            default=None,
-            help="Document language (default: the repository's `language`).",
-        ),
-        click.option("--force", is_flag=True, help="Overwrite documents that exist."),
-        rev_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+_output_options = options(
+    click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder for the documents (default: out/ in the repository).",
+    ),
+    click.option("--pdf", is_flag=True, help="Also convert to PDF with LibreOffice."),
+    click.option(
+        "--lang",
+        type=click.Choice(["en", "zh"]),
+        default=None,
+        help="Document language (default: the repository's `language`).",
+    ),
+    click.option("--force", is_flag=True, help="Overwrite documents that exist."),
+    rev_option,
+)
 
 
 class Job:
@@ -155,9 +157,7 @@ def letter(
     required=True,
     help="Kind of notice.",
 )
-@click.option(
-    "--as-of", "as_of", type=ISO_DATE, default=None, help="Findings as of DATE (default today)."
-)
+@as_of_option("Findings as of DATE (default today).")
 @click.option("--deadline", type=ISO_DATE, default=None, help="Rectify by DATE.")
 @click.option("--days", type=click.IntRange(1, 3650), default=None, help="Rectify within N days.")
 @click.option(
@@ -232,13 +232,7 @@ def notice(
 @click.option("--org", "org", required=True, metavar="ID", help="The reporting org.")
 @click.option("--period", required=True, metavar="PERIOD", help="2026-h1, 2026-h2 or 2026.")
 @click.option("--subtree", is_flag=True, help="Include every org below --org.")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=ISO_DATE,
-    default=None,
-    help="Judge obligations as of DATE (default today).",
-)
+@as_of_option("Judge obligations as of DATE (default today).")
 @_output_options
 @click.pass_context
 def report(
