@@ -13,61 +13,64 @@ from ..records import model as m
 from . import Context, check
 
 
+def _entries(ctx: Context) -> Iterator[tuple[m.FundLedger, int, m.FundEntry]]:
+    """Every ledger entry with its ledger and row index (for the problem's key)."""
+    for ledger in ctx.records.funds:
+        for i, e in enumerate(ledger.entry):
+            yield ledger, i, e
+
+
 @check("E-REQUIRED")
 def expense_category(ctx: Context) -> Iterator[Problem]:
     """An expense says what it paid for (`category`): reports add up by category."""
-    for ledger in ctx.records.funds:
-        for i, e in enumerate(ledger.entry):
-            if e.direction == "expense" and e.category is None:
-                yield error(
-                    "E-REQUIRED",
-                    ledger.path,
-                    "missing required field `entry.category` (every expense has one)",
-                    ("entry", i),
-                )
+    for ledger, i, e in _entries(ctx):
+        if e.direction == "expense" and e.category is None:
+            yield error(
+                "E-REQUIRED",
+                ledger.path,
+                "missing required field `entry.category` (every expense has one)",
+                ("entry", i),
+            )
 
 
 @check("E-FUND-AMOUNT")
 def positive_amounts(ctx: Context) -> Iterator[Problem]:
     """An entry's amount is more than zero: `direction` carries the sign."""
-    for ledger in ctx.records.funds:
-        for i, e in enumerate(ledger.entry):
-            if e.amount is not None and e.amount <= 0:
-                yield error(
-                    "E-FUND-AMOUNT",
-                    ledger.path,
-                    f"amount {e.amount} must be more than zero (use `direction` for the sign)",
-                    ("entry", i, "amount"),
-                )
+    for ledger, i, e in _entries(ctx):
+        if e.amount is not None and e.amount <= 0:
+            yield error(
+                "E-FUND-AMOUNT",
+                ledger.path,
+                f"amount {e.amount} must be more than zero (use `direction` for the sign)",
+                ("entry", i, "amount"),
+            )
 
 
 @check("E-FUND-YEAR")
 def entry_year(ctx: Context) -> Iterator[Problem]:
     """Each entry is dated in its ledger's year (funds/<org>/<yyyy>.toml)."""
-    for ledger in ctx.records.funds:
-        for i, e in enumerate(ledger.entry):
-            if e.date is not None and e.date.year != ledger.year:
-                yield error(
-                    "E-FUND-YEAR",
-                    ledger.path,
-                    f"entry dated {e.date} is outside the ledger's year {ledger.year}",
-                    ("entry", i, "date"),
-                )
+    for ledger, i, e in _entries(ctx):
+        if e.date is not None and e.date.year != ledger.year:
+            yield error(
+                "E-FUND-YEAR",
+                ledger.path,
+                f"entry dated {e.date} is outside the ledger's year {ledger.year}",
+                ("entry", i, "date"),
+            )
 
 
 @check("E-FUND-SUBSIDY")
 def dues_not_for_subsidy(ctx: Context) -> Iterator[Problem]:
     """Retained dues may not pay cadre salaries or benefits (category `subsidy`)."""
-    for ledger in ctx.records.funds:
-        for i, e in enumerate(ledger.entry):
-            if e.direction == "expense" and e.source == "dues_retained" and e.category == "subsidy":
-                yield error(
-                    "E-FUND-SUBSIDY",
-                    ledger.path,
-                    f"retained dues may not pay a subsidy ({e.date}, {e.amount})",
-                    ("entry", i, "category"),
-                    hint="pay subsidies from fiscal or other money",
-                )
+    for ledger, i, e in _entries(ctx):
+        if e.direction == "expense" and e.source == "dues_retained" and e.category == "subsidy":
+            yield error(
+                "E-FUND-SUBSIDY",
+                ledger.path,
+                f"retained dues may not pay a subsidy ({e.date}, {e.amount})",
+                ("entry", i, "category"),
+                hint="pay subsidies from fiscal or other money",
+            )
 
 
 @check("E-FUND-NEGATIVE")
@@ -81,14 +84,13 @@ def balance_never_negative(ctx: Context) -> Iterator[Problem]:
     """
     rows: dict[tuple[str, str], list[tuple[date, int, int, str, int, m.FundEntry]]]
     rows = defaultdict(list)
-    for ledger in ctx.records.funds:
-        for i, e in enumerate(ledger.entry):
-            if e.date is None or e.source is None or e.amount is None:
-                continue
-            if e.direction not in ("income", "expense"):
-                continue
-            order = 0 if e.direction == "income" else 1
-            rows[(ledger.org, e.source)].append((e.date, order, ledger.year, ledger.path, i, e))
+    for ledger, i, e in _entries(ctx):
+        if e.date is None or e.source is None or e.amount is None:
+            continue
+        if e.direction not in ("income", "expense"):
+            continue
+        order = 0 if e.direction == "income" else 1
+        rows[(ledger.org, e.source)].append((e.date, order, ledger.year, ledger.path, i, e))
     for (org, source), entries in sorted(rows.items()):
         entries.sort(key=lambda r: r[:5])
         balance = Decimal(0)
