@@ -15,18 +15,30 @@ class _Refs:
     def __init__(self, ctx: Context) -> None:
         self.orgs = ctx.records.orgs
         self.members = ctx.records.members
+        # ids whose file exists but did not load: its own error says why, and every
+        # reference to it would only repeat that error in other files
+        self.orgs_unloaded = _unloaded(ctx, "orgs/", self.orgs)
+        self.members_unloaded = _unloaded(ctx, "members/", self.members)
 
     def org(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
-        if value is not None and value not in self.orgs:
+        if value is not None and value not in self.orgs and value not in self.orgs_unloaded:
             yield error("E-REF-ORG", path, f"{what} names unknown org {value!r}", key)
 
     def member(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
-        if value is not None and value not in self.members:
+        if value is not None and value not in self.members and value not in self.members_unloaded:
             yield error("E-REF-MEMBER", path, f"{what} names unknown member {value!r}", key)
+
+    def known_org(self, value: str) -> bool:
+        return value in self.orgs or value in self.orgs_unloaded
 
     def members_list(self, path: str, values: list[str], key: Key, what: str) -> Iterator[Problem]:
         for i, value in enumerate(values):
             yield from self.member(path, value, (*key, i), what)
+
+
+def _unloaded(ctx: Context, folder: str, loaded: dict[str, object]) -> set[str]:
+    ids = {p[len(folder) : -5] for p in ctx.records.paths if p.startswith(folder)}
+    return ids.difference(loaded)
 
 
 @check("E-REF-ORG", "E-REF-MEMBER")
@@ -68,7 +80,7 @@ def meeting_references(ctx: Context) -> Iterator[Problem]:
     refs = _Refs(ctx)
     for mt in ctx.records.meetings:
         p = mt.path
-        if mt.org not in refs.orgs:
+        if not refs.known_org(mt.org):
             yield error("E-REF-ORG", p, f"meeting folder names unknown org {mt.org!r}")
         yield from refs.members_list(p, mt.attendees, ("attendees",), "`attendees`")
         for i, ab in enumerate(mt.absent):
@@ -86,7 +98,7 @@ def document_references(ctx: Context) -> Iterator[Problem]:
     refs = _Refs(ctx)
     r = ctx.records
     for ledger in r.funds:
-        if ledger.org not in refs.orgs:
+        if not refs.known_org(ledger.org):
             yield error("E-REF-ORG", ledger.path, f"fund folder names unknown org {ledger.org!r}")
     for letter in r.letters:
         yield from refs.org(letter.path, letter.parent, ("parent",), "`parent`")
@@ -96,11 +108,17 @@ def document_references(ctx: Context) -> Iterator[Problem]:
         yield from refs.org(report.path, report.to, ("to",), "`to`")
     for notice in r.notices:
         yield from refs.org(notice.path, notice.issuer, ("issuer",), "`issuer`")
-        if notice.target and notice.target not in refs.orgs and notice.target not in refs.members:
+        target = notice.target
+        if (
+            target
+            and not refs.known_org(target)
+            and target not in refs.members
+            and target not in refs.members_unloaded
+        ):
             yield error(
                 "E-REF-TARGET",
                 notice.path,
-                f"`target` names neither an org nor a member: {notice.target!r}",
+                f"`target` names neither an org nor a member: {target!r}",
                 ("target",),
             )
     for a in r.assessments:

@@ -20,6 +20,7 @@ import click
 
 from ..errors import InputError, Refused
 from ..output import render
+from ..problems import Problem
 from ..records import model as m
 from ..records.names import need_org
 from ..records.repository import Records
@@ -57,10 +58,24 @@ def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
         if not force:
             raise Refused(
                 f"records are invalid ({what}); fix them, or use --force to compute anyway",
-                details=[p.text() for p in errors],
+                details=_first_errors(errors),
             )
         click.echo(f"dangjian: warning: computing on invalid records ({what})", err=True)
     return records
+
+
+#: files that do not load make many other errors (references to what they held):
+#: they come first, and the list stops after ``SHOWN`` lines
+ROOT_CAUSES = ("E-TOML", "E-ENCODING", "E-EMPTY", "E-IO", "E-LAYOUT", "E-SLUG", "E-FOLDER")
+SHOWN = 20
+
+
+def _first_errors(errors: list[Problem]) -> list[str]:
+    ordered = sorted(errors, key=lambda p: p.code not in ROOT_CAUSES)
+    lines = [p.text() for p in ordered[:SHOWN]]
+    if len(errors) > SHOWN:
+        lines.append(f"... and {len(errors) - SHOWN} more: run `dangjian validate` for all")
+    return lines
 
 
 def _org_scope(records: Records, org: str | None, subtree: bool) -> list[str] | None:
