@@ -162,11 +162,13 @@ def main() -> None:
     print(f"data set: {repo} ({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})")
 
     if not args.skip_validate:
-        caches = [repo / ".git" / "dangjian-records.cache", repo / ".git" / "dangjian-blobs.cache"]
+        caches = {
+            "work tree": repo / ".git" / "dangjian-records.cache",
+            "--rev HEAD": repo / ".git" / "dangjian-blobs.cache",
+        }
         modes = (("work tree", []), ("--rev HEAD", ["--rev", "HEAD"]))
         for label, extra in modes:  # cold: no records cache yet (every file parsed)
-            for cache in caches:
-                cache.unlink(missing_ok=True)
+            caches[label].unlink(missing_ok=True)
             wall, cpu, _ = run([DANGJIAN, "-C", str(repo), "validate", *extra], ok=(0, 1))
             summary(f"validate {label}, cold cache", [wall], [cpu])
         warm: dict[str, tuple[list[float], list[float]]] = {m[0]: ([], []) for m in modes}
