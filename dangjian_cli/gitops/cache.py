@@ -15,8 +15,7 @@ import os
 
 from ..problems import Problem
 from ..records import cache as rc
-from ..records import model as m
-from ..records.repository import Records, assemble, gc_paused, load
+from ..records.repository import Records, gc_paused, load
 from ..records.store import Store
 from .store import _BlobStore
 
@@ -35,27 +34,7 @@ def load_blobs_cached(store: Store) -> Records:
 
 
 def _load(store: _BlobStore, paths: list[str], refused: list[Problem]) -> Records:
-    where = store.info.git_dir / FILE
-    fingerprint = rc._fingerprint()
-    cached = rc._read(where, fingerprint)
     # (0, blob id) fits the work-tree cache's (mtime, ...) stamp: never "racy"
     stamps = {p: (0, store.blob_id(p)) for p in paths}
-    stale = [p for p in paths if cached.get(p, (None,))[0] != stamps[p]]
-    if len(stale) > rc.REBUILD_SHARE * len(paths):
-        records = load(store)
-        rc._write(where, fingerprint, rc._entries(records, refused, stamps))  # type: ignore[arg-type]
-        return records
-    store.prefetch(stale)
-    entries = {p: cached[p] for p in paths if p not in set(stale)}
-    for path in stale:
-        entries[path] = (stamps[path], *rc._load_one(store, path))  # type: ignore[assignment]
-    by_path: dict[str, m.Record] = {}
-    problems: list[Problem] = list(refused)
-    for path in paths:
-        _, record, found = entries[path]
-        problems.extend(found)
-        if record is not None:
-            by_path[path] = record
-    if stale or len(cached) != len(paths):
-        rc._write(where, fingerprint, entries)
-    return assemble(store, paths, by_path, problems)
+    where = store.info.git_dir / FILE
+    return rc.load_stamped(store, paths, refused, stamps, where, prefetch=store.prefetch)

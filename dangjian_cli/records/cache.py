@@ -21,6 +21,7 @@ import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..problems import Problem
@@ -37,7 +38,8 @@ _FORMAT = 1
 RACY_NS = 2_000_000_000
 CHUNK = 5000
 
-Stamp = tuple[int, int, int, int]
+#: stat data (mtime, ctime, size, inode) in a work tree; (0, blob id) in git
+Stamp = tuple[int, int, int, int] | tuple[int, str]
 Entry = tuple[Stamp, m.Record | None, list[Problem]]
 
 
@@ -127,15 +129,34 @@ def _load_cached(store: Store, where: Path | None, threshold: int) -> Records:
     if len(paths) < threshold:
         return load(store)
     root = store.root
-    where = where or cache_file(root)
+    stamps = {p: _stamp(os.path.join(root, p)) for p in paths}
+    return load_stamped(store, paths, refused, stamps, where or cache_file(root))
+
+
+def load_stamped(
+    store: Store,
+    paths: list[str],
+    refused: list[Problem],
+    stamps: Mapping[str, Stamp | None],
+    where: Path,
+    prefetch: Callable[[list[str]], None] | None = None,
+) -> Records:
+    """Load ``paths``, taking each file whose stamp the cache holds from the cache.
+
+    The stamp says a file is unchanged: stat data in a work tree, the blob id in a
+    git commit or the index (``gitops.cache``). A file without a stamp (it went
+    away while listing) is read and never cached. ``prefetch`` is told the files
+    about to be read, so that a git store can ask for them in one batch.
+    """
     fingerprint = _fingerprint()
     cached = _read(where, fingerprint)
-    stamps: dict[str, Stamp | None] = {p: _stamp(os.path.join(root, p)) for p in paths}
     stale = [p for p in paths if stamps[p] is None or cached.get(p, (None,))[0] != stamps[p]]
     if len(stale) > REBUILD_SHARE * len(paths):
         records = load(store)
         _write(where, fingerprint, _entries(records, refused, stamps))
         return records
+    if prefetch is not None:
+        prefetch(stale)
     fresh = set(paths).difference(stale)
     entries: dict[str, Entry] = {p: cached[p] for p in paths if p in fresh}
     for path in stale:
