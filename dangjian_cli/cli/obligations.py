@@ -29,18 +29,8 @@ from ..rules.catalog import builtin, load_rules
 from ..rules.periods import add_years, parse_span, shift
 from .common import ISO_DATE, as_of_option, format_option, load_records, options, rev_option
 
-TABLE_COLUMNS = (
-    "org",
-    "subject",
-    "subject_name",
-    "rule",
-    "period",
-    "status",
-    "required",
-    "found",
-    "deadline",
-    "clause",
-)
+#: the table shows the responsible org first, then the JSON fields in their order
+TABLE_COLUMNS = ("org", *(f for f in engine.FIELDS if f != "org"))
 
 
 # ---- shared pieces ----------------------------------------------------------------
