@@ -20,8 +20,9 @@ from ..problems import Problem
 from ..records import layout
 from ..records import model as m
 from ..records.parse import parse
-from ..records.repository import Records, assemble, build_record, load_file
+from ..records.repository import Records, assemble, build_record, gc_paused, load_file
 from ..records.store import OverlayStore, Store
+from .cache import load_blobs_cached
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
 from .store import GitStore
@@ -232,13 +233,27 @@ def load_all(store: Store) -> Loaded:
     paths, refused = store.listing()
     records: dict[str, m.Record] = {}
     problems: dict[str, list[Problem]] = {}
-    for path in paths:
-        record, found = _load_one(store, path)
-        if found:
-            problems[path] = found
-        if record is not None:
-            records[path] = record
+    with gc_paused():
+        for path in paths:
+            record, found = _load_one(store, path)
+            if found:
+                problems[path] = found
+            if record is not None:
+                records[path] = record
     return Loaded(store, list(paths), records, problems, list(refused))
+
+
+def _loaded(records: Records) -> Loaded:
+    """A whole loaded side, per file (problems of paths not listed were refused)."""
+    paths = set(records.paths)
+    problems: dict[str, list[Problem]] = {}
+    refused: list[Problem] = []
+    for problem in records.problems:
+        if problem.path in paths:
+            problems.setdefault(problem.path, []).append(problem)
+        else:
+            refused.append(problem)
+    return Loaded(records.store, list(records.paths), dict(records.by_path), problems, refused)
 
 
 def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
@@ -374,8 +389,8 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     cache.data.update(before)
     result.changes = record_changes(before, changes, renames)
 
-    if search is None:
-        base = load_all(_Cached(base_store, cache, None))
+    if search is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
+        base = _loaded(load_blobs_cached(base_store))
     else:  # load what needs no search while git greps for the rest
         from .scope import found_paths, known_paths
 
