@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..problems import Problem
 from ..records import layout
 from ..records import model as m
+from ..records.cache import CACHE_FROM
 from ..records.parse import parse
 from ..records.repository import Records, assemble, build_record, gc_paused, load_file
 from ..records.store import OverlayStore, Store
@@ -346,6 +347,12 @@ class _Cached(Store):
         return self.base.exists(path)
 
 
+#: in a repository large enough for the blob cache, a change that touches more than
+#: this share of the records is reviewed on the whole base side, read through the
+#: cache: parsing that many files is slower than taking them all from the cache
+SCOPED_SHARE = 0.1
+
+
 def review(
     root: Path | str, spec: str | None = None, as_of: date | None = None, full: bool = False
 ) -> Review:
@@ -389,21 +396,24 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     cache.data.update(before)
     result.changes = record_changes(before, changes, renames)
 
-    if search is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
-        base = _loaded(load_blobs_cached(base_store))
-    else:  # load what needs no search while git greps for the rest
+    base: Loaded | None = None
+    if search is not None:  # load what needs no search while git greps for the rest
         from .scope import found_paths, known_paths
 
         listing = base_store.listing()[0]
         known = known_paths(listing, changes, direct, cache)
-        cache.many(sorted(known))
-        base = load_all(_Cached(base_store, cache, known))
-        head = load_changed(base, changes)
-        extra = found_paths(listing, known, search, cache)
-        cache.many(sorted(extra))
-        load_more(base, extra)
-        load_more(head, extra, like=base)
-    if search is None:
+        if len(listing) < CACHE_FROM or len(known) <= SCOPED_SHARE * len(listing):
+            cache.many(sorted(known))
+            base = load_all(_Cached(base_store, cache, known))
+            head = load_changed(base, changes)
+            extra = found_paths(listing, known, search, cache)
+            cache.many(sorted(extra))
+            load_more(base, extra)
+            load_more(head, extra, like=base)
+        else:
+            search.close()
+    if base is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
+        base = _loaded(load_blobs_cached(base_store))
         head = load_changed(base, changes)
     base_records, head_records = base.assemble(), head.assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
