@@ -53,11 +53,11 @@ def load_records(ctx: click.Context, rev: str | None = None, store: Store | None
 
     store = store if store is not None else open_store(ctx, rev)
     if isinstance(store, FolderStore):
-        records = load_cached(store)
+        records = load_cached(store, write_behind=True)
     else:  # a commit or the index: cached by git blob id
         from ..gitops.cache import load_blobs_cached
 
-        records = load_blobs_cached(store)
+        records = load_blobs_cached(store, write_behind=True)
     gc.freeze()
     return records
 

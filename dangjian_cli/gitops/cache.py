@@ -22,7 +22,7 @@ from .store import _BlobStore
 FILE = "dangjian-blobs.cache"
 
 
-def load_blobs_cached(store: Store) -> Records:
+def load_blobs_cached(store: Store, write_behind: bool = False) -> Records:
     """Like :func:`records.repository.load`, reusing records of unchanged blobs."""
     if not isinstance(store, _BlobStore) or os.environ.get("DANGJIAN_CACHE") == "0":
         return load(store)
@@ -30,11 +30,15 @@ def load_blobs_cached(store: Store) -> Records:
     if len(paths) < rc.CACHE_FROM:
         return load(store)
     with gc_paused():
-        return _load(store, paths, refused)
+        return _load(store, paths, refused, write_behind)
 
 
-def _load(store: _BlobStore, paths: list[str], refused: list[Problem]) -> Records:
+def _load(
+    store: _BlobStore, paths: list[str], refused: list[Problem], write_behind: bool
+) -> Records:
     # (0, blob id) fits the work-tree cache's (mtime, ...) stamp: never "racy"
     stamps = {p: (0, store.blob_id(p)) for p in paths}
     where = store.info.git_dir / FILE
-    return rc.load_stamped(store, paths, refused, stamps, where, prefetch=store.prefetch)
+    return rc.load_stamped(
+        store, paths, refused, stamps, where, prefetch=store.prefetch, write_behind=write_behind
+    )

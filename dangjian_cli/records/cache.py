@@ -116,13 +116,49 @@ def _write(where: Path, fingerprint: str, entries: dict[str, Entry]) -> None:
         return
 
 
-def load_cached(store: Store, where: Path | None = None, threshold: int = CACHE_FROM) -> Records:
-    """Like :func:`repository.load`, reusing unchanged files' records from the cache."""
+def _save(where: Path, fingerprint: str, entries: dict[str, Entry], behind: bool) -> None:
+    """Write the cache now, or from a detached grandchild process (nothing to reap).
+
+    Correctness never depends on the write: a reader that finds no cache, or the
+    previous one, parses what it must; the file is replaced atomically.
+    """
+    if not behind or not hasattr(os, "fork"):
+        _write(where, fingerprint, entries)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)  # the child only forks the writer and leaves at once
+        return
+    try:
+        if os.fork() == 0:
+            try:
+                os.setsid()
+                _write(where, fingerprint, entries)
+            finally:
+                os._exit(0)
+    finally:
+        os._exit(0)
+
+
+def load_cached(
+    store: Store,
+    where: Path | None = None,
+    threshold: int = CACHE_FROM,
+    write_behind: bool = False,
+) -> Records:
+    """Like :func:`repository.load`, reusing unchanged files' records from the cache.
+
+    With ``write_behind`` the cache is written by a detached process while the
+    caller goes on (a command's first run on a large repository need not wait for
+    it); otherwise before returning.
+    """
     with gc_paused():
-        return _load_cached(store, where, threshold)
+        return _load_cached(store, where, threshold, write_behind)
 
 
-def _load_cached(store: Store, where: Path | None, threshold: int) -> Records:
+def _load_cached(store: Store, where: Path | None, threshold: int, write_behind: bool) -> Records:
     if not isinstance(store, FolderStore) or os.environ.get("DANGJIAN_CACHE") == "0":
         return load(store)
     paths, refused = store.listing()
@@ -130,7 +166,9 @@ def _load_cached(store: Store, where: Path | None, threshold: int) -> Records:
         return load(store)
     root = store.root
     stamps = {p: _stamp(os.path.join(root, p)) for p in paths}
-    return load_stamped(store, paths, refused, stamps, where or cache_file(root))
+    return load_stamped(
+        store, paths, refused, stamps, where or cache_file(root), write_behind=write_behind
+    )
 
 
 def load_stamped(
@@ -140,6 +178,7 @@ def load_stamped(
     stamps: Mapping[str, Stamp | None],
     where: Path,
     prefetch: Callable[[list[str]], None] | None = None,
+    write_behind: bool = False,
 ) -> Records:
     """Load ``paths``, taking each file whose stamp the cache holds from the cache.
 
@@ -153,7 +192,7 @@ def load_stamped(
     stale = [p for p in paths if stamps[p] is None or cached.get(p, (None,))[0] != stamps[p]]
     if len(stale) > REBUILD_SHARE * len(paths):
         records = load(store)
-        _write(where, fingerprint, _entries(records, refused, stamps))
+        _save(where, fingerprint, _entries(records, refused, stamps), write_behind)
         return records
     if prefetch is not None:
         prefetch(stale)
@@ -169,7 +208,8 @@ def load_stamped(
         if record is not None:
             by_path[path] = record
     if stale or len(cached) != len(paths):
-        _write(where, fingerprint, {p: e for p, e in entries.items() if stamps[p] is not None})
+        kept = {p: e for p, e in entries.items() if stamps[p] is not None}
+        _save(where, fingerprint, kept, write_behind)
     return assemble(store, paths, by_path, problems)
 
 

@@ -110,3 +110,22 @@ def test_cache_lives_in_git_folder_or_user_cache(make_repo, tmp_path, monkeypatc
     where = cache.cache_file(plain.root)
     assert where.parent == tmp_path / "xdg" / "dangjian"
     assert not str(where).startswith(str(plain.root))
+
+
+def test_write_behind_leaves_the_cache_to_a_detached_writer(repo, tmp_path, monkeypatch):
+    where = tmp_path / "records.cache"
+    age(repo.root)
+    store = FolderStore(repo.root)
+    first = cache.load_cached(store, where=where, threshold=0, write_behind=True)
+    assert first.members["m1"].name == "Member One"  # the caller has its records at once
+    deadline = time.monotonic() + 20
+    while not where.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert where.exists(), "the detached writer never wrote the cache"
+    parsed: list[str] = []
+    real = cache._load_one
+    monkeypatch.setattr(cache, "_load_one", lambda s, p: parsed.append(p) or real(s, p))
+    monkeypatch.setattr(cache, "load", lambda store: pytest.fail("the cache was not used"))
+    again = cache.load_cached(FolderStore(repo.root), where=where, threshold=0)
+    assert parsed == []
+    assert view(again) == view(first)
