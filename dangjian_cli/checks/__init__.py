@@ -64,13 +64,19 @@ def _load_families() -> None:
         importlib.import_module(family if "." in family else f"{__name__}.{family}")
 
 
-def validate(records: Records, today: date | None = None) -> list[Problem]:
-    """Every problem of the repository: load problems, then each check's, sorted."""
+def validate(records: Records, today: date | None = None, locate: bool = True) -> list[Problem]:
+    """Every problem of the repository: load problems, then each check's, sorted.
+
+    ``locate=False`` leaves lines unknown (None) where no check gave one: finding
+    them reads the file again, which a caller comparing two sides (``review``)
+    need do only for the few problems it shows.
+    """
     _load_families()
     ctx = Context(records, today or date.today())
     problems = list(records.problems)
     for chk in REGISTRY:
         problems.extend(chk.run(ctx))
-    records.locate(problems)
+    if locate:
+        records.locate(problems)
     problems.sort(key=Problem.sort_key)
     return problems

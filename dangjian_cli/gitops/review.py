@@ -514,8 +514,8 @@ def problem_delta(
     """Problems only the head has (introduced) and only the base has (fixed)."""
     from ..checks import validate
 
-    before = validate(base, as_of)
-    after = validate(head, as_of)
+    before = validate(base, as_of, locate=False)
+    after = validate(head, as_of, locate=False)
 
     def ident(p: Problem, moved: Mapping[str, str]) -> tuple[str, ...]:
         code, severity, path, message = p.identity()
@@ -525,6 +525,10 @@ def problem_delta(
     new_ids = {ident(p, {}) for p in after}
     introduced = [p for p in after if ident(p, {}) not in old_ids]
     fixed = [p for p in before if ident(p, renamed) not in new_ids]
+    head.locate(introduced)  # lines only for what is shown
+    base.locate(fixed)
+    introduced.sort(key=Problem.sort_key)
+    fixed.sort(key=Problem.sort_key)
     return introduced, fixed
 
 
