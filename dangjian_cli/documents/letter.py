@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..records import layout
 from ..records.names import need_org
 from .common import Document, org_view, render_docx
 
@@ -53,10 +54,10 @@ def letter_context(records: Any, org_id: str, year: int, lang: str) -> dict[str,
     org = need_org(records, org_id)
     tasks = [rule.text("task", lang) for rule in applicable_rules(records, org_id)]
     signed_on = None
-    for letter in records.letters:
-        if letter.org == org_id and letter.year == year:
-            signed_on = letter.signed_on
-            tasks.extend(t for t in letter.tasks if t not in tasks)
+    letter = records.by_path.get(layout.letter_path(year, org_id))  # its own file, if signed
+    if letter is not None:
+        signed_on = letter.signed_on
+        tasks.extend(t for t in letter.tasks if t not in tasks)
     return {
         "year": year,
         "org": org_view(records, org_id),
