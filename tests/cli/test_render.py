@@ -124,6 +124,28 @@ def test_letter_lists_the_tasks_of_the_rules_that_apply(rrepo, tmp_path):
     assert signatures[2] == ["Secretary: ____________", "Secretary: Member One"]
 
 
+def test_a_signed_letter_adds_its_own_tasks_and_date(rrepo, tmp_path):
+    rrepo.write(
+        "letters/2026/village.toml",
+        """
+        parent = "town"
+        org = "village"
+        signed_on = 2026-03-05
+        tasks = ["Open the new party service station by June."]
+        signatories = ["Member One"]
+        """,
+    )
+    out = tmp_path / "out"
+    result = rrepo.run("render", "letter", "--year", "2026", "--org", "village", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    doc = _doc(out / "letter-2026-village.docx")
+    texts = _texts(doc)
+    own = [t for t in texts if t.endswith(". Open the new party service station by June.")]
+    assert len(own) == 1 and own[0].split(".")[0].isdigit()
+    signatures = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert any("5 March 2026" in cell for row in signatures for cell in row), signatures
+
+
 def test_letters_for_every_org_below_a_parent(rrepo, tmp_path):
     out = tmp_path / "out"
     result = rrepo.run(
