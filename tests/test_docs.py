@@ -59,3 +59,13 @@ def test_readme_starts_with_the_two_fresh_machine_commands():
     assert len(commands) == 2
     assert "dangjian -C sample_repo" in commands[0]
     assert commands[1].endswith("pytest")
+
+
+def test_every_validation_code_is_in_readme():
+    from dangjian_cli.checks import REGISTRY, _load_families
+
+    _load_families()
+    codes = {code for chk in REGISTRY for code in chk.codes}
+    assert codes, "no checks registered"
+    missing = sorted(code for code in codes if f"`{code}`" not in README)
+    assert not missing, f"README's validation table lacks {missing}"
