@@ -19,7 +19,7 @@ from .common import ISO_DATE, format_option, repo_root
 
 PERSONAL = ("id_number", "phone")
 
-#: ``ctx.meta`` key under which a writing command leaves (root, paths, message)
+#: ``ctx.meta`` key under which a writing command leaves (root, paths written)
 WRITTEN = "dangjian.written"
 
 
@@ -29,7 +29,7 @@ WRITTEN = "dangjian.written"
 def commit_option(action: str, detail: Callable[[dict[str, Any]], str] | None = None) -> Callable:
     """``--commit`` for a writing command: commit just the files it wrote.
 
-    The command leaves ``(root, paths, message)`` in ``ctx.meta[WRITTEN]``; once it
+    The command leaves ``(root, paths)`` in ``ctx.meta[WRITTEN]``; once it
     has finished, the paths are committed with a structured message built from
     the first path (``meeting: add village 2026-03-15 branch_assembly``), ``action``
     and ``detail(params)``.
@@ -57,7 +57,7 @@ def _commit_written(
         return  # nothing written (refused, or unchanged): nothing to commit
     from ..gitops.commit import commit_paths, message_for
 
-    root, paths, _ = written
+    root, paths = written
     message = message_for(str(paths[0]), action, detail(ctx.params) if detail else "")
     if len(paths) > 1:
         message += f" (+{len(paths) - 1} files)"

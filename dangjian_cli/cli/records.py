@@ -4,11 +4,9 @@ Every writing command works the same way: work out the pending changes
 (``{path: bytes}``), hand them to :func:`finish`, which refuses a change that
 would add validation errors, writes the files atomically and prints their paths.
 
-The seam for a ``--commit`` option: :func:`finish` returns the repository paths
-it wrote and leaves them, with a one-line description of the change, in
-``ctx.meta[WRITTEN]`` as ``(root, paths, message)``; committing exactly those
-paths with that message is all ``--commit`` has to do. ``init`` makes its own
-first commit.
+For ``--commit`` (:func:`.git.commit_option`), :func:`finish` returns the
+repository paths it wrote and leaves them in ``ctx.meta[WRITTEN]`` as
+``(root, paths)``. ``init`` makes its own first commit.
 """
 
 from __future__ import annotations
@@ -30,30 +28,22 @@ from ..records import model as m
 from ..records.names import resolve
 from ..records.store import FolderStore, Store
 from .common import ISO_DATE, repo_root
-from .git import commit_option, set_detail
+from .git import WRITTEN, commit_option, set_detail
 
 _PERIOD = re.compile(r"(\d{4})-[hH]([12])\Z")
-
-#: ``ctx.meta`` key of what a writing command wrote: (root, paths, message)
-WRITTEN = "dangjian.written"
-
 
 # ---- the shared write path ---------------------------------------------------------
 
 
-def finish(root: Path, store: Store, changes: dict[str, bytes | None], message: str) -> list[str]:
-    """Validate, write and report one change; the repository paths written.
-
-    ``message`` describes the change in one line (``new member vy-a``): what a
-    ``--commit`` option will use as the commit message for the returned paths.
-    """
+def finish(root: Path, store: Store, changes: dict[str, bytes | None]) -> list[str]:
+    """Validate, write and report one change; the repository paths written."""
     warnings = write.guard(store, changes, run_checks)
     written = write.apply(root, changes)
     for problem in warnings:
         click.echo(problem.text(), err=True)
     for path in written:
         click.echo(path)
-    click.get_current_context().meta[WRITTEN] = (root, written, message)
+    click.get_current_context().meta[WRITTEN] = (root, written)
     return written
 
 
@@ -226,7 +216,7 @@ def new_org(ctx: click.Context, org_id: str, force: bool, **opts: Any) -> list[s
     _fresh(store, path, force)
     order = ("name", "kind", "parent", "established", "secretary", "party_groups", "poor_village")
     data = write.new_document((k, opts[k]) for k in order)
-    return finish(root, store, {path: data}, f"new org {org_id}")
+    return finish(root, store, {path: data})
 
 
 @new.command("member")
@@ -266,7 +256,7 @@ def new_member(ctx: click.Context, member_id: str, force: bool, **opts: Any) -> 
         "full_since",
     )
     data = write.new_document((k, opts[k]) for k in order)
-    return finish(root, store, {path: data}, f"new member {member_id}")
+    return finish(root, store, {path: data})
 
 
 @new.command("meeting")
@@ -307,7 +297,7 @@ def new_meeting(
     fields += [("attendees", _split(attendees))]
     fields += [(k, opts[k]) for k in ("online", "election", "minutes")]
     data = write.new_document(fields, {"absent": rows})
-    return finish(root, store, {path: data}, f"new meeting {layout.meeting_ref(path)}")
+    return finish(root, store, {path: data})
 
 
 @new.command("fund")
@@ -331,7 +321,7 @@ def new_fund(ctx: click.Context, org: str, day: date, **opts: Any) -> list[str]:
     order = ("direction", "source", "category", "amount", "purpose", "voucher", "approved_by")
     row = {"date": day, **{k: opts[k] for k in order}}
     data = write.append_row(path, old, "entry", row)
-    return finish(root, store, {path: data}, f"fund entry {org} {day.isoformat()}")
+    return finish(root, store, {path: data})
 
 
 @new.command("letter")
@@ -367,7 +357,7 @@ def new_letter(
         ("signatories", list(signatories)),
     ]
     data = write.new_document(fields)
-    return finish(root, store, {path: data}, f"new letter {path}")
+    return finish(root, store, {path: data})
 
 
 @new.command("report")
@@ -406,7 +396,7 @@ def new_report(
         ("summary", summary),
     ]
     data = write.new_document(fields)
-    return finish(root, store, {path: data}, f"new report {path}")
+    return finish(root, store, {path: data})
 
 
 # ---- set ---------------------------------------------------------------------------
@@ -442,13 +432,11 @@ def set_field(
         if values:
             raise click.UsageError("--unset takes no VALUE")
         changed = write.unset_value(path, data, target)
-        message = f"unset {field} in {path}"
     else:
         if not values:
             raise click.UsageError("give a VALUE for FIELD (or --unset to remove it)")
         changed = write.set_value(path, data, target, write.parse_value(target, values))
-        message = f"set {field} in {path}"
     if changed == data:
         click.echo(f"{path}: unchanged", err=True)
         return []
-    return finish(root, store, {path: changed}, message)
+    return finish(root, store, {path: changed})

@@ -224,7 +224,7 @@ def notice(
         write_docx=job.write,
     )
     click.echo(str(job.root / record))
-    ctx.meta[WRITTEN] = (job.root, [record], f"notice {record}")  # for --commit
+    ctx.meta[WRITTEN] = (job.root, [record])  # for --commit
     job.finish(pdf, "notice")
 
 
