@@ -23,50 +23,20 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "data"
-DANGJIAN = str(Path(sys.executable).with_name("dangjian"))
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+from common import DANGJIAN, dataset  # noqa: E402
+from common import run_once as _run_once  # noqa: E402
+
 from dangjian_cli.records.cache import cache_file  # noqa: E402
 
 
-def dataset(records: int) -> Path:
-    """A synthetic repository of about ``records`` files (same naming as the other benches)."""
-    out = DATA / f"synth-{records // 1000}k"
-    if not (out / "synth-manifest.json").exists():
-        print(f"generating {out} ...", file=sys.stderr)
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "synth.py"),
-                str(out),
-                "--records",
-                str(records),
-                "--force",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return out
-
-
 def run_once(args: list[str]) -> tuple[float, float, bytes]:
-    """Wall seconds, peak RSS in MB (largest process of the run) and stdout of one run."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in (0, 1):
-            err.seek(0)
-            raise SystemExit(f"{' '.join(args)} exited {proc.returncode}: {err.read()[-500:]!r}")
-        out.seek(0)
-        return wall, usage.ru_maxrss / 1024, out.read()
+    """Wall seconds, peak memory in MB and stdout of one run (exit 1: findings)."""
+    return _run_once(args, ok_codes=(0, 1))
 
 
 def planted(manifest: dict) -> set[tuple[str, str, str]]:
