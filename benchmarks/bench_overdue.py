@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from common import DANGJIAN, dataset  # noqa: E402
+from common import DANGJIAN, dataset, wait_for_cache_writer  # noqa: E402
 from common import run_once as _run_once  # noqa: E402
 
 from dangjian_cli.records.cache import cache_file  # noqa: E402
@@ -105,6 +105,7 @@ def main() -> None:
         cmd = [DANGJIAN, "-C", str(repo), "overdue", "--as-of", as_of, "--format", "json"]
         cache_file(repo).unlink(missing_ok=True)
         cold, cold_peak, out = run_once(cmd)  # parses every file and writes the cache
+        wait_for_cache_writer(cache_file(repo).parent)  # written behind, after the command
         walls: list[float] = []
         peaks: list[float] = []
         for _ in range(args.runs):
