@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Refused
+from ..records import layout
 from ..records.names import need_org
 from .common import Document, org_view, render_docx
 from .words import word
@@ -111,7 +112,7 @@ def next_claim(root: Path, year: int, pattern: str) -> Claim:
         if found:
             n = max(n, int(found.group(1)))
     seq += 1
-    return Claim(f"notices/{year}/{seq:03d}.toml", seq, n + 1, format_number(pattern, year, n + 1))
+    return Claim(layout.notice_path(year, seq), seq, n + 1, format_number(pattern, year, n + 1))
 
 
 def notice_record(

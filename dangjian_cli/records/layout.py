@@ -144,10 +144,6 @@ def notice_path(year: int, number: int) -> str:
     return f"notices/{year}/{number:03d}.toml"
 
 
-def assessment_path(year: int, org: str) -> str:
-    return f"assessments/{year}/{org}.toml"
-
-
 def meeting_ref(path: str) -> str:
     """``<org>/<file stem>``: how other records name a meeting (``decided_at``)."""
     parts = path.split("/")

@@ -52,9 +52,6 @@ class Records:
     def meeting_refs(self) -> dict[str, m.Meeting]:
         return {layout.meeting_ref(mt.path): mt for mt in self.meetings}
 
-    def members_of(self, org: str) -> list[m.Member]:
-        return [mb for mb in self.members.values() if mb.org == org]
-
     def children(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
         for org in self.orgs.values():
