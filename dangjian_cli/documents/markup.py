@@ -84,6 +84,24 @@ def text(raw: str) -> str:
     return raw.replace(GUARD, "").replace(BAR, "|").replace(NEWLINE, "\n").strip()
 
 
+def _add_row(
+    blocks: list[Block], table: Block | None, kind: str, cells: list[str], number: int
+) -> Block:
+    """Append a row to the open table of ``kind``, or open one; rows keep one width."""
+    if table is None or table.kind != kind:
+        table = Block(kind, line=number)
+        blocks.append(table)
+    elif len(cells) != len(table.rows[0]):
+        what = (
+            "table row has {} cells, its header has {}"
+            if kind == "table"
+            else ("@sign row has {} parts, the first row has {}")
+        )
+        raise MarkupError(what.format(len(cells), len(table.rows[0])), number)
+    table.rows.append(cells)
+    return table
+
+
 def _cells(raw: str) -> list[str]:
     raw = raw.strip()
     if raw.startswith("|"):
@@ -105,16 +123,7 @@ def parse(rendered: str) -> list[Block]:
         if stripped.startswith("|"):
             if _SEPARATOR_ROW.match(stripped):
                 continue
-            cells = _cells(stripped)
-            if table is None or table.kind != "table":
-                table = Block("table", line=number)
-                blocks.append(table)
-            elif len(cells) != len(table.rows[0]):
-                raise MarkupError(
-                    f"table row has {len(cells)} cells, its header has {len(table.rows[0])}",
-                    number,
-                )
-            table.rows.append(cells)
+            table = _add_row(blocks, table, "table", _cells(stripped), number)
             continue
         if stripped.startswith("@"):
             name, _, rest = stripped[1:].partition(" ")
@@ -124,16 +133,7 @@ def parse(rendered: str) -> list[Block]:
                     number,
                 )
             if name == "sign":
-                cells = _cells(rest)
-                if table is None or table.kind != "sign":
-                    table = Block("sign", line=number)
-                    blocks.append(table)
-                elif len(cells) != len(table.rows[0]):
-                    raise MarkupError(
-                        f"@sign row has {len(cells)} parts, the first row has {len(table.rows[0])}",
-                        number,
-                    )
-                table.rows.append(cells)
+                table = _add_row(blocks, table, "sign", _cells(rest), number)
                 continue
             table = None
             if name in ("chart", "pagebreak"):
