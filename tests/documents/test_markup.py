@@ -41,6 +41,7 @@ def test_control_characters_are_dropped():
     [
         ("@bogus x", "unknown directive @bogus"),
         ("| a | b |\n| 1 |", "table row has 1 cells, its header has 2"),
+        ("@sign a | b\n@sign c", "@sign row has 1 parts, the first row has 2"),
         ("#Title", "needs a space"),
         ("@chart now", "takes no text"),
     ],
