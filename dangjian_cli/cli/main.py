@@ -6,6 +6,7 @@ stays fast; heavy libraries (docx, git, jinja2) are imported inside commands.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -118,8 +119,6 @@ class LazyGroup(click.Group):
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader (``| head``) went away: stop quietly, as Unix tools do
-            import os
-
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except OSError as exc:
@@ -137,14 +136,24 @@ class LazyGroup(click.Group):
     default=None,
     help="Records repository (default: nearest folder upwards holding dangjian.toml).",
 )
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Parse every record afresh: neither read nor write the records cache.",
+)
 @click.version_option(__version__, "--version", prog_name="dangjian")
 @click.pass_context
-def cli(ctx: click.Context, repo: str | None) -> None:
+def cli(ctx: click.Context, repo: str | None, no_cache: bool) -> None:
     """Records, obligations and documents of grass-roots party organisations.
 
     Records are TOML files in a git repository; see README.md for the layout.
     """
     ctx.obj = {"repo": repo}
+    if no_cache:
+        # the variable the caches honour: it reaches every loader (review, hooks,
+        # snapshots) and any dangjian a hook starts, not only this command's load
+        os.environ["DANGJIAN_CACHE"] = "0"
 
 
 def main() -> None:

@@ -1,0 +1,64 @@
+"""`dangjian --no-cache`: the records caches are neither read nor written."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from dangjian_cli.cli.main import cli
+from dangjian_cli.gitops import cache as gc_
+from dangjian_cli.records import cache as rc
+
+
+@pytest.fixture
+def spied(make_repo, monkeypatch):
+    """A committed repo whose blob cache is used from one file on, with cache I/O recorded."""
+    monkeypatch.setattr(rc, "CACHE_FROM", 1)
+    # the flag sets DANGJIAN_CACHE for the process: restore it after the test
+    monkeypatch.setenv("DANGJIAN_CACHE", "1")
+    repo = make_repo(git=True)
+    repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "ful"\n')
+    repo.commit("bad member")
+    calls: list[str] = []
+    read, save = rc._read, rc._save
+
+    def spy_read(where, fingerprint):
+        calls.append("read")
+        return read(where, fingerprint)
+
+    def spy_save(where, fingerprint, entries, behind):
+        calls.append("save")
+        save(where, fingerprint, entries, False)  # in this process, so the test sees it
+
+    monkeypatch.setattr(rc, "_read", spy_read)
+    monkeypatch.setattr(rc, "_save", spy_save)
+    return repo, calls
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(spied):
+    repo, calls = spied
+    where = repo.root / ".git" / gc_.FILE
+    cached = repo.run("validate", "--rev", "HEAD")
+    assert calls == ["read", "save"] and where.is_file()  # the cache is in use
+    where.unlink()
+    calls.clear()
+
+    fresh = CliRunner().invoke(
+        cli, ["--no-cache", "-C", str(repo.root), "validate", "--rev", "HEAD"]
+    )
+    assert calls == []
+    assert not where.exists()
+    assert os.environ["DANGJIAN_CACHE"] == "0"
+    assert fresh.exit_code == cached.exit_code == 1
+    assert "E-ENUM" in fresh.stdout
+    assert fresh.stdout == cached.stdout
+
+
+def test_without_the_flag_the_setting_is_left_alone(spied):
+    repo, calls = spied
+    result = repo.run("validate", "--rev", "HEAD")
+    assert result.exit_code == 1
+    assert os.environ["DANGJIAN_CACHE"] == "1"
+    assert "read" in calls
