@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from ..checks import validate as run_checks
-from ..problems import counts
+from ..problems import Problem, counts
 from ..records.store import Store
 from .common import format_option, load_records, open_store, repo_root, rev_option
 
@@ -28,26 +29,43 @@ def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None, staged
     Exit 0 when valid, 1 when there are errors (or warnings with --strict),
     2 when the repository cannot be read.
     """
-    if staged:
-        if rev:
-            raise click.UsageError("--staged and --rev cannot be used together")
-        from ..gitops.store import IndexStore
-
-        store: Store = IndexStore(repo_root(ctx))
-    else:
-        store = open_store(ctx, rev)
-    records = load_records(ctx, store=store)
-    problems = run_checks(records)
+    if staged and rev:
+        raise click.UsageError("--staged and --rev cannot be used together")
+    problems, files = _problems(ctx, rev, staged)
     errors, warnings = counts(problems)
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         for p in problems:
             click.echo(p.text())
-        files = len(records.paths)
         click.echo(
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
             f"in {files} file{'s' * (files != 1)}"
         )
     if errors or (strict and warnings):
         ctx.exit(1)
+
+
+def _problems(ctx: click.Context, rev: str | None, staged: bool) -> tuple[list[Problem], int]:
+    """Every problem and the number of files: from snapshots of git trees where they
+    help (large repositories; see ``gitops.snapshot``), else by a whole check."""
+    root = repo_root(ctx)
+    if rev or staged or (root / ".git").exists() or _in_git(root):
+        from ..gitops.snapshot import INDEX, WORK_TREE, judge
+
+        judged = judge(root, INDEX if staged else rev or WORK_TREE)
+        if judged is not None:
+            return judged.problems, judged.files
+    if staged:
+        from ..gitops.store import IndexStore
+
+        store: Store = IndexStore(root)
+    else:
+        store = open_store(ctx, rev)
+    records = load_records(ctx, store=store)
+    return run_checks(records), len(records.paths)
+
+
+def _in_git(root: Path) -> bool:
+    """Whether a folder lies inside a git work tree (found without running git)."""
+    return any((parent / ".git").exists() for parent in root.resolve().parents)

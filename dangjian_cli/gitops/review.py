@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..problems import Problem
@@ -26,7 +26,10 @@ from ..records.store import OverlayStore, Store
 from .cache import load_blobs_cached
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
-from .store import GitStore
+from .store import GitStore, _BlobStore
+
+if TYPE_CHECKING:
+    from .scope import Search, Touched
 
 WORK_TREE = "working tree"
 
@@ -115,13 +118,28 @@ def parse_range(info: RepoInfo, spec: str | None) -> tuple[Side, Side]:
 # ---- what changed --------------------------------------------------------------
 
 
+class Unmerged(GitError):
+    """The index holds unresolved conflicts: it is no single state to compare."""
+
+
 def changed_paths(
-    info: RepoInfo, base: str, head: str | None
+    info: RepoInfo,
+    base: str,
+    head: str | None,
+    *,
+    index: bool = False,
+    ignored: bool = False,
 ) -> tuple[set[str], dict[str, str], tuple[dict[str, str], dict[str, str]]]:
     """Paths (relative to the records folder) that differ, git's renames new -> old,
     and the blob ids of each path on the base and the head side where git names
-    them (reading by id spares git a tree walk per file)."""
-    args = ["diff", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff", "--relative", base]
+    them (reading by id spares git a tree walk per file).
+
+    ``head`` None is the work tree (with untracked files, and ignored ones too when
+    ``ignored``), or with ``index`` the staged files."""
+    args = ["diff", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff", "--relative"]
+    if index:
+        args.append("--cached")
+    args.append(base)
     if head:
         args.append(head)
     out = list(nul_fields(git(info.root, *args)))
@@ -146,11 +164,14 @@ def changed_paths(
             i += 2
             if old_id.strip("0"):
                 old_ids[new] = old_id
+        if index and status[0] == "U":
+            raise Unmerged(f"{new}: unresolved merge conflict in the index")
         changed.add(new)
-        if head and new_id.strip("0"):
+        if (head or index) and new_id.strip("0"):
             ids[new] = new_id
-    if head is None:
-        untracked = git(info.root, "ls-files", "-z", "--others", "--exclude-standard")
+    if head is None and not index:
+        exclude = () if ignored else ("--exclude-standard",)
+        untracked = git(info.root, "ls-files", "-z", "--others", *exclude)
         changed.update(nul_fields(untracked))
     keep = {p for p in changed if _is_record_path(p)}
     renames = {n: o for n, o in renames.items() if n in keep and o in keep}
@@ -310,7 +331,7 @@ def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
 class _Bytes:
     """Base files' bytes by path, fetched from the store in batches and kept."""
 
-    def __init__(self, store: GitStore) -> None:
+    def __init__(self, store: _BlobStore) -> None:
         self.store = store
         self.data: dict[str, bytes | None] = {}
 
@@ -329,7 +350,7 @@ class _Bytes:
 class _Cached(Store):
     """A store answering from bytes already read, then from the base store."""
 
-    def __init__(self, base: GitStore, cache: _Bytes, paths: set[str] | None) -> None:
+    def __init__(self, base: _BlobStore, cache: _Bytes, paths: set[str] | None) -> None:
         self.base, self.cache, self.only = base, cache, paths
         self.label = base.label
 
@@ -345,6 +366,38 @@ class _Cached(Store):
 
     def exists(self, path: str) -> bool:
         return self.base.exists(path)
+
+
+def scoped_sides(
+    base_store: _BlobStore,
+    listing: list[str],
+    changes: Mapping[str, bytes | None],
+    before: Mapping[str, bytes | None],
+    direct: Touched,
+    search: Search,
+) -> tuple[Loaded, Loaded] | None:
+    """Both sides of a change, loaded on the scope it can affect (see :mod:`.scope`),
+    or None when that scope is so large that a whole load through the cache is quicker.
+
+    What needs no search is loaded while ``search`` (started by the caller) looks
+    for the records that name the change.
+    """
+    from .scope import found_paths, known_paths
+
+    cache = _Bytes(base_store)
+    cache.data.update(before)
+    known = known_paths(listing, changes, direct, cache)
+    if len(listing) >= CACHE_FROM and len(known) > SCOPED_SHARE * len(listing):
+        search.close()
+        return None
+    cache.many(sorted(known))
+    base = load_all(_Cached(base_store, cache, known))
+    head = load_changed(base, changes)
+    extra = found_paths(listing, known, search, cache)
+    cache.many(sorted(extra))
+    load_more(base, extra)
+    load_more(head, extra, like=base)
+    return base, head
 
 
 #: in a repository large enough for the blob cache, a change that touches more than
@@ -392,29 +445,16 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         direct = touched(changes, before, changes, org_ids(info, base_side.commit))
         search = Grep(info, base_side.commit, direct.words)  # runs while we go on
     base_store = GitStore(info.root, base_side.commit)
-    cache = _Bytes(base_store)
-    cache.data.update(before)
     result.changes = record_changes(before, changes, renames)
 
-    base: Loaded | None = None
-    if search is not None:  # load what needs no search while git greps for the rest
-        from .scope import found_paths, known_paths
-
-        listing = base_store.listing()[0]
-        known = known_paths(listing, changes, direct, cache)
-        if len(listing) < CACHE_FROM or len(known) <= SCOPED_SHARE * len(listing):
-            cache.many(sorted(known))
-            base = load_all(_Cached(base_store, cache, known))
-            head = load_changed(base, changes)
-            extra = found_paths(listing, known, search, cache)
-            cache.many(sorted(extra))
-            load_more(base, extra)
-            load_more(head, extra, like=base)
-        else:
-            search.close()
-    if base is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
+    sides = None
+    if search is not None:
+        sides = scoped_sides(base_store, base_store.listing()[0], changes, before, direct, search)
+    if sides is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
         base = _loaded(load_blobs_cached(base_store))
         head = load_changed(base, changes)
+    else:
+        base, head = sides
     base_records, head_records = base.assemble(), head.assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
     result.introduced, result.fixed = problem_delta(base_records, head_records, as_of, renamed)

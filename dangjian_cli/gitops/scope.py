@@ -135,6 +135,14 @@ def found_paths(listing: Iterable[str], known: set[str], search: Grep, read: Rea
     return close_over_references(hits, paths, read, known) - known
 
 
+class Search(Protocol):
+    """Finds, in the background, the records that mention some ids."""
+
+    def result(self) -> set[str]: ...
+
+    def close(self) -> None: ...
+
+
 class Grep:
     """``git grep`` for records that mention some ids, run in the background.
 

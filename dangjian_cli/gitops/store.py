@@ -198,6 +198,18 @@ class GitStore(_BlobStore):
         self._build(_ls_tree(out))
 
 
+class TreeStore(_BlobStore):
+    """A git tree whose listing is already known (kept with a snapshot), so that
+    reading a few of its files needs no listing of the whole tree."""
+
+    def __init__(self, info: RepoInfo, tree: str, blobs: dict[str, str]) -> None:
+        super().__init__(info)
+        self.label = tree[:10]
+        self._blobs = blobs
+        self._paths = sorted(blobs)
+        self._order = {p: i for i, p in enumerate(self._paths)}
+
+
 class IndexStore(_BlobStore):
     """The records folder as staged in the index: what the next commit will hold."""
 
@@ -238,4 +250,4 @@ def _ls_tree(out: bytes) -> Iterable[tuple[str, str, str]]:
         yield mode, oid, path
 
 
-__all__ = ["GitError", "GitStore", "IndexStore"]
+__all__ = ["GitError", "GitStore", "IndexStore", "TreeStore"]

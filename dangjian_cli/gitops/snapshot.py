@@ -1,0 +1,494 @@
+"""Validation results of whole git trees, kept so that checking a change costs the
+size of the change, not of the repository.
+
+A county's records take seconds to load and check, but between two runs of
+``validate`` (or two commits) only a few files differ. A *snapshot* keeps, for
+one tree of the records folder, what a full check found (on one day: a few
+checks depend on the date), its listing with blob ids, and an index of which
+files name which ids. The work tree, the index or another commit is then judged
+as the snapshot of HEAD's tree plus the difference ``review`` finds on the few
+changed files (:func:`review.scoped_sides`): both sides are checked on the
+records the change can affect, and what changed between them is applied to the
+stored problems, path by path. A snapshot of a new tree (after a commit) is made
+the same way from the last one, and stored.
+
+Snapshots live in ``.git/dangjian-snapshots/`` (one file per tree, the newest few
+kept), are written atomically, and are keyed by the source of the whole package
+and the Python version: a new release, or new checks, never read an old one.
+``DANGJIAN_CACHE=0`` (``--no-cache``) bypasses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..problems import Problem
+from ..records import layout
+from ..records.cache import CACHE_FROM
+from ..records.mentions import named_ids
+from ..records.repository import Records
+from .run import CatFile, GitError, RepoInfo, git, nul_fields
+
+FOLDER = "dangjian-snapshots"
+#: snapshots kept per repository (the newest by use)
+KEEP = 4
+#: repositories smaller than this are simply checked whole
+SNAPSHOT_FROM = CACHE_FROM
+#: the work tree or index is judged from a snapshot when at most this share differs
+CHANGED_SHARE = 0.05
+#: files indexed by path, not by what they name: a scoped check loads them all
+_ALWAYS_LOADED = ("orgs/", "notices/")
+_FORMAT = 1
+WORK_TREE = "work tree"
+INDEX = "index"
+
+
+@dataclass
+class Snapshot:
+    tree: str
+    #: the tree's record files and their blob ids (its listing)
+    blobs: dict[str, str]
+    #: id -> the files (outside orgs/ and notices/) naming it, as numbers into
+    #: ``numbering`` (an ``array("I")``'s bytes: a county's index stays small)
+    words: dict[str, bytes]
+    numbering: list[str]
+    #: the ISO day the problems were judged on
+    day: str
+    problems: list[Problem]
+
+
+@dataclass
+class Judged:
+    problems: list[Problem]
+    files: int
+
+
+# ---- storage ------------------------------------------------------------------------
+
+
+_PRINT: str | None = None
+
+
+def fingerprint() -> str:
+    """The package's source and Python: results of other code are never reused."""
+    global _PRINT
+    if _PRINT is None:
+        digest = hashlib.sha256(f"{_FORMAT} {sys.version}".encode())
+        package = Path(__file__).resolve().parent.parent
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(package)).encode())
+                digest.update(path.read_bytes())
+        _PRINT = digest.hexdigest()
+    return _PRINT
+
+
+def _folder(info: RepoInfo) -> Path:
+    return info.git_dir / FOLDER
+
+
+def read(info: RepoInfo, tree: str) -> Snapshot | None:
+    """The stored snapshot of ``tree``, or None (absent, unreadable, other code)."""
+    where = _folder(info) / tree
+    try:
+        with open(where, "rb") as handle:
+            if pickle.load(handle) != fingerprint():
+                return None
+            snap = pickle.load(handle)
+        os.utime(where)  # newest by use: pruning keeps what is read
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        return None
+    return snap if isinstance(snap, Snapshot) and snap.tree == tree else None
+
+
+def write(info: RepoInfo, snap: Snapshot) -> None:
+    """Store atomically and keep the newest :data:`KEEP`; a failed write keeps nothing."""
+    folder = _folder(info)
+    try:
+        folder.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(fingerprint(), handle)
+                pickle.dump(snap, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / snap.tree)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        for old in _stored(info)[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _stored(info: RepoInfo) -> list[Path]:
+    """Stored snapshots, newest first."""
+    try:
+        found = [p for p in _folder(info).iterdir() if not p.name.startswith(".")]
+        return sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return []
+
+
+# ---- building -----------------------------------------------------------------------
+
+
+def index_words(records: Records) -> tuple[dict[str, bytes], list[str]]:
+    """Which files name each id (files always loaded whole are left out)."""
+    found: dict[str, array[int]] = defaultdict(lambda: array("I"))
+    numbering: list[str] = []
+    for path, record in records.by_path.items():
+        if path.startswith(_ALWAYS_LOADED):
+            continue
+        number = len(numbering)
+        numbering.append(path)
+        for word in named_ids(record):
+            found[word].append(number)
+    return {w: a.tobytes() for w, a in found.items()}, numbering
+
+
+def build(info: RepoInfo, commit: str, tree: str, day: date) -> Snapshot:
+    """A snapshot from a whole check of ``commit`` (its unchanged blobs from the cache)."""
+    from ..checks import validate
+    from .cache import load_blobs_cached
+    from .store import GitStore
+
+    store = GitStore(info.root, commit)
+    try:
+        records = load_blobs_cached(store, write_behind=True)
+        problems = validate(records, day)
+    finally:
+        store.close()
+    words, numbering = index_words(records)
+    return Snapshot(tree, dict(store.blobs()), words, numbering, day.isoformat(), problems)
+
+
+# ---- applying a change ----------------------------------------------------------------
+
+
+class _WordSearch:
+    """The files naming some ids, from a snapshot's index (what ``Grep`` finds by search)."""
+
+    def __init__(self, snap: Snapshot, words: Iterable[str]) -> None:
+        self.snap, self.words = snap, set(words)
+
+    def result(self) -> set[str]:
+        numbers = array("I")
+        for word in self.words:
+            numbers.frombytes(self.snap.words.get(word, b""))
+        numbering = self.snap.numbering
+        return {numbering[i] for i in numbers}
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass
+class Change:
+    """Changed files of a side against a snapshot's tree: bytes before and after
+    (None: absent), and the new blob ids where git names them."""
+
+    before: dict[str, bytes | None]
+    after: dict[str, bytes | None]
+    blobs: dict[str, str]
+
+
+def apply(info: RepoInfo, snap: Snapshot, day: date, change: Change) -> Snapshot | None:
+    """The snapshot of the snapshot's tree with ``change`` applied, or None when a
+    scoped check cannot judge it (the settings changed, or too much did)."""
+    from ..checks import validate
+    from .review import scoped_sides
+    from .scope import touched
+    from .store import TreeStore
+
+    if layout.SETTINGS_FILE in change.after:
+        return None  # every rule may read the settings
+    orgs = {p[5:-5] for p in snap.blobs if p.startswith("orgs/") and p.count("/") == 1}
+    direct = touched(change.after, change.before, change.after, orgs)
+    store = TreeStore(info, snap.tree, snap.blobs)
+    try:
+        listing = store.listing()[0]
+        sides = scoped_sides(
+            store, listing, change.after, change.before, direct, _WordSearch(snap, direct.words)
+        )
+        if sides is None:
+            return None
+        base, head = sides[0].assemble(), sides[1].assemble()
+        problems = merge(
+            snap.problems,
+            validate(base, day, locate=False),
+            validate(head, day, locate=False),
+            change.after.keys(),
+            head,
+        )
+    finally:
+        store.close()
+    blobs = dict(snap.blobs)
+    for path, data in change.after.items():
+        if data is None:
+            blobs.pop(path, None)
+        elif layout.is_candidate(path):
+            blobs[path] = change.blobs.get(path, "")
+    words, numbering = _reindex(snap, base, head, change.after.keys())
+    return Snapshot("", blobs, words, numbering, day.isoformat(), problems)
+
+
+def merge(
+    old: list[Problem],
+    before: list[Problem],
+    after: list[Problem],
+    changed: Iterable[str],
+    head: Records,
+) -> list[Problem]:
+    """``old`` (a whole check) with what a change did: per path, the problems the
+    scoped check of the base side found and the head side did not are taken away,
+    and those only the head side found are added (counted by identity: the same
+    problem may be reported twice). Problems of changed files are re-located."""
+    changed = set(changed)
+    by_path: dict[str, list[Problem]] = defaultdict(list)
+    for p in old:
+        by_path[p.path].append(p)
+    b_by, a_by = defaultdict(list), defaultdict(list)
+    for p in before:
+        b_by[p.path].append(p)
+    for p in after:
+        a_by[p.path].append(p)
+    out: list[Problem] = []
+    relocate: list[Problem] = []
+    for path in set(by_path) | set(b_by) | set(a_by) | changed:
+        kept = by_path.get(path, [])
+        b = Counter(p.identity() for p in b_by.get(path, ()))
+        a = Counter(p.identity() for p in a_by.get(path, ()))
+        if a == b and path not in changed:
+            out.extend(kept)
+            continue
+        gone = b - a
+        new = a - b
+        keep = Counter(p.identity() for p in kept) - gone
+        fresh = a_by.get(path, [])
+        if path in changed:
+            # take the head side's reports (their lines are the new file's) where it has them
+            mine: list[Problem] = []
+            for p in fresh:
+                ident = p.identity()
+                if keep[ident] > 0:
+                    keep[ident] -= 1
+                    mine.append(p)
+                elif new[ident] > 0:
+                    new[ident] -= 1
+                    mine.append(p)
+            for p in kept:  # reported by the whole check only: still there, lines unknown
+                if keep[p.identity()] > 0:
+                    keep[p.identity()] -= 1
+                    p.line = p.column = None
+                    mine.append(p)
+            relocate.extend(p for p in mine if p.line is None)
+            out.extend(mine)
+            continue
+        for p in kept:
+            if keep[p.identity()] > 0:
+                keep[p.identity()] -= 1
+                out.append(p)
+        for p in fresh:
+            if new[p.identity()] > 0:
+                new[p.identity()] -= 1
+                out.append(p)
+                if p.line is None:
+                    relocate.append(p)
+    head.locate(relocate)
+    out.sort(key=Problem.sort_key)
+    return out
+
+
+def _reindex(
+    snap: Snapshot, base: Records, head: Records, changed: Iterable[str]
+) -> tuple[dict[str, bytes], list[str]]:
+    """The index with the changed files' names replaced (numbers of files that went
+    away stay in the numbering: a search keeps only listed files)."""
+    words, numbering = dict(snap.words), list(snap.numbering)
+    number: dict[str, int] | None = None
+    for path in changed:
+        if path.startswith(_ALWAYS_LOADED):
+            continue
+        old, new = base.by_path.get(path), head.by_path.get(path)
+        was = named_ids(old) if old is not None else set()
+        now = named_ids(new) if new is not None else set()
+        if was == now:
+            continue
+        if number is None:
+            number = {p: i for i, p in enumerate(numbering)}
+        if path not in number:
+            number[path] = len(numbering)
+            numbering.append(path)
+        n = number[path]
+        for word in was ^ now:
+            files = array("I", words.get(word, b""))
+            if word in now:
+                files.append(n)
+            else:
+                files = array("I", (i for i in files if i != n))
+            words[word] = files.tobytes()
+    return words, numbering
+
+
+# ---- judging a side ---------------------------------------------------------------------
+
+
+def judge(root: Path | str, side: str, day: date | None = None) -> Judged | None:
+    """Problems of the records in ``side`` (:data:`WORK_TREE`, :data:`INDEX` or a
+    revision) judged through snapshots, or None where they do not help: caching
+    off, not a git repository, a small repository, or a change too large."""
+    if os.environ.get("DANGJIAN_CACHE") == "0":
+        return None
+    day = day or date.today()
+    try:
+        info = RepoInfo(root)
+    except GitError:
+        if side in (WORK_TREE,):
+            return None
+        raise
+    if info.bare and side in (WORK_TREE, INDEX):
+        return None
+    rev = "HEAD" if side in (WORK_TREE, INDEX) else side
+    found = _commit_tree(info, rev)
+    if found is None:
+        return None
+    commit, tree = found
+    snap = snapshot_of(info, commit, tree, day)
+    if snap is None:
+        return None
+    if side not in (WORK_TREE, INDEX):
+        return Judged(snap.problems, len(snap.blobs))
+    from .review import Unmerged
+
+    try:
+        change = _side_change(info, commit, side)
+    except Unmerged:
+        return None  # the staged state is no single tree: the full check reports it
+    if not change.after:
+        return Judged(snap.problems, len(snap.blobs))
+    if len(change.after) > CHANGED_SHARE * len(snap.blobs):
+        return None
+    judged = apply(info, snap, day, change)
+    if judged is None:
+        return None
+    return Judged(judged.problems, len(judged.blobs))
+
+
+def _commit_tree(info: RepoInfo, rev: str) -> tuple[str, str] | None:
+    """The commit ``rev`` names and its records folder's tree (None: no commit yet,
+    or no records folder in it)."""
+    if rev == "HEAD":
+        out = git(info.root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
+        if not out.strip():
+            return None
+        commit = out.decode().strip()
+    else:
+        commit = info.commit(rev)
+    out = git(info.root, "rev-parse", "-q", "--verify", f"{commit}:{info.prefix}", check=False)
+    tree = out.decode().strip()
+    return (commit, tree) if tree else None
+
+
+def snapshot_of(info: RepoInfo, commit: str, tree: str, day: date) -> Snapshot | None:
+    """The snapshot of ``tree`` for ``day``: stored, carried from the newest stored
+    one when few files differ, else built by a whole check. None for a small tree."""
+    snap = read(info, tree)
+    if snap is not None and snap.day == day.isoformat():
+        return snap
+    if snap is None:
+        for other in _stored(info)[:1]:
+            older = read(info, other.name)
+            if older is not None and older.day == day.isoformat():
+                snap = _carry(info, older, tree, day)
+    if snap is None or snap.day != day.isoformat():
+        if snap is None and not _large(info, commit):
+            return None
+        snap = build(info, commit, tree, day)
+        if len(snap.blobs) < SNAPSHOT_FROM:
+            return None
+    snap.tree = tree
+    write(info, snap)
+    return snap
+
+
+def _large(info: RepoInfo, commit: str) -> bool:
+    """Whether the commit holds enough records to be worth a snapshot (counted by
+    git, without listing them in Python)."""
+    spec = f"{commit}:{info.prefix}" if info.prefix else commit
+    out = git(info.root, "ls-tree", "-r", "--name-only", "-z", spec, check=False)
+    return out.count(b".toml\0") >= SNAPSHOT_FROM
+
+
+def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | None:
+    """The snapshot of ``tree`` made from an older one by the difference of the trees."""
+    out = git(info.root, "diff-tree", "-r", "-z", "--raw", "--no-abbrev", older.tree, tree)
+    fields = list(nul_fields(out))
+    ids_before: dict[str, str] = {}
+    ids_after: dict[str, str] = {}
+    for meta, path in zip(fields[::2], fields[1::2], strict=False):
+        parts = meta.split()
+        old_id, new_id = parts[2], parts[3]
+        if parts[0].endswith("120000") or parts[1] == "120000":
+            return None  # symbolic links: let the whole check resolve them
+        if old_id.strip("0"):
+            ids_before[path] = old_id
+        if new_id.strip("0"):
+            ids_after[path] = new_id
+    paths = sorted(set(ids_before) | set(ids_after))
+    if len(paths) > CHANGED_SHARE * len(older.blobs):
+        return None
+    cat = CatFile(info.root)
+    try:
+        before = _by_id(cat, paths, ids_before)
+        after = _by_id(cat, paths, ids_after)
+    finally:
+        cat.close()
+    changed = {p for p in paths if before[p] != after[p] and _is_record(p)}
+    change = Change({p: before[p] for p in changed}, {p: after[p] for p in changed}, ids_after)
+    return apply(info, older, day, change)
+
+
+def _by_id(cat: CatFile, paths: list[str], ids: Mapping[str, str]) -> dict[str, bytes | None]:
+    known = [p for p in paths if p in ids]
+    out: dict[str, bytes | None] = dict.fromkeys(paths)
+    out.update(zip(known, cat.read_many([ids[p] for p in known]), strict=True))
+    return out
+
+
+def _is_record(path: str) -> bool:
+    from .review import _is_record_path
+
+    return _is_record_path(path)
+
+
+def _side_change(info: RepoInfo, commit: str, side: str) -> Change:
+    """What the work tree (with untracked and ignored files, as a folder is read) or
+    the index changes against ``commit``."""
+    from .review import changed_paths, head_bytes
+
+    index = side == INDEX
+    paths, _, (ids_before, ids_after) = changed_paths(
+        info, commit, None, index=index, ignored=not index
+    )
+    cat = CatFile(info.root)
+    try:
+        before = _by_id(cat, sorted(paths), ids_before)
+        if index:
+            after = _by_id(cat, sorted(paths), ids_after)
+        else:
+            after = head_bytes(info, cat, None, paths)
+    finally:
+        cat.close()
+    changed = {p for p in paths if before[p] != after[p]}
+    return Change({p: before[p] for p in changed}, {p: after[p] for p in changed}, ids_after)

@@ -1,0 +1,253 @@
+"""Snapshots: validating a changed work tree, index or commit from the last whole
+check must report exactly what a whole check reports, line for line.
+
+The sample county is copied into a git repository and edited step by step with
+edits a clerk makes (moving a member, breaking a file, deleting an org, spending
+money twice...); after every step the answer through snapshots is compared with
+a whole check (``--no-cache``), for the work tree, the index and new commits.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dangjian_cli.gitops import snapshot
+from dangjian_cli.gitops.scope import mentioned
+from dangjian_cli.records.mentions import named_ids
+from dangjian_cli.records.repository import load
+from dangjian_cli.records.store import FolderStore
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
+
+
+@pytest.fixture
+def county(make_repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The sample county under git, with snapshots used at any size."""
+    repo = make_repo(name="county")
+    shutil.rmtree(repo.root)
+    shutil.copytree(SAMPLE, repo.root)
+    repo.init_git()
+    repo.commit("the county")
+    monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
+    monkeypatch.setattr(snapshot, "CHANGED_SHARE", 1.0)
+    return repo
+
+
+def _whole(repo, *args: str) -> tuple[int, list[dict]]:
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["-C", str(repo.root), "validate", "--format", "json", *args],
+        env={"DANGJIAN_CACHE": "0"},
+    )
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _snapshot(repo, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[dict]]:
+    """The same, through snapshots only: a whole load would fail the test."""
+    from dangjian_cli.cli import validate as command
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("snapshots were not used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(command, "load_records", refuse)
+        result = repo.run("validate", "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+# ---- edits a clerk makes ---------------------------------------------------------
+
+
+def _files(repo, folder: str) -> list[Path]:
+    return sorted((repo.root / folder).rglob("*.toml"))
+
+
+def _sub(path: Path, pattern: str, repl: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(pattern, repl, text, count=count, flags=re.M), encoding="utf-8")
+
+
+def move_member(repo, rng: random.Random) -> None:
+    orgs = [p.stem for p in _files(repo, "orgs")]
+    _sub(rng.choice(_files(repo, "members")), r'^org = ".*"', f'org = "{rng.choice(orgs)}"')
+
+
+def member_to_unknown_org(repo, rng: random.Random) -> None:
+    _sub(rng.choice(_files(repo, "members")), r'^org = ".*"', 'org = "ghost-branch"')
+
+
+def delete_member(repo, rng: random.Random) -> None:
+    rng.choice(_files(repo, "members")).unlink()
+
+
+def demote_member(repo, rng: random.Random) -> None:
+    _sub(rng.choice(_files(repo, "members")), r'^status = "full"', 'status = "probationary"')
+
+
+def thin_meeting(repo, rng: random.Random) -> None:
+    path = rng.choice(_files(repo, "meetings"))
+    _sub(path, r"^attendees = \[([^,\]]*),.*\]", r"attendees = [\1]")
+
+
+def unknown_attendee(repo, rng: random.Random) -> None:
+    _sub(rng.choice(_files(repo, "meetings")), r"^attendees = \[", 'attendees = ["nobody-here", ')
+
+
+def delete_meeting(repo, rng: random.Random) -> None:
+    rng.choice(_files(repo, "meetings")).unlink()
+
+
+def break_syntax(repo, rng: random.Random) -> None:
+    path = rng.choice(_files(repo, rng.choice(["meetings", "members", "orgs"])))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("broken = [\n")
+
+
+def reparent_org(repo, rng: random.Random) -> None:
+    orgs = [p.stem for p in _files(repo, "orgs")]
+    _sub(rng.choice(_files(repo, "orgs")), r'^parent = ".*"', f'parent = "{rng.choice(orgs)}"')
+
+
+def delete_org(repo, rng: random.Random) -> None:
+    rng.choice(_files(repo, "orgs")).unlink()
+
+
+def overspend(repo, rng: random.Random) -> None:
+    _sub(rng.choice(_files(repo, "funds")), r'^amount = "?([0-9.]+)"?', 'amount = "900000.00"', 3)
+
+
+def new_member(repo, rng: random.Random) -> None:
+    orgs = [p.stem for p in _files(repo, "orgs")]
+    n = rng.randrange(10_000)
+    repo.write(
+        f"members/new-{n}.toml",
+        f"""
+        name = "New {n}"
+        org = "{rng.choice(orgs)}"
+        status = "full"
+        birth_date = 1980-01-01
+        admitted = 2010-01-01
+        full_since = 2011-01-01
+        """,
+    )
+
+
+def rename_meeting(repo, rng: random.Random) -> None:
+    path = rng.choice(_files(repo, "meetings"))
+    path.rename(path.with_name("2024-01-01" + path.name[10:]))
+
+
+def unknown_secretary(repo, rng: random.Random) -> None:
+    _sub(rng.choice(_files(repo, "orgs")), r'^secretary = ".*"', 'secretary = "ghost-clerk"')
+
+
+def repeat_dues(repo, rng: random.Random) -> None:
+    _sub(rng.choice(_files(repo, "members")), r'^month = "(\d{4})-(\d\d)"', r'month = "\1-13"')
+
+
+EDITS: list[Callable] = [
+    move_member,
+    member_to_unknown_org,
+    delete_member,
+    demote_member,
+    thin_meeting,
+    unknown_attendee,
+    delete_meeting,
+    break_syntax,
+    reparent_org,
+    delete_org,
+    overspend,
+    new_member,
+    rename_meeting,
+    unknown_secretary,
+    repeat_dues,
+]
+
+
+# ---- the tests --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_work_tree_edits_match_a_whole_check(county, monkeypatch, seed: int) -> None:
+    rng = random.Random(seed)
+    assert _snapshot(county, monkeypatch) == _whole(county)  # builds HEAD's snapshot
+    assert list((county.root / ".git" / snapshot.FOLDER).iterdir())
+    for step in range(12):
+        edit = rng.choice(EDITS)
+        edit(county, rng)
+        assert _snapshot(county, monkeypatch) == _whole(county), f"step {step}: {edit.__name__}"
+
+
+def test_each_edit_alone_matches_a_whole_check(county, monkeypatch) -> None:
+    _snapshot(county, monkeypatch)
+    for i, edit in enumerate(EDITS):
+        edit(county, random.Random(i))
+        assert _snapshot(county, monkeypatch) == _whole(county), edit.__name__
+        county.git("checkout", "-q", ".")
+        county.git("clean", "-q", "-fd")
+
+
+def test_staged_changes_and_new_commits_match_a_whole_check(county, monkeypatch) -> None:
+    rng = random.Random(7)
+    _snapshot(county, monkeypatch)
+    for step in range(6):
+        for _ in range(3):
+            rng.choice(EDITS)(county, rng)
+        county.git("add", "-A")
+        (county.root / "members").joinpath("unstaged-only.toml").write_text("oops = [\n")
+        assert _snapshot(county, monkeypatch, "--staged") == _whole(county, "--staged"), step
+        (county.root / "members" / "unstaged-only.toml").unlink()
+        county.commit(f"step {step}")
+        # HEAD moved: its snapshot is carried from the last one
+        assert _snapshot(county, monkeypatch) == _whole(county), step
+        assert _snapshot(county, monkeypatch, "--rev", "HEAD~1") == _whole(
+            county, "--rev", "HEAD~1"
+        )
+
+
+def test_snapshots_are_kept_few_and_never_read_by_other_code(county, monkeypatch) -> None:
+    for step in range(snapshot.KEEP + 2):
+        move_member(county, random.Random(step))
+        county.commit(f"move {step}")
+        _snapshot(county, monkeypatch)
+    folder = county.root / ".git" / snapshot.FOLDER
+    assert len([p for p in folder.iterdir() if not p.name.startswith(".")]) == snapshot.KEEP
+    head = county.git("rev-parse", "HEAD:").strip()
+    assert (folder / head).exists()
+    monkeypatch.setattr(snapshot, "_PRINT", "other code")
+    assert snapshot.read(snapshot.RepoInfo(county.root), head) is None
+
+
+def test_an_unreadable_snapshot_is_rebuilt(county, monkeypatch) -> None:
+    expected = _snapshot(county, monkeypatch)
+    head = county.git("rev-parse", "HEAD:").strip()
+    (county.root / ".git" / snapshot.FOLDER / head).write_bytes(b"not a pickle")
+    assert _snapshot(county, monkeypatch) == expected
+
+
+def test_no_cache_leaves_no_snapshot(county) -> None:
+    _whole(county)
+    assert not (county.root / ".git" / snapshot.FOLDER).exists()
+
+
+def test_named_ids_cover_every_id_a_file_quotes() -> None:
+    """The index finds what ``git grep`` would: every quoted org or member id."""
+    store = FolderStore(SAMPLE)
+    records = load(store)
+    ids = set(records.orgs) | set(records.members)
+    for path, record in records.by_path.items():
+        quoted = mentioned(store.read(path)) & ids
+        assert quoted <= named_ids(record), path
