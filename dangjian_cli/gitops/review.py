@@ -26,7 +26,9 @@ from ..records.store import OverlayStore, Store
 from .cache import load_blobs_cached
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
-from .store import GitStore, _BlobStore
+from .scope import Grep, touched
+from .snapshot import stored_snapshot
+from .store import GitStore, TreeStore, _BlobStore
 
 if TYPE_CHECKING:
     from .scope import Search, Touched
@@ -251,13 +253,19 @@ class Loaded:
         return assemble(self.store, list(self.paths), dict(self.records), problems)
 
 
-def load_all(store: Store) -> Loaded:
+#: a file's record and load problems, as loaded before (from the same bytes)
+Parsed = Mapping[str, tuple[m.Record | None, list[Problem]]]
+
+
+def load_all(store: Store, parsed: Parsed | None = None) -> Loaded:
     paths, refused = store.listing()
     records: dict[str, m.Record] = {}
     problems: dict[str, list[Problem]] = {}
+    parsed = parsed or {}
     with gc_paused():
         for path in paths:
-            record, found = _load_one(store, path)
+            done = parsed.get(path)
+            record, found = done if done is not None else _load_one(store, path)
             if found:
                 problems[path] = found
             if record is not None:
@@ -375,6 +383,7 @@ def scoped_sides(
     before: Mapping[str, bytes | None],
     direct: Touched,
     search: Search,
+    parsed: Parsed | None = None,
 ) -> tuple[Loaded, Loaded] | None:
     """Both sides of a change, loaded on the scope it can affect (see :mod:`.scope`),
     or None when that scope is so large that a whole load through the cache is quicker.
@@ -391,7 +400,7 @@ def scoped_sides(
         search.close()
         return None
     cache.many(sorted(known))
-    base = load_all(_Cached(base_store, cache, known))
+    base = load_all(_Cached(base_store, cache, known), parsed)
     head = load_changed(base, changes)
     extra = found_paths(listing, known, search, cache)
     cache.many(sorted(extra))
@@ -438,18 +447,28 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     changes = {p: after[p] for p in paths if after[p] != before[p]}
     before = {p: before[p] for p in changes}
 
-    search = None
-    if not full and layout.SETTINGS_FILE not in changes:  # settings: every rule changes
-        from .scope import Grep, touched
+    scoped = not full and layout.SETTINGS_FILE not in changes  # settings: every rule changes
+    snap = stored_snapshot(info, base_side.commit) if scoped else None
+    base_store: _BlobStore
+    search: Search | None = None
+    parsed: Parsed | None = None
+    if snap is not None:  # the base's listing, index and orgs from its snapshot
+        from .snapshot import WordSearch, orgs_of
 
-        direct = touched(changes, before, changes, org_ids(info, base_side.commit))
-        search = Grep(info, base_side.commit, direct.words)  # runs while we go on
-    base_store = GitStore(info.root, base_side.commit)
+        direct = touched(changes, before, changes, orgs_of(snap))
+        search, parsed = WordSearch(snap, direct.words), snap.kept
+        base_store = TreeStore(info, snap.tree, snap.blobs)
+    else:
+        if scoped:
+            direct = touched(changes, before, changes, org_ids(info, base_side.commit))
+            search = Grep(info, base_side.commit, direct.words)  # runs while we go on
+        base_store = GitStore(info.root, base_side.commit)
     result.changes = record_changes(before, changes, renames)
 
     sides = None
     if search is not None:
-        sides = scoped_sides(base_store, base_store.listing()[0], changes, before, direct, search)
+        listing = base_store.listing()[0]
+        sides = scoped_sides(base_store, listing, changes, before, direct, search, parsed)
     if sides is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
         base = _loaded(load_blobs_cached(base_store))
         head = load_changed(base, changes)

@@ -34,9 +34,12 @@ from pathlib import Path
 
 from ..problems import Problem
 from ..records import layout
+from ..records import model as m
 from ..records.cache import CACHE_FROM
 from ..records.mentions import named_ids
-from ..records.repository import Records
+from ..records.repository import Records, assemble
+from ..records.store import FolderStore
+from ..rules.engine import Obligation
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
 
 FOLDER = "dangjian-snapshots"
@@ -51,6 +54,11 @@ _ALWAYS_LOADED = ("orgs/", "notices/")
 _FORMAT = 1
 WORK_TREE = "work tree"
 INDEX = "index"
+#: obligation windows kept per snapshot (a clerk asks about a few dates a day)
+WINDOWS = 4
+
+#: (as-of day, since day or None) in ISO: what obligations were evaluated for
+Window = tuple[str, str | None]
 
 
 @dataclass
@@ -65,12 +73,23 @@ class Snapshot:
     #: the ISO day the problems were judged on
     day: str
     problems: list[Problem]
+    #: orgs, notices and settings as loaded (record, load problems): every scoped
+    #: check reads them all, and they name the orgs a command is asked about
+    kept: dict[str, tuple[m.Record | None, list[Problem]]]
+    #: every obligation (all orgs, every rule on) by the window it was evaluated for
+    obligations: dict[Window, list[Obligation]]
 
 
 @dataclass
 class Judged:
+    """A side as the snapshots see it."""
+
     problems: list[Problem]
     files: int
+    #: the side's settings and orgs (and notices): enough to name orgs and read rules
+    directory: Records
+    #: every obligation in the window asked for
+    obligations: list[Obligation] | None = None
 
 
 # ---- storage ------------------------------------------------------------------------
@@ -157,7 +176,9 @@ def index_words(records: Records) -> tuple[dict[str, bytes], list[str]]:
     return {w: a.tobytes() for w, a in found.items()}, numbering
 
 
-def build(info: RepoInfo, commit: str, tree: str, day: date) -> Snapshot:
+def build(
+    info: RepoInfo, commit: str, tree: str, day: date, windows: Iterable[Window] = ()
+) -> Snapshot:
     """A snapshot from a whole check of ``commit`` (its unchanged blobs from the cache)."""
     from ..checks import validate
     from .cache import load_blobs_cached
@@ -170,13 +191,71 @@ def build(info: RepoInfo, commit: str, tree: str, day: date) -> Snapshot:
     finally:
         store.close()
     words, numbering = index_words(records)
-    return Snapshot(tree, dict(store.blobs()), words, numbering, day.isoformat(), problems)
+    return Snapshot(
+        tree,
+        dict(store.blobs()),
+        words,
+        numbering,
+        day.isoformat(),
+        problems,
+        _kept(records),
+        {w: _evaluate(records, w) for w in windows},
+    )
+
+
+def _always_loaded(path: str) -> bool:
+    return path.startswith(_ALWAYS_LOADED) or path == layout.SETTINGS_FILE
+
+
+def _kept(records: Records) -> dict[str, tuple[m.Record | None, list[Problem]]]:
+    own: dict[str, list[Problem]] = defaultdict(list)
+    for problem in records.problems:
+        if _always_loaded(problem.path):
+            own[problem.path].append(problem)
+    return {p: (records.by_path.get(p), own.get(p, [])) for p in records.paths if _always_loaded(p)}
+
+
+def _evaluate(records: Records, window: Window) -> list[Obligation]:
+    from ..rules.engine import evaluate
+
+    as_of, since = window
+    return evaluate(
+        records, date.fromisoformat(as_of), date.fromisoformat(since) if since else None
+    )
+
+
+def _add_window(info: RepoInfo, commit: str, snap: Snapshot, window: Window) -> None:
+    """Evaluate a window on the whole tree (its unchanged blobs from the cache)."""
+    from .cache import load_blobs_cached
+    from .store import GitStore
+
+    store = GitStore(info.root, commit)
+    try:
+        records = load_blobs_cached(store, write_behind=True)
+    finally:
+        store.close()
+    snap.obligations[window] = _evaluate(records, window)
+    for old in list(snap.obligations)[:-WINDOWS]:
+        del snap.obligations[old]
 
 
 # ---- applying a change ----------------------------------------------------------------
 
 
-class _WordSearch:
+def stored_snapshot(info: RepoInfo, commit: str) -> Snapshot | None:
+    """The stored snapshot of a commit's records tree, if any (none is built: its
+    listing and index serve whatever the day)."""
+    if os.environ.get("DANGJIAN_CACHE") == "0":
+        return None
+    found = _commit_tree(info, commit)
+    return read(info, found[1]) if found else None
+
+
+def orgs_of(snap: Snapshot) -> set[str]:
+    return {p[5:-5] for p in snap.blobs if p.startswith("orgs/") and p.count("/") == 1}
+
+
+class WordSearch:
     """The files naming some ids, from a snapshot's index (what ``Grep`` finds by search)."""
 
     def __init__(self, snap: Snapshot, words: Iterable[str]) -> None:
@@ -203,9 +282,12 @@ class Change:
     blobs: dict[str, str]
 
 
-def apply(info: RepoInfo, snap: Snapshot, day: date, change: Change) -> Snapshot | None:
-    """The snapshot of the snapshot's tree with ``change`` applied, or None when a
-    scoped check cannot judge it (the settings changed, or too much did)."""
+def apply(
+    info: RepoInfo, snap: Snapshot, day: date, change: Change, windows: Iterable[Window]
+) -> Snapshot | None:
+    """The snapshot of the snapshot's tree with ``change`` applied (its problems, and
+    obligations in ``windows``), or None when a scoped check cannot judge it (the
+    settings changed, or too much did)."""
     from ..checks import validate
     from .review import scoped_sides
     from .scope import touched
@@ -213,14 +295,12 @@ def apply(info: RepoInfo, snap: Snapshot, day: date, change: Change) -> Snapshot
 
     if layout.SETTINGS_FILE in change.after:
         return None  # every rule may read the settings
-    orgs = {p[5:-5] for p in snap.blobs if p.startswith("orgs/") and p.count("/") == 1}
-    direct = touched(change.after, change.before, change.after, orgs)
+    direct = touched(change.after, change.before, change.after, orgs_of(snap))
     store = TreeStore(info, snap.tree, snap.blobs)
     try:
         listing = store.listing()[0]
-        sides = scoped_sides(
-            store, listing, change.after, change.before, direct, _WordSearch(snap, direct.words)
-        )
+        search = WordSearch(snap, direct.words)
+        sides = scoped_sides(store, listing, change.after, change.before, direct, search, snap.kept)
         if sides is None:
             return None
         base, head = sides[0].assemble(), sides[1].assemble()
@@ -231,16 +311,54 @@ def apply(info: RepoInfo, snap: Snapshot, day: date, change: Change) -> Snapshot
             change.after.keys(),
             head,
         )
+        obligations = {
+            w: merge_obligations(snap.obligations[w], _evaluate(base, w), _evaluate(head, w))
+            for w in windows
+        }
     finally:
         store.close()
     blobs = dict(snap.blobs)
+    kept = dict(snap.kept)
     for path, data in change.after.items():
+        kept.pop(path, None)
         if data is None:
             blobs.pop(path, None)
         elif layout.is_candidate(path):
             blobs[path] = change.blobs.get(path, "")
+            if _always_loaded(path):
+                kept[path] = (sides[1].records.get(path), sides[1].problems.get(path, []))
     words, numbering = _reindex(snap, base, head, change.after.keys())
-    return Snapshot("", blobs, words, numbering, day.isoformat(), problems)
+    return Snapshot("", blobs, words, numbering, day.isoformat(), problems, kept, obligations)
+
+
+def merge_obligations(
+    old: list[Obligation], before: list[Obligation], after: list[Obligation]
+) -> list[Obligation]:
+    """``old`` (a whole evaluation) with what a change did: obligations the scoped
+    evaluation of the base side found and the head side did not are taken away,
+    those only the head side found are added (compared by every field)."""
+    gone = Counter(map(_fields, before))
+    gone.subtract(map(_fields, after))
+    new = Counter(map(_fields, after))
+    new.subtract(map(_fields, before))
+    out = []
+    for ob in old:
+        key = _fields(ob)
+        if gone[key] > 0:
+            gone[key] -= 1
+        else:
+            out.append(ob)
+    for ob in after:
+        key = _fields(ob)
+        if new[key] > 0:
+            new[key] -= 1
+            out.append(ob)
+    out.sort(key=Obligation.sort_key)
+    return out
+
+
+def _fields(ob: Obligation) -> tuple[object, ...]:
+    return tuple(ob.as_dict().values())
 
 
 def merge(
@@ -344,17 +462,20 @@ def _reindex(
 # ---- judging a side ---------------------------------------------------------------------
 
 
-def judge(root: Path | str, side: str, day: date | None = None) -> Judged | None:
-    """Problems of the records in ``side`` (:data:`WORK_TREE`, :data:`INDEX` or a
-    revision) judged through snapshots, or None where they do not help: caching
-    off, not a git repository, a small repository, or a change too large."""
+def judge(
+    root: Path | str, side: str, day: date | None = None, window: Window | None = None
+) -> Judged | None:
+    """The records in ``side`` (:data:`WORK_TREE`, :data:`INDEX` or a revision) as
+    judged through snapshots: their problems on ``day``, and the obligations in
+    ``window`` when asked. None where snapshots do not help: caching off, not a git
+    repository, a small repository, or a change too large."""
     if os.environ.get("DANGJIAN_CACHE") == "0":
         return None
     day = day or date.today()
     try:
         info = RepoInfo(root)
     except GitError:
-        if side in (WORK_TREE,):
+        if side == WORK_TREE:
             return None
         raise
     if info.bare and side in (WORK_TREE, INDEX):
@@ -364,25 +485,31 @@ def judge(root: Path | str, side: str, day: date | None = None) -> Judged | None
     if found is None:
         return None
     commit, tree = found
-    snap = snapshot_of(info, commit, tree, day)
+    snap = snapshot_of(info, commit, tree, day, window)
     if snap is None:
         return None
-    if side not in (WORK_TREE, INDEX):
-        return Judged(snap.problems, len(snap.blobs))
-    from .review import Unmerged
+    if side in (WORK_TREE, INDEX):
+        from .review import Unmerged
 
-    try:
-        change = _side_change(info, commit, side)
-    except Unmerged:
-        return None  # the staged state is no single tree: the full check reports it
-    if not change.after:
-        return Judged(snap.problems, len(snap.blobs))
-    if len(change.after) > CHANGED_SHARE * len(snap.blobs):
-        return None
-    judged = apply(info, snap, day, change)
-    if judged is None:
-        return None
-    return Judged(judged.problems, len(judged.blobs))
+        try:
+            change = _side_change(info, commit, side)
+        except Unmerged:
+            return None  # the staged state is no single tree: the whole check says so
+        if change.after:
+            if len(change.after) > CHANGED_SHARE * len(snap.blobs):
+                return None
+            changed = apply(info, snap, day, change, [window] if window else [])
+            if changed is None:
+                return None
+            snap = changed
+    directory = assemble(
+        FolderStore(root),
+        list(snap.kept),
+        {p: rec for p, (rec, _) in snap.kept.items() if rec is not None},
+        [],
+    )
+    obligations = snap.obligations[window] if window else None
+    return Judged(snap.problems, len(snap.blobs), directory, obligations)
 
 
 def _commit_tree(info: RepoInfo, rev: str) -> tuple[str, str] | None:
@@ -400,25 +527,32 @@ def _commit_tree(info: RepoInfo, rev: str) -> tuple[str, str] | None:
     return (commit, tree) if tree else None
 
 
-def snapshot_of(info: RepoInfo, commit: str, tree: str, day: date) -> Snapshot | None:
-    """The snapshot of ``tree`` for ``day``: stored, carried from the newest stored
-    one when few files differ, else built by a whole check. None for a small tree."""
+def snapshot_of(
+    info: RepoInfo, commit: str, tree: str, day: date, window: Window | None = None
+) -> Snapshot | None:
+    """The snapshot of ``tree`` for ``day`` (with ``window`` evaluated): stored,
+    carried from the newest stored one when few files differ, else built by a whole
+    check. None for a small tree."""
+    today = day.isoformat()
     snap = read(info, tree)
-    if snap is not None and snap.day == day.isoformat():
-        return snap
+    fresh = snap is None or snap.day != today
     if snap is None:
         for other in _stored(info)[:1]:
             older = read(info, other.name)
-            if older is not None and older.day == day.isoformat():
+            if older is not None and older.day == today:
                 snap = _carry(info, older, tree, day)
-    if snap is None or snap.day != day.isoformat():
+    if snap is None or snap.day != today:
         if snap is None and not _large(info, commit):
             return None
-        snap = build(info, commit, tree, day)
+        snap = build(info, commit, tree, day, [window] if window else [])
         if len(snap.blobs) < SNAPSHOT_FROM:
             return None
-    snap.tree = tree
-    write(info, snap)
+    if window and window not in snap.obligations:
+        _add_window(info, commit, snap, window)
+        fresh = True
+    if fresh:
+        snap.tree = tree
+        write(info, snap)
     return snap
 
 
@@ -456,7 +590,7 @@ def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | 
         cat.close()
     changed = {p for p in paths if before[p] != after[p] and _is_record(p)}
     change = Change({p: before[p] for p in changed}, {p: after[p] for p in changed}, ids_after)
-    return apply(info, older, day, change)
+    return apply(info, older, day, change, list(older.obligations))
 
 
 def _by_id(cat: CatFile, paths: list[str], ids: Mapping[str, str]) -> dict[str, bytes | None]:

@@ -251,3 +251,28 @@ def test_named_ids_cover_every_id_a_file_quotes() -> None:
     for path, record in records.by_path.items():
         quoted = mentioned(store.read(path)) & ids
         assert quoted <= named_ids(record), path
+
+
+def test_review_from_a_snapshot_matches_a_search_of_the_base(county, monkeypatch) -> None:
+    """With a snapshot of the base, review takes its listing and index (no git grep)."""
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+    from dangjian_cli.gitops import review
+
+    _snapshot(county, monkeypatch)  # HEAD's snapshot
+    rng = random.Random(3)
+    for edit in EDITS:
+        edit(county, rng)
+    args = ["-C", str(county.root), "review", "HEAD", "--as-of", "2026-07-15", "--format", "json"]
+    searched = CliRunner().invoke(cli, args, env={"DANGJIAN_CACHE": "0"})
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("git grep was run")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(review, "Grep", refuse)
+        indexed = CliRunner().invoke(cli, args)
+    assert searched.exit_code == indexed.exit_code
+    assert json.loads(indexed.stdout) == json.loads(searched.stdout)
+    assert json.loads(indexed.stdout)["problems_introduced"]
