@@ -168,7 +168,10 @@ def _compute(
     if since is not None and since > day:
         raise click.BadParameter("must not be after --as-of", param_hint="--since")
     scope = _org_scope(records, org, subtree)
-    obligations = engine.evaluate(records, day, since, rules=_rules(records, rules), orgs=scope)
+    # the listings and --fail-on look at findings only: what is met is never built
+    obligations = engine.evaluate(
+        records, day, since, rules=_rules(records, rules), orgs=scope, statuses=engine.FINDINGS
+    )
     return obligations, day, engine.window_start(records.settings, day, since)
 
 
@@ -284,11 +287,16 @@ def rank_rows(
     obligations: Iterable[engine.Obligation], records: Records, year: int, bottom: tuple[str, float]
 ) -> list[dict[str, Any]]:
     """Per org: obligations of ``year`` met, missed, pending; the bottom marked (§12)."""
+    prefix = str(year)
+    # one C-level count over (org, status) pairs, then per org (a county has 10^5 obligations)
+    pairs = Counter(
+        (ob.org, ob.status)
+        for ob in obligations
+        if ob.status != engine.UPCOMING and ob.period.startswith(prefix)
+    )
     tally: dict[str, Counter[str]] = {}
-    for ob in obligations:
-        if not ob.period.startswith(str(year)) or ob.status == engine.UPCOMING:
-            continue
-        tally.setdefault(ob.org, Counter())[ob.status] += 1
+    for (org_id, status), n in pairs.items():
+        tally.setdefault(org_id, Counter())[status] = n
     rows: list[dict[str, Any]] = []
     for org_id, count in tally.items():
         settled = count[engine.MET] + count[engine.OVERDUE]
@@ -465,7 +473,10 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
             "members": list(org.committee.members),
         }
     members: Counter[str] = Counter(
-        mb.status or "unknown" for mb in records.members.values() if mb.org_on(day) == org_id
+        mb.status or "unknown"
+        for mb in records.members.values()
+        # org_on sorts the transfers: skip it for the many members without any
+        if (mb.org_on(day) if mb.transfers else mb.org) == org_id
     )
     obligations = engine.evaluate(records, day, date(day.year, 1, 1), orgs=[org_id])
     this_year = [ob for ob in obligations if ob.period.startswith(str(day.year)) or ob.is_finding]

@@ -23,11 +23,13 @@ Choices where DOMAIN.md is silent (also noted in builtin.toml):
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from ..records import model as m
@@ -91,6 +93,10 @@ class Obligation:
         return (self.org, self.rule, self.period, self.subject)
 
 
+#: Obligation.sort_key without a Python call per obligation
+_SORT_KEY = attrgetter("org", "rule", "period", "subject")
+
+
 # ---- the index ---------------------------------------------------------------------
 
 
@@ -106,14 +112,20 @@ class Index:
 
 
 def build_index(records: Any) -> Index:
-    meetings: dict[tuple[str, str], list[date]] = defaultdict(list)
-    lectures: dict[tuple[str, str, str], list[date]] = defaultdict(list)
+    meetings: dict[tuple[str, str], list[date]] = {}
+    lectures: dict[tuple[str, str, str], list[date]] = {}
     for mt in records.meetings:
-        if mt.date is None or mt.kind is None:
+        day, kind = mt.date, mt.kind
+        if day is None or kind is None:
             continue
-        meetings[(mt.org, mt.kind)].append(mt.date)
+        key = (mt.org, kind)
+        dates = meetings.get(key)
+        if dates is None:
+            meetings[key] = [day]
+        else:
+            dates.append(day)
         if mt.lecturer:
-            lectures[(mt.org, mt.kind, mt.lecturer)].append(mt.date)
+            lectures.setdefault((mt.org, kind, mt.lecturer), []).append(day)
     for dates in meetings.values():
         dates.sort()
     for dates in lectures.values():
@@ -137,7 +149,7 @@ def build_index(records: Any) -> Index:
         year = asm.year if asm.year is not None else _folder_year(asm.path)
         if year is not None:
             assessments[(asm.org or asm.id, year)].append(getattr(asm, "assessed_on", None))
-    return Index(dict(meetings), dict(lectures), dict(reports), dict(letters), dict(assessments))
+    return Index(meetings, lectures, dict(reports), dict(letters), dict(assessments))
 
 
 def _folder_year(path: str) -> int | None:
@@ -157,13 +169,20 @@ def _count(dates: list[date], first: date, last: date) -> int:
 
 @dataclass
 class Run:
-    """The inputs every evaluator shares."""
+    """The inputs every evaluator shares, and what they would otherwise each recompute."""
 
     records: Any
     as_of: date
     window_start: date
     tracking_since: date | None
     index: Index
+    #: the responsible orgs kept (None: all); evaluators skip other subjects early
+    keep: set[str] | None = None
+    #: the statuses kept (None: all); evaluators build no obligation of another
+    wanted: frozenset[str] | None = None
+    _org_ids: list[str] | None = None
+    _member_ids: list[str] | None = None
+    _periods: dict[str, list[Period]] = field(default_factory=dict)
 
     def org_name(self, org_id: str) -> str:
         org = self.records.orgs.get(org_id)
@@ -171,8 +190,34 @@ class Run:
 
     def member_org(self, member: m.Member) -> str:
         """The org responsible for a member on ``as_of`` (the file's org if it moved out)."""
-        org = member.org_on(self.as_of)
+        # Member.org_on sorts the transfers; most members have none
+        org = member.org_on(self.as_of) if member.transfers else member.org
         return org if org in self.records.orgs else (member.org or "")
+
+    def kept(self, org_id: str) -> bool:
+        return self.keep is None or org_id in self.keep
+
+    def unwanted(self, status: str) -> bool:
+        return self.wanted is not None and status not in self.wanted
+
+    @property
+    def org_ids(self) -> list[str]:
+        if self._org_ids is None:
+            self._org_ids = sorted(self.records.orgs)
+        return self._org_ids
+
+    @property
+    def member_ids(self) -> list[str]:
+        if self._member_ids is None:
+            self._member_ids = sorted(self.records.members)
+        return self._member_ids
+
+    def periods(self, kind: str) -> list[Period]:
+        """The periods of ``kind`` from the window start to ``as_of``, computed once."""
+        found = self._periods.get(kind)
+        if found is None:
+            found = self._periods[kind] = list(periods_between(kind, self.window_start, self.as_of))
+        return found
 
 
 def window_start(settings: m.Settings | None, as_of: date, since: date | None = None) -> date:
@@ -214,10 +259,6 @@ def deadline_status(done: bool, deadline: date, due_before: str, as_of: date) ->
     return UPCOMING
 
 
-def _periods(run: Run, rule: Rule) -> list[Period]:
-    return list(periods_between(rule.period or "year", run.window_start, run.as_of))
-
-
 def _deadline_of(rule: Rule, period: Period) -> date:
     spec = rule.deadline or "+0d"
     if spec.startswith("+"):
@@ -227,10 +268,46 @@ def _deadline_of(rule: Rule, period: Period) -> date:
     return date(year, month, min(day, month_end(year, month).day))
 
 
+#: one period of a rule's window with what every subject shares for it: the period,
+#: its label, its first day, the last day counted (its end, or ``as_of`` if sooner),
+#: its deadline, and the status of a subject that falls short
+_Slot = tuple[Period, str, date, date, date, str]
+
+
+def _periodic_slots(run: Run, rule: Rule) -> list[_Slot]:
+    """The window's periods for a meetings or contact-lesson rule (see periodic_status)."""
+    out: list[_Slot] = []
+    for p in run.periods(rule.period or "year"):
+        short, deadline = periodic_status(p, 0, 1, run.as_of, rule.grace_days)
+        out.append((p, p.label, p.start, min(p.end, run.as_of), deadline, short))
+    return out
+
+
+def _filed_slots(run: Run, rule: Rule) -> list[_Slot]:
+    """The window's periods for a document rule (see deadline_status)."""
+    out: list[_Slot] = []
+    for p in run.periods(rule.period or "year"):
+        deadline = _deadline_of(rule, p)
+        short = deadline_status(False, deadline, rule.due_before, run.as_of)
+        out.append((p, p.label, p.start, min(p.end, run.as_of), deadline, short))
+    return out
+
+
+def _owed_slots(org: m.Org, slots: list[_Slot]) -> list[_Slot]:
+    """The slots ``org`` owes (all of them unless it began or ended inside the window)."""
+    if not org.established and not org.dissolved:
+        return slots
+    return [slot for slot in slots if owed_in(org, slot[0])]
+
+
 def _orgs(run: Run, rule: Rule) -> Iterator[m.Org]:
-    for org_id in sorted(run.records.orgs):
-        org = run.records.orgs[org_id]
-        if rule.applies_to_org(org, run.records.orgs):
+    orgs = run.records.orgs
+    keep = run.keep
+    for org_id in run.org_ids:
+        if keep is not None and org_id not in keep:
+            continue
+        org = orgs[org_id]
+        if rule.applies_to_org(org, orgs):
             yield org
 
 
@@ -255,50 +332,54 @@ def _org_obligation(
 
 
 def _meetings(run: Run, rule: Rule) -> Iterator[Obligation]:
-    periods = _periods(run, rule)
+    slots = _periodic_slots(run, rule)
+    meetings = run.index.meetings
+    kind = rule.counts or ""
+    rule_id, required, clause = rule.id, rule.min, rule.clause
+    wanted = run.wanted
     for org in _orgs(run, rule):
-        dates = run.index.meetings.get((org.id, rule.counts or ""), [])
-        for p in periods:
-            if not owed_in(org, p):
+        dates = meetings.get((org.id, kind))
+        name = org.name or org.id
+        for _, label, first, last, deadline, short in _owed_slots(org, slots):
+            found = _count(dates, first, last) if dates else 0
+            status = MET if found >= required else short
+            if wanted is not None and status not in wanted:
                 continue
-            found = _count(dates, p.start, min(p.end, run.as_of))
-            status, deadline = periodic_status(p, found, rule.min, run.as_of, rule.grace_days)
-            yield _org_obligation(org, rule, p.label, status, found, deadline)
+            yield Obligation(
+                org.id, name, org.id, rule_id, label, status, required, found, deadline, clause
+            )
 
 
 def _filed(
-    lookup: Callable[[m.Org, Period], list[Any]],
+    lookup: Callable[[Index], tuple[dict[Any, list[Any]], bool]],
 ) -> Callable[[Run, Rule], Iterator[Obligation]]:
-    """An evaluator for a document owed per period by a deadline (report, letter, assessment)."""
+    """An evaluator for a document owed per period by a deadline (report, letter, assessment).
+
+    ``lookup`` gives the index table and whether it is keyed by period label (else by year).
+    """
 
     def evaluate(run: Run, rule: Rule) -> Iterator[Obligation]:
-        periods = _periods(run, rule)
+        slots = _filed_slots(run, rule)
+        table, by_label = lookup(run.index)
+        as_of = run.as_of
         for org in _orgs(run, rule):
-            for p in periods:
-                if not owed_in(org, p):
-                    continue
-                found = sum(1 for d in lookup(org, p) if d is None or d <= run.as_of)
-                deadline = _deadline_of(rule, p)
-                status = deadline_status(found >= rule.min, deadline, rule.due_before, run.as_of)
-                yield _org_obligation(org, rule, p.label, status, found, deadline)
+            for p, label, _, _, deadline, short in _owed_slots(org, slots):
+                filed = table.get((org.id, label if by_label else p.start.year))
+                found = sum(1 for d in filed if d is None or d <= as_of) if filed else 0
+                status = MET if found >= rule.min else short
+                if not run.unwanted(status):
+                    yield _org_obligation(org, rule, label, status, found, deadline)
 
     return evaluate
 
 
-def _report(run: Run, rule: Rule) -> Iterator[Obligation]:
-    return _filed(lambda org, p: run.index.reports.get((org.id, p.label), []))(run, rule)
-
-
-def _letter(run: Run, rule: Rule) -> Iterator[Obligation]:
-    return _filed(lambda org, p: run.index.letters.get((org.id, p.start.year), []))(run, rule)
-
-
-def _assessment(run: Run, rule: Rule) -> Iterator[Obligation]:
-    return _filed(lambda org, p: run.index.assessments.get((org.id, p.start.year), []))(run, rule)
+_report = _filed(lambda index: (index.reports, True))
+_letter = _filed(lambda index: (index.letters, False))
+_assessment = _filed(lambda index: (index.assessments, False))
 
 
 def _contact_lesson(run: Run, rule: Rule) -> Iterator[Obligation]:
-    periods = _periods(run, rule)
+    slots = _periodic_slots(run, rule)
     orgs = run.records.orgs
     for org in _orgs(run, rule):
         for cp in org.contact_points:
@@ -308,20 +389,19 @@ def _contact_lesson(run: Run, rule: Rule) -> Iterator[Obligation]:
             cadre = run.records.members.get(cp.cadre)
             name = f"{cadre.name if cadre else cp.cadre} @ {run.org_name(cp.org)}"
             dates = run.index.lectures.get((cp.org, rule.counts or "", cp.cadre), [])
-            for p in periods:
+            for p, label, first, last, deadline, short in slots:
                 if not owed_in(org, p) or (target is not None and not owed_in(target, p)):
                     continue
-                if cp.since and cp.since > p.start:
+                if cp.since and cp.since > first:
                     continue
-                found = _count(dates, p.start, min(p.end, run.as_of))
-                status, deadline = periodic_status(p, found, rule.min, run.as_of, rule.grace_days)
+                found = _count(dates, first, last)
                 yield Obligation(
                     cp.cadre,
                     name,
                     org.id,
                     rule.id,
-                    p.label,
-                    status,
+                    label,
+                    MET if found >= rule.min else short,
                     rule.min,
                     found,
                     deadline,
@@ -349,9 +429,9 @@ def _pairing(run: Run, rule: Rule) -> Iterator[Obligation]:
             if target.kind in PAIRABLE:
                 helpers[org.id] += 1
     label = str(day.year)
-    for org_id in sorted(orgs):
+    for org_id in run.org_ids:
         org = orgs[org_id]
-        if not org.exists_on(day):
+        if not run.kept(org_id) or not org.exists_on(day):
             continue
         if rule.applies_to_org(org, orgs):
             found = helpers[org.id]
@@ -373,8 +453,8 @@ def _project(run: Run, rule: Rule) -> Iterator[Obligation]:
 
 
 def _member_obligation(
-    run: Run,
     member: m.Member,
+    org: str,
     rule: Rule,
     label: str,
     status: str,
@@ -385,7 +465,7 @@ def _member_obligation(
     return Obligation(
         member.id,
         member.name or member.id,
-        run.member_org(member),
+        org,
         rule.id,
         label,
         status,
@@ -398,45 +478,78 @@ def _member_obligation(
 
 def _probation(run: Run, rule: Rule) -> Iterator[Obligation]:
     day = run.as_of
-    for member_id in sorted(run.records.members):
-        mb = run.records.members[member_id]
+    members = run.records.members
+    kinds = (*rule.kinds, "full")
+    term = (rule.deadline or "+1y").lstrip("+")
+    deadlines: dict[date, date] = {}  # by admission day: a county admits on few days
+    for member_id in run.member_ids:
+        mb = members[member_id]
         # a full member's conversion counts as met (or, before full_since, as still owed)
-        if mb.status not in (*rule.kinds, "full") or not mb.admitted or mb.admitted > day:
+        if mb.status not in kinds or not mb.admitted or mb.admitted > day:
             continue
         done = mb.full_since is not None and mb.full_since <= day
         if mb.status == "full" and mb.full_since is None:
             continue
-        deadline = shift(mb.admitted, (rule.deadline or "+1y").lstrip("+"))
+        deadline = deadlines.get(mb.admitted)
+        if deadline is None:
+            deadline = deadlines[mb.admitted] = shift(mb.admitted, term)
         if done and deadline < run.window_start:
             continue
+        org = run.member_org(mb)
+        if not run.kept(org):
+            continue
         status = deadline_status(done, deadline, rule.due_before, day)
-        yield _member_obligation(run, mb, rule, str(deadline.year), status, 1, int(done), deadline)
+        if not run.unwanted(status):
+            yield _member_obligation(
+                mb, org, rule, str(deadline.year), status, 1, int(done), deadline
+            )
+
+
+class _MonthNumbers(dict[str, int | None]):
+    """``2026-03`` to a running month number (year * 12 + month - 1), None if not a month.
+
+    A county's dues rows name a few dozen distinct months: each is parsed once.
+    """
+
+    def __missing__(self, month: str) -> int | None:
+        try:
+            number: int | None = int(month[:4]) * 12 + int(month[5:7]) - 1
+        except ValueError:
+            number = None  # validation reports a bad month
+        self[month] = number
+        return number
 
 
 def _dues(run: Run, rule: Rule) -> Iterator[Obligation]:
     day = run.as_of
     last = day.year * 12 + day.month - 2  # the last ended month, as a running month number
-    for member_id in sorted(run.records.members):
-        mb = run.records.members[member_id]
+    label = _month(last)
+    members = run.records.members
+    numbers = _MonthNumbers()
+    deadlines: dict[int, date] = {}
+    tracking = run.tracking_since
+    for member_id in run.member_ids:
+        mb = members[member_id]
         if mb.status not in rule.kinds or mb.status_on(day) not in m.MEMBER_NOW:
             continue
         start_day = mb.admitted
         if start_day is None:
             continue
-        if run.tracking_since and run.tracking_since > start_day:
-            start_day = run.tracking_since
+        if tracking and tracking > start_day:
+            start_day = tracking
         first = start_day.year * 12 + start_day.month - 1
         if first > last:
             continue
-        paid: set[int] = set()
-        for row in mb.dues:
-            month = row.month
-            if month and (row.paid_on is None or row.paid_on <= day):
-                try:
-                    paid.add(int(month[:4]) * 12 + int(month[5:7]) - 1)
-                except ValueError:
-                    continue  # validation reports a bad month
-        found = sum(1 for index in paid if first <= index <= last)
+        org = run.member_org(mb)
+        if not run.kept(org):
+            continue
+        paid = {
+            numbers[row.month]
+            for row in mb.dues
+            if row.month and (row.paid_on is None or row.paid_on <= day)
+        }
+        paid.discard(None)
+        found = len(paid.intersection(range(first, last + 1)))
         index = last
         while index >= first and index not in paid:
             index -= 1
@@ -447,11 +560,15 @@ def _dues(run: Run, rule: Rule) -> Iterator[Obligation]:
             status = DUE
         else:
             status = MET
-        first_unpaid = last - run_length + 1
-        deadline = month_end(*_ym(first_unpaid + rule.overdue_months - 1)) if run_length else None
-        yield _member_obligation(
-            run, mb, rule, _month(last), status, last - first + 1, found, deadline
-        )
+        if run.unwanted(status):
+            continue
+        deadline: date | None = None
+        if run_length:
+            due_month = last - run_length + rule.overdue_months  # first unpaid + overdue - 1
+            deadline = deadlines.get(due_month)
+            if deadline is None:
+                deadline = deadlines[due_month] = month_end(*_ym(due_month))
+        yield _member_obligation(mb, org, rule, label, status, last - first + 1, found, deadline)
 
 
 def _ym(index: int) -> tuple[int, int]:
@@ -535,29 +652,55 @@ def evaluate(
     since: date | None = None,
     rules: dict[str, Rule] | None = None,
     orgs: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
 ) -> list[Obligation]:
     """Every obligation of the repository at ``as_of``, sorted by org, rule, period, subject.
 
     ``rules`` defaults to the repository's catalogue (builtin + dangjian.toml);
-    ``orgs`` keeps only obligations whose responsible org is among them.
+    ``orgs`` keeps only obligations whose responsible org is among them, and
+    ``statuses`` only those with one of these statuses (a listing of findings
+    then never builds, nor sorts, the many that are met).
     """
+    # the obligations are many small acyclic objects: collecting while they are
+    # made only walks them again (a tenth of the time on a county)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate(records, as_of, since, rules, orgs, statuses)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _evaluate(
+    records: Any,
+    as_of: date,
+    since: date | None,
+    rules: dict[str, Rule] | None,
+    orgs: Iterable[str] | None,
+    statuses: Iterable[str] | None,
+) -> list[Obligation]:
     if rules is None:
         rules = load_rules(records.settings)
     settings = records.settings
+    keep = set(orgs) if orgs is not None else None
     run = Run(
         records=records,
         as_of=as_of,
         window_start=window_start(settings, as_of, since),
         tracking_since=settings.tracking_since if settings is not None else None,
         index=build_index(records),
+        keep=keep,
+        wanted=frozenset(statuses) if statuses is not None else None,
     )
     out: list[Obligation] = []
     for rule in rules.values():
         out.extend(EVALUATORS[rule.type](run, rule))
-    if orgs is not None:
-        keep = set(orgs)
+    if keep is not None:
         out = [ob for ob in out if ob.org in keep]
-    out.sort(key=Obligation.sort_key)
+    if run.wanted is not None:
+        out = [ob for ob in out if ob.status in run.wanted]
+    out.sort(key=_SORT_KEY)  # stable: ties keep each evaluator's order
     return out
 
 

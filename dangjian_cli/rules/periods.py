@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 #: period kinds, shortest first; value: months per period
 PERIOD_KINDS: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -120,9 +121,15 @@ def parse_span(text: str) -> tuple[int, str]:
     return int(found["n"]), found["unit"]
 
 
+@cache
+def _span(text: str) -> tuple[int, str]:
+    """parse_span, remembered: rules shift every member's and period's date by one span."""
+    return parse_span(text)
+
+
 def shift(day: date, span: str, sign: int = 1) -> date:
     """``day`` plus (or minus, ``sign=-1``) a span such as ``30d``, ``6m`` or ``1y``."""
-    n, unit = parse_span(span)
+    n, unit = _span(span) if isinstance(span, str) else parse_span(span)
     if unit == "d":
         return day + timedelta(days=sign * n)
     return add_months(day, sign * n * (12 if unit == "y" else 1))
