@@ -100,22 +100,27 @@ _FIXED = {
     layout.NOTICE: lambda loc: {"year": int(loc.folder)},
 }
 
-_COLLECTION = {
-    layout.MEETING: "meetings",
-    layout.FUND: "funds",
-    layout.LETTER: "letters",
-    layout.REPORT: "reports",
-    layout.NOTICE: "notices",
-    layout.ASSESSMENT: "assessments",
+#: the list of :class:`Records` each kind of document record goes to, by its class
+_COLLECTION: dict[type, str] = {
+    m.Meeting: "meetings",
+    m.FundLedger: "funds",
+    m.Letter: "letters",
+    m.Report: "reports",
+    m.Notice: "notices",
+    m.Assessment: "assessments",
 }
 
 
 def load_file(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
     """One file's record, and its layout, syntax and schema problems."""
-    doc, problems = parse_file(path, data)
+    try:
+        loc = layout.classify(path)
+    except layout.LayoutError as exc:
+        return None, [_misplaced(path, exc)]
+    doc, problems = parse(path, data)
     if doc is None:
         return None, problems
-    return build_record(path, doc)
+    return _build(path, loc, doc)
 
 
 def parse_file(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -123,14 +128,21 @@ def parse_file(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Prob
     try:
         layout.classify(path)
     except layout.LayoutError as exc:
-        code = "E-SLUG" if "legal" in str(exc) else "E-LAYOUT"
-        return None, [error(code, path, str(exc), line=1)]
+        return None, [_misplaced(path, exc)]
     return parse(path, data)
+
+
+def _misplaced(path: str, exc: layout.LayoutError) -> Problem:
+    code = "E-SLUG" if "legal" in str(exc) else "E-LAYOUT"
+    return error(code, path, str(exc), line=1)
 
 
 def build_record(path: str, doc: dict[str, Any]) -> tuple[m.Record, list[Problem]]:
     """The typed record of a parsed document, and its schema problems."""
-    loc = layout.classify(path)
+    return _build(path, layout.classify(path), doc)
+
+
+def _build(path: str, loc: layout.Location, doc: dict[str, Any]) -> tuple[m.Record, list[Problem]]:
     builder = Builder(path)
     fixed = _FIXED.get(loc.kind)
     record = builder.build(
@@ -139,7 +151,9 @@ def build_record(path: str, doc: dict[str, Any]) -> tuple[m.Record, list[Problem
     return record, builder.problems
 
 
-Parsed = list[tuple[str, dict[str, Any] | None, list[Problem]]]
+#: one file's outcome: its record (None if it did not load), its problems, and
+#: whether it could not be read at all (those problems are listed first)
+Loaded = tuple[str, m.Record | None, list[Problem], bool]
 
 
 @contextmanager
@@ -157,36 +171,35 @@ def gc_paused() -> Iterator[None]:
 
 #: below this many files a second process costs more than it saves
 PARALLEL_FROM = 2000
+#: files per task of the parallel load: small enough that the last tasks share
+#: out evenly and a worker never holds much, large enough that a task's own cost
+#: (a pipe round trip) is lost in it
+CHUNK = 1000
 
 
 def load(store: Store, workers: int | None = None) -> Records:
     """Read, parse and index every record the store lists.
 
     Parsing is most of the cost of a cold run, so on a large repository other
-    cores parse part of the files while this process parses its own part (parsed
-    ``tomllib`` documents travel back cheaply; typed records would not); measured
-    on 20,000 records with 2 cores: 2.45 s serial, 1.6 s so. ``workers=1`` keeps
-    it all in this process.
+    cores read, parse and build records of part of the files while this process
+    does the same for the rest, taking tasks from the back of the queue until it
+    meets the workers (so neither side waits for the other). Workers send typed
+    records back, not parsed documents: these records pickle smaller and faster
+    than the ``tomllib`` tables they come from, and building them is a fifth of
+    the work. ``workers=1`` keeps it all in this process.
     """
     paths, refused = store.listing()
-    problems: list[Problem] = list(refused)
-    blobs: list[tuple[str, bytes]] = []
-    for path in paths:
-        try:
-            blobs.append((path, store.read(path)))
-        except OSError as exc:
-            problems.append(error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1))
     if workers is None:
-        workers = _cores() if len(blobs) >= PARALLEL_FROM else 1
+        workers = _cores() if len(paths) >= PARALLEL_FROM else 1
+    unread: list[Problem] = []
+    found: list[Problem] = []
     records: dict[str, m.Record] = {}
     with gc_paused():
-        for path, doc, found in _parse(blobs, workers):
-            problems.extend(found)
-            if doc is not None:
-                record, built = build_record(path, doc)
-                problems.extend(built)
+        for path, record, problems, failed in _load_all(store, paths, workers):
+            (unread if failed else found).extend(problems)
+            if record is not None:
                 records[path] = record
-        return assemble(store, paths, records, problems)
+        return assemble(store, paths, records, [*refused, *unread, *found])
 
 
 def _cores() -> int:
@@ -196,29 +209,84 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _parse_all(blobs: list[tuple[str, bytes]]) -> Parsed:
-    return [(path, *parse_file(path, data)) for path, data in blobs]
+def _load_one(store: Store, path: str, data: bytes | None = None) -> Loaded:
+    if data is None:
+        try:
+            data = store.read(path)
+        except OSError as exc:
+            return path, None, [_unreadable(path, exc)], True
+    record, problems = load_file(path, data)
+    return path, record, problems, False
 
 
-def _parse(blobs: list[tuple[str, bytes]], workers: int) -> Parsed:
-    """Parse every file, this process taking one share and a pool the others."""
+def _unreadable(path: str, exc: OSError) -> Problem:
+    return error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)
+
+
+#: the store of a parallel load, inherited by the forked workers (never pickled)
+_forked_store: Store | None = None
+
+#: a task: paths the worker reads itself, or (path, bytes or the read error)
+Task = list[str] | list[tuple[str, bytes | OSError]]
+
+
+def _load_task(task: Task) -> list[Loaded]:
+    store = _forked_store
+    assert store is not None
+    out: list[Loaded] = []
+    for item in task:
+        if isinstance(item, str):
+            out.append(_load_one(store, item))
+        else:
+            path, data = item
+            if isinstance(data, OSError):
+                out.append((path, None, [_unreadable(path, data)], True))
+            else:
+                out.append(_load_one(store, path, data))
+    return out
+
+
+def _load_all(store: Store, paths: list[str], workers: int) -> list[Loaded]:
+    """Each path's outcome, in path order, loaded here and in ``workers - 1`` others."""
     if workers <= 1:
-        return _parse_all(blobs)
+        return [_load_one(store, path) for path in paths]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
-        return _parse_all(blobs)
-    shares = [blobs[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-        futures = [pool.submit(_parse_all, share) for share in shares[1:]]
-        out = _parse_all(shares[0])
-        for future in futures:
-            out.extend(future.result())
-    out.sort(key=lambda item: item[0])
+        return [_load_one(store, path) for path in paths]
+    global _forked_store
+    tasks: list[Task] = []
+    for start in range(0, len(paths), CHUNK):
+        chunk = paths[start : start + CHUNK]
+        # a work-tree file is read by whoever loads it; other stores (a git pipe)
+        # are read here only, and the bytes sent
+        tasks.append(chunk if store.forkable else [(p, _read(store, p)) for p in chunk])
+    _forked_store = store
+    try:
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            futures = [pool.submit(_load_task, task) for task in tasks]
+            done: dict[int, list[Loaded]] = {}
+            for i in reversed(range(len(tasks))):
+                if not futures[i].cancel():
+                    break  # a worker has it: the rest are theirs
+                done[i] = _load_task(tasks[i])
+                tasks[i] = []  # the bytes of a read store are no longer needed
+            out: list[Loaded] = []
+            for i, future in enumerate(futures):
+                out.extend(done.pop(i) if i in done else future.result())
+    finally:
+        _forked_store = None
     return out
+
+
+def _read(store: Store, path: str) -> bytes | OSError:
+    try:
+        return store.read(path)
+    except OSError as exc:
+        return exc
 
 
 def assemble(
@@ -239,13 +307,13 @@ def assemble(
                 )
             )
     out = Records(store=store, settings=settings, by_path=records, problems=problems, paths=paths)
-    for path, record in records.items():
-        if isinstance(record, m.Org):
+    lists = {cls: getattr(out, name) for cls, name in _COLLECTION.items()}
+    for record in records.values():
+        kind = type(record)
+        if kind is m.Org:
             out.orgs[record.id] = record
-        elif isinstance(record, m.Member):
+        elif kind is m.Member:
             out.members[record.id] = record
-        elif isinstance(record, m.Settings):
-            continue
-        else:
-            getattr(out, _COLLECTION[layout.classify(path).kind]).append(record)
+        elif kind is not m.Settings:
+            lists[kind].append(record)
     return out

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,7 @@ STR, DATE, BOOL, INT, MONEY, STRS, TABLE, ROW, ROWS, STARS = (
     "rows",
     "stars",
 )
+_PLAIN: dict[str, type] = {STR: str, DATE: date, BOOL: bool}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +43,23 @@ class Field:
     choices: tuple[Any, ...] | None = None
     sub: Spec | None = None
     attr: str | None = None  # Python attribute name where it differs (``from``)
+    #: the Python type a well-formed value of this field has when it needs no
+    #: conversion (str, date, bool): most values of most files take this fast path
+    plain: type | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plain", _PLAIN.get(self.type))
 
 
 @dataclass(frozen=True, slots=True)
 class Spec:
     cls: type
     fields: dict[str, Field]
+    required: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        names = tuple(name for name, f in self.fields.items() if f.required)
+        object.__setattr__(self, "required", names)
 
 
 def F(type_: str, required: bool = False, **kw: Any) -> Field:
@@ -230,8 +243,28 @@ def toml_type(value: Any) -> str:
     return "table"
 
 
+#: amounts already converted, by their text: a county's dues are a few amounts
+#: written a million times, and one shared (immutable) Decimal each saves memory
+_AMOUNTS: dict[str, Decimal] = {}
+#: dates already seen: tomllib makes a new object for every date it reads
+_DATES: dict[date, date] = {}
+#: short strings (ids, months, kinds) are interned; long texts are left alone
+SHARE_UP_TO = 64
+
+
 def money(value: Any) -> Decimal | None:
     """Exact amount of ``value``, or None if it is not a valid amount of money."""
+    if type(value) is str:
+        amount = _AMOUNTS.get(value)
+        if amount is None:
+            amount = _money(value)
+            if amount is not None and len(_AMOUNTS) < 100_000:
+                _AMOUNTS[value] = amount
+        return amount
+    return _money(value)
+
+
+def _money(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -254,17 +287,31 @@ class Builder:
         self.problems: list[Problem] = []
 
     def build(self, spec: Spec, data: dict[str, Any], key: Key = (), **fixed: Any) -> Any:
-        values: dict[str, Any] = dict(fixed)
+        values = fixed
+        fields = spec.fields
         for name, raw in data.items():
-            f = spec.fields.get(name)
+            f = fields.get(name)
             if f is None:
                 self._unknown(spec, name, key)
+                continue
+            t = type(raw)
+            if t is f.plain and (f.choices is None or raw in f.choices):
+                # a well-formed value as it is (the fast path of ``convert``), shared
+                if t is str:
+                    if len(raw) <= SHARE_UP_TO:
+                        raw = sys.intern(raw)
+                elif t is date:
+                    raw = _DATES.setdefault(raw, raw)
+                values[f.attr or name] = raw
+                continue
+            if t is str and f.type == MONEY and raw in _AMOUNTS:
+                values[f.attr or name] = _AMOUNTS[raw]  # an amount seen before
                 continue
             value = self.convert(f, raw, (*key, name))
             if value is not None:
                 values[f.attr or name] = value
-        for name, f in spec.fields.items():
-            if f.required and name not in data:
+        for name in spec.required:
+            if name not in data:
                 full = ".".join([*(str(k) for k in key if isinstance(k, str)), name])
                 self.problems.append(
                     error("E-REQUIRED", self.path, f"missing required field `{full}`", key)
@@ -322,7 +369,9 @@ class Builder:
                 return self._type(name, "a list of strings", raw, key)
             ok = []
             for i, item in enumerate(raw):
-                if isinstance(item, str):
+                if type(item) is str:
+                    ok.append(sys.intern(item) if len(item) <= SHARE_UP_TO else item)
+                elif isinstance(item, str):
                     ok.append(item)
                 else:
                     self._type(f"{name}[{i}]", "a string", item, (*key, i))

@@ -26,6 +26,8 @@ class Store(ABC):
 
     #: how this source is named in messages ("sample_repo", "HEAD:abc123")
     label: str = ""
+    #: whether a forked process may read files through it (no shared pipe or state)
+    forkable: bool = False
 
     @abstractmethod
     def listing(self) -> tuple[list[str], list[Problem]]:
@@ -42,6 +44,8 @@ class Store(ABC):
 
 class FolderStore(Store):
     """The files of a folder on disk (a git work tree or a plain folder)."""
+
+    forkable = True
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
