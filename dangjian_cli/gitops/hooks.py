@@ -101,6 +101,7 @@ def check_push(git_dir: Path | str, lines: Iterable[str], branch: str = "main") 
     """Judge ``old new ref`` lines: only the protected branch's new tip is validated."""
     from ..checks import validate
     from ..records.repository import load
+    from .snapshot import judge
     from .store import GitStore
 
     protected = branch if branch.startswith("refs/") else f"refs/heads/{branch}"
@@ -113,10 +114,14 @@ def check_push(git_dir: Path | str, lines: Iterable[str], branch: str = "main") 
         if ref != protected or new == ZERO:
             verdicts.append(Verdict(ref, new, True, reason="not validated"))
             continue
-        store = GitStore(git_dir, new)
-        try:
-            problems = [p for p in validate(load(store)) if p.is_error]
-        finally:
-            store.close()
+        judged = judge(git_dir, new)  # from the last push's snapshot, in a large repository
+        if judged is not None:
+            problems = [p for p in judged.problems if p.is_error]
+        else:
+            store = GitStore(git_dir, new)
+            try:
+                problems = [p for p in validate(load(store)) if p.is_error]
+            finally:
+                store.close()
         verdicts.append(Verdict(ref, new, not problems, problems))
     return verdicts

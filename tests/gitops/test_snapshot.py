@@ -276,3 +276,29 @@ def test_review_from_a_snapshot_matches_a_search_of_the_base(county, monkeypatch
     assert searched.exit_code == indexed.exit_code
     assert json.loads(indexed.stdout) == json.loads(searched.stdout)
     assert json.loads(indexed.stdout)["problems_introduced"]
+
+
+def test_pre_receive_judges_pushes_from_the_last_snapshot(county, monkeypatch, tmp_path) -> None:
+    from dangjian_cli.gitops.hooks import check_push
+
+    server = tmp_path / "server.git"
+    county.git("clone", "-q", "--bare", str(county.root), str(server))
+    county.git("remote", "add", "origin", str(server))
+    rng = random.Random(11)
+    rejected = 0
+    for step in range(4):
+        old = county.git("rev-parse", "HEAD").strip()
+        for _ in range(2):
+            rng.choice(EDITS)(county, rng)
+        new = county.commit(f"step {step}")
+        county.git("push", "-q", "origin", "HEAD:refs/heads/draft")  # objects on the server
+        line = [f"{old} {new} refs/heads/main"]
+        with monkeypatch.context() as patch:
+            patch.setenv("DANGJIAN_CACHE", "0")
+            whole = check_push(server, line)[0]
+        judged = check_push(server, line)[0]
+        assert judged.accepted == whole.accepted
+        assert [p.as_dict() for p in judged.problems] == [p.as_dict() for p in whole.problems]
+        rejected += not judged.accepted
+    assert rejected
+    assert list((server / snapshot.FOLDER).iterdir())
