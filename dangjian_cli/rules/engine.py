@@ -482,6 +482,7 @@ def _probation(run: Run, rule: Rule) -> Iterator[Obligation]:
     kinds = (*rule.kinds, "full")
     term = (rule.deadline or "+1y").lstrip("+")
     deadlines: dict[date, date] = {}  # by admission day: a county admits on few days
+    skip_met = run.unwanted(MET)
     for member_id in run.member_ids:
         mb = members[member_id]
         # a full member's conversion counts as met (or, before full_since, as still owed)
@@ -490,6 +491,8 @@ def _probation(run: Run, rule: Rule) -> Iterator[Obligation]:
         done = mb.full_since is not None and mb.full_since <= day
         if mb.status == "full" and mb.full_since is None:
             continue
+        if done and skip_met:
+            continue  # met, and only findings are wanted
         deadline = deadlines.get(mb.admitted)
         if deadline is None:
             deadline = deadlines[mb.admitted] = shift(mb.admitted, term)
@@ -528,6 +531,9 @@ def _dues(run: Run, rule: Rule) -> Iterator[Obligation]:
     numbers = _MonthNumbers()
     deadlines: dict[int, date] = {}
     tracking = run.tracking_since
+    # a run of unpaid months shorter than this is met (see the status below)
+    short_run = min(rule.due_months, rule.overdue_months)
+    skip_met = run.unwanted(MET)
     for member_id in run.member_ids:
         mb = members[member_id]
         if mb.status not in rule.kinds or mb.status_on(day) not in m.MEMBER_NOW:
@@ -543,6 +549,11 @@ def _dues(run: Run, rule: Rule) -> Iterator[Obligation]:
         org = run.member_org(mb)
         if not run.kept(org):
             continue
+        if skip_met and (
+            last - first + 1 < short_run
+            or _paid_within(mb.dues, numbers, last - short_run + 1, last, day)
+        ):
+            continue  # met: the unpaid run cannot reach short_run
         paid = {
             numbers[row.month]
             for row in mb.dues
@@ -569,6 +580,22 @@ def _dues(run: Run, rule: Rule) -> Iterator[Obligation]:
             if deadline is None:
                 deadline = deadlines[due_month] = month_end(*_ym(due_month))
         yield _member_obligation(mb, org, rule, label, status, last - first + 1, found, deadline)
+
+
+def _paid_within(
+    dues: list[m.Dues], numbers: _MonthNumbers, first: int, last: int, day: date
+) -> bool:
+    """Whether a month in ``first``..``last`` was paid by ``day``.
+
+    Looks from the end: ledgers are kept in month order, so a member who pays is
+    known after a row or two, not after every row (any order gives the same answer).
+    """
+    for row in reversed(dues):
+        if row.month and (row.paid_on is None or row.paid_on <= day):
+            number = numbers[row.month]
+            if number is not None and first <= number <= last:
+                return True
+    return False
 
 
 def _ym(index: int) -> tuple[int, int]:
