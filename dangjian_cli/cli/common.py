@@ -62,6 +62,26 @@ def load_records(ctx: click.Context, rev: str | None = None, store: Store | None
     return records
 
 
+def judged(
+    ctx: click.Context, rev: str | None = None, staged: bool = False, window: Any = None
+) -> Any:
+    """The records as judged through snapshots of git trees (``gitops.snapshot``):
+    their problems and, for ``window`` (as-of, since), their obligations; None where
+    snapshots do not help (no git, a small repository, a large change) and a whole
+    load must do."""
+    root = repo_root(ctx)
+    if not (rev or staged or _in_git(root)):
+        return None
+    from ..gitops.snapshot import INDEX, WORK_TREE, judge
+
+    return judge(root, INDEX if staged else rev or WORK_TREE, window=window)
+
+
+def _in_git(root: Path) -> bool:
+    """Whether a folder lies in a git work tree (found without running git)."""
+    return any((folder / ".git").exists() for folder in (root, *root.resolve().parents))
+
+
 class IsoDate(click.ParamType):
     name = "DATE"
 

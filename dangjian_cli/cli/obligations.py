@@ -27,7 +27,15 @@ from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, load_rules
 from ..rules.periods import add_years, parse_span, shift
-from .common import ISO_DATE, as_of_option, format_option, load_records, options, rev_option
+from .common import (
+    ISO_DATE,
+    as_of_option,
+    format_option,
+    judged,
+    load_records,
+    options,
+    rev_option,
+)
 
 #: the table shows the responsible org first, then the JSON fields in their order
 TABLE_COLUMNS = ("org", *(f for f in engine.FIELDS if f != "org"))
@@ -41,7 +49,13 @@ def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
     from ..checks import validate
 
     records = load_records(ctx, rev)
-    errors = [p for p in validate(records) if p.is_error]
+    refuse_invalid(validate(records), force)
+    return records
+
+
+def refuse_invalid(problems: list[Problem], force: bool) -> None:
+    """Stop (exit 1) on validation errors unless ``force``, which only warns."""
+    errors = [p for p in problems if p.is_error]
     if errors:
         n = len(errors)
         what = f"{n} validation error{'s' * (n != 1)}"
@@ -51,7 +65,6 @@ def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
                 details=_first_errors(errors),
             )
         click.echo(f"dangjian: warning: computing on invalid records ({what})", err=True)
-    return records
 
 
 #: files that do not load make many other errors (references to what they held):
@@ -163,10 +176,22 @@ def _compute(
     force: bool,
     rev: str | None,
 ) -> tuple[list[engine.Obligation], date, date]:
-    records = load_checked(ctx, rev, force)
     day = as_of or date.today()
     if since is not None and since > day:
         raise click.BadParameter("must not be after --as-of", param_hint="--since")
+    window = (day.isoformat(), since.isoformat() if since else None)
+    found = judged(ctx, rev, window=window)
+    if found is not None:  # a large git repository: findings kept with its snapshot
+        refuse_invalid(found.problems, force)
+        known = found.directory  # its settings and orgs
+        scope = _org_scope(known, org, subtree)
+        wanted = _rules(known, rules)
+        keep = set(scope) if scope is not None else None
+        obligations = [
+            ob for ob in found.obligations if ob.rule in wanted and (keep is None or ob.org in keep)
+        ]
+        return obligations, day, engine.window_start(known.settings, day, since)
+    records = load_checked(ctx, rev, force)
     scope = _org_scope(records, org, subtree)
     # the listings and --fail-on look at findings only: what is met is never built
     obligations = engine.evaluate(

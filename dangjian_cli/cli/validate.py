@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from ..checks import validate as run_checks
 from ..problems import Problem, counts
 from ..records.store import Store
-from .common import format_option, load_records, open_store, repo_root, rev_option
+from .common import format_option, judged, load_records, open_store, repo_root, rev_option
 
 
 @click.command()
@@ -48,24 +47,15 @@ def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None, staged
 
 def _problems(ctx: click.Context, rev: str | None, staged: bool) -> tuple[list[Problem], int]:
     """Every problem and the number of files: from snapshots of git trees where they
-    help (large repositories; see ``gitops.snapshot``), else by a whole check."""
-    root = repo_root(ctx)
-    if rev or staged or (root / ".git").exists() or _in_git(root):
-        from ..gitops.snapshot import INDEX, WORK_TREE, judge
-
-        judged = judge(root, INDEX if staged else rev or WORK_TREE)
-        if judged is not None:
-            return judged.problems, judged.files
+    help (large repositories), else by a whole check."""
+    found = judged(ctx, rev, staged)
+    if found is not None:
+        return found.problems, found.files
     if staged:
         from ..gitops.store import IndexStore
 
-        store: Store = IndexStore(root)
+        store: Store = IndexStore(repo_root(ctx))
     else:
         store = open_store(ctx, rev)
     records = load_records(ctx, store=store)
     return run_checks(records), len(records.paths)
-
-
-def _in_git(root: Path) -> bool:
-    """Whether a folder lies inside a git work tree (found without running git)."""
-    return any((parent / ".git").exists() for parent in root.resolve().parents)

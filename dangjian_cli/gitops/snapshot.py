@@ -76,7 +76,7 @@ class Snapshot:
     #: orgs, notices and settings as loaded (record, load problems): every scoped
     #: check reads them all, and they name the orgs a command is asked about
     kept: dict[str, tuple[m.Record | None, list[Problem]]]
-    #: every obligation (all orgs, every rule on) by the window it was evaluated for
+    #: every finding (due or overdue: all orgs, every rule on) by the window evaluated
     obligations: dict[Window, list[Obligation]]
 
 
@@ -88,7 +88,7 @@ class Judged:
     files: int
     #: the side's settings and orgs (and notices): enough to name orgs and read rules
     directory: Records
-    #: every obligation in the window asked for
+    #: every finding (due or overdue) in the window asked for
     obligations: list[Obligation] | None = None
 
 
@@ -216,12 +216,12 @@ def _kept(records: Records) -> dict[str, tuple[m.Record | None, list[Problem]]]:
 
 
 def _evaluate(records: Records, window: Window) -> list[Obligation]:
-    from ..rules.engine import evaluate
+    from ..rules.engine import FINDINGS, evaluate
 
     as_of, since = window
-    return evaluate(
-        records, date.fromisoformat(as_of), date.fromisoformat(since) if since else None
-    )
+    # the listings want findings only: what is met is never built nor kept
+    start = date.fromisoformat(since) if since else None
+    return evaluate(records, date.fromisoformat(as_of), start, statuses=FINDINGS)
 
 
 def _add_window(info: RepoInfo, commit: str, snap: Snapshot, window: Window) -> None:

@@ -302,3 +302,39 @@ def test_pre_receive_judges_pushes_from_the_last_snapshot(county, monkeypatch, t
         rejected += not judged.accepted
     assert rejected
     assert list((server / snapshot.FOLDER).iterdir())
+
+
+def _listing(repo, *args: str, whole: bool = False):
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    env = {"DANGJIAN_CACHE": "0"} if whole else {}
+    result = CliRunner().invoke(cli, ["-C", str(repo.root), *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_overdue_and_due_from_snapshots_match_a_whole_evaluation(county, monkeypatch) -> None:
+    from dangjian_cli.cli import obligations as command
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("snapshots were not used")
+
+    queries = [
+        ("overdue", "--as-of", "2026-07-15", "--format", "json", "--force"),
+        ("due", "--as-of", "2026-07-15", "--format", "csv", "--force"),
+        ("overdue", "--as-of", "2026-03-31", "--since", "2025-01-01", "--force"),
+        ("overdue", "--as-of", "2026-07-15", "--org", "hexi-town", "--subtree", "--force"),
+        ("overdue", "--as-of", "2026-07-15", "--rule", "dues", "--rule", "party-lesson", "--format", "json"),
+    ]
+    rng = random.Random(5)
+    for step in range(5):
+        for query in queries:
+            with monkeypatch.context() as patch:
+                patch.setattr(command, "load_checked", refuse)
+                fast = _listing(county, *query)
+            assert fast == _listing(county, *query, whole=True), (step, query)
+        rng.choice(EDITS)(county, rng)
+        if step == 2:
+            county.commit("a commit between runs")
+    assert json.loads(_listing(county, *queries[0])[1])  # there are findings to compare
