@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..problems import Problem
 from ..records.repository import Records
@@ -32,6 +33,8 @@ FAMILIES = (
 class Context:
     records: Records
     today: date
+    #: lookups that several checks use, built by the first that needs them
+    shared: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

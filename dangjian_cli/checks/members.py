@@ -125,10 +125,14 @@ def activist_year(ctx: Context) -> Iterator[Problem]:
 @check("E-DUES-MONTH", "E-DUES-DUP")
 def dues_months(ctx: Context) -> Iterator[Problem]:
     """Each dues row names a real month as "YYYY-MM", and no month is paid twice."""
+    months: set[str] = set()  # well-formed months met so far: most rows repeat one
     for mb in ctx.records.members.values():
         first: dict[str, int] = {}
         for i, row in enumerate(mb.dues):
             if row.month is None:
+                continue
+            if row.month in months and row.month not in first:
+                first[row.month] = i
                 continue
             key = ("dues", i, "month")
             if not _MONTH.match(row.month):
@@ -147,6 +151,7 @@ def dues_months(ctx: Context) -> Iterator[Problem]:
                 )
             else:
                 first[row.month] = i
+                months.add(row.month)
 
 
 def id_number_problem(number: str, birth: date | None) -> str | None:

@@ -10,7 +10,11 @@ from . import Context, check
 
 
 class _Refs:
-    """Shared lookups so each reference check is one line per field."""
+    """Shared lookups so each reference check is one line per field.
+
+    Built once per validation (the four checks share it): finding the ids whose
+    file did not load is a pass over every path.
+    """
 
     def __init__(self, ctx: Context) -> None:
         self.orgs = ctx.records.orgs
@@ -31,9 +35,22 @@ class _Refs:
     def known_org(self, value: str) -> bool:
         return value in self.orgs or value in self.orgs_unloaded
 
+    def known_member(self, value: str | None) -> bool:
+        """True for None too: an absent field names nobody."""
+        return value is None or value in self.members or value in self.members_unloaded
+
     def members_list(self, path: str, values: list[str], key: Key, what: str) -> Iterator[Problem]:
+        members, unloaded = self.members, self.members_unloaded
         for i, value in enumerate(values):
-            yield from self.member(path, value, (*key, i), what)
+            if value not in members and value not in unloaded:
+                yield from self.member(path, value, (*key, i), what)
+
+
+def _refs(ctx: Context) -> _Refs:
+    refs = ctx.shared.get("refs")
+    if refs is None:
+        refs = ctx.shared["refs"] = _Refs(ctx)
+    return refs
 
 
 def _unloaded(ctx: Context, folder: str, loaded: dict[str, object]) -> set[str]:
@@ -44,7 +61,7 @@ def _unloaded(ctx: Context, folder: str, loaded: dict[str, object]) -> set[str]:
 @check("E-REF-ORG", "E-REF-MEMBER")
 def org_references(ctx: Context) -> Iterator[Problem]:
     """An org's parent, secretary, committee, pairings and contact points exist."""
-    refs = _Refs(ctx)
+    refs = _refs(ctx)
     for org in ctx.records.orgs.values():
         p = org.path
         yield from refs.org(p, org.parent, ("parent",), "`parent`")
@@ -69,7 +86,7 @@ def org_references(ctx: Context) -> Iterator[Problem]:
 @check("E-REF-ORG")
 def member_references(ctx: Context) -> Iterator[Problem]:
     """A member's org exists (transfers may name outside organisations)."""
-    refs = _Refs(ctx)
+    refs = _refs(ctx)
     for member in ctx.records.members.values():
         yield from refs.org(member.path, member.org, ("org",), "`org`")
 
@@ -77,16 +94,21 @@ def member_references(ctx: Context) -> Iterator[Problem]:
 @check("E-REF-ORG", "E-REF-MEMBER")
 def meeting_references(ctx: Context) -> Iterator[Problem]:
     """A meeting's org folder, attendees, absentees, chair and recorder exist."""
-    refs = _Refs(ctx)
+    refs = _refs(ctx)
+    known = refs.known_member
+    loaded = refs.members.__contains__  # the usual case, tested in C
     for mt in ctx.records.meetings:
         p = mt.path
         if not refs.known_org(mt.org):
             yield error("E-REF-ORG", p, f"meeting folder names unknown org {mt.org!r}")
-        yield from refs.members_list(p, mt.attendees, ("attendees",), "`attendees`")
+        # most meetings name only known members: test before making generators
+        if not all(map(loaded, mt.attendees)):
+            yield from refs.members_list(p, mt.attendees, ("attendees",), "`attendees`")
         for i, ab in enumerate(mt.absent):
             yield from refs.member(p, ab.member, ("absent", i, "member"), "`absent.member`")
-        yield from refs.member(p, mt.chair, ("chair",), "`chair`")
-        yield from refs.member(p, mt.recorder, ("recorder",), "`recorder`")
+        if not (known(mt.chair) and known(mt.recorder)):  # (None is known: no one)
+            yield from refs.member(p, mt.chair, ("chair",), "`chair`")
+            yield from refs.member(p, mt.recorder, ("recorder",), "`recorder`")
         # a lecturer may be an outside speaker written by name; an id-like value must exist
         if mt.lecturer and layout.SLUG.match(mt.lecturer):
             yield from refs.member(p, mt.lecturer, ("lecturer",), "`lecturer`")
@@ -95,7 +117,7 @@ def meeting_references(ctx: Context) -> Iterator[Problem]:
 @check("E-REF-ORG", "E-REF-MEMBER")
 def document_references(ctx: Context) -> Iterator[Problem]:
     """Funds, letters, reports, notices and assessments name existing orgs and members."""
-    refs = _Refs(ctx)
+    refs = _refs(ctx)
     r = ctx.records
     for ledger in r.funds:
         if not refs.known_org(ledger.org):

@@ -238,6 +238,8 @@ class Member(Record):
 
     def org_on(self, day: date) -> str | None:
         """The org that kept this membership on ``day``, following ``[[transfers]]``."""
+        if not self.transfers:
+            return self.org
         moves = sorted((t for t in self.transfers if t.date), key=lambda t: t.date)  # type: ignore[arg-type,return-value]
         if not moves:
             return self.org
