@@ -601,8 +601,8 @@ def finding_delta(base: Records, head: Records, as_of: date) -> tuple[list[Any],
     def key(o: Any) -> tuple[Any, ...]:
         return (o.subject, o.rule, o.period, o.status)
 
-    before = [o for o in evaluate(base, as_of) if o.status in FINDING]
-    after = [o for o in evaluate(head, as_of) if o.status in FINDING]
+    before = evaluate(base, as_of, statuses=FINDING)
+    after = evaluate(head, as_of, statuses=FINDING)
     old = {key(o) for o in before}
     new = {key(o) for o in after}
     return [o for o in after if key(o) not in old], [o for o in before if key(o) not in new]
