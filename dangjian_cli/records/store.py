@@ -52,6 +52,7 @@ class FolderStore(Store):
         if not self.root.is_dir():
             raise StoreError(f"{root}: not a folder")
         self.label = str(root)
+        self._folder = str(self.root)
         self._real_root = os.path.realpath(self.root)
         self._cache: tuple[list[str], list[Problem]] | None = None
 
@@ -100,7 +101,16 @@ class FolderStore(Store):
                 paths.append(rel)
 
     def read(self, path: str) -> bytes:
-        return (self.root / path).read_bytes()
+        # os-level calls: half the cost of a Path and a buffered file per record,
+        # which adds up over a county's 150,000 small files
+        fd = os.open(os.path.join(self._folder, path), os.O_RDONLY)
+        try:
+            chunks = []
+            while chunk := os.read(fd, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def exists(self, path: str) -> bool:
         return (self.root / path).is_file()
