@@ -1,0 +1,102 @@
+"""The parallel cold load: the same records and problems, in the same order, as one process."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from dangjian_cli.checks import validate
+from dangjian_cli.records import repository
+from dangjian_cli.records.store import FolderStore, OverlayStore
+
+#: files that load, files that load with schema problems, files that do not load
+FILES = {
+    **{
+        f"members/p{i:02d}.toml": f"""
+            name = "Person {i}"
+            org = "village"
+            status = "full"
+            admitted = 2010-01-01
+            full_since = 2011-01-01
+
+            [[dues]]
+            month = "2026-0{1 + i % 9}"
+            amount = "{8 + i}.50"
+            paid_on = 2026-0{1 + i % 9}-10
+        """
+        for i in range(12)
+    },
+    "members/bad-status.toml": 'name = "X"\norg = "village"\nstatus = "ful"\n',
+    "members/bad-money.toml": (
+        'name = "Y"\norg = "nowhere"\nstatus = "applicant"\n'
+        '[[dues]]\nmonth = "2026-13"\namount = 8.001\n'
+    ),
+    "members/broken.toml": 'name = "Z\n',
+    "members/Bad Name.toml": 'name = "W"\n',
+    "meetings/village/2026-03-01-theme_day.toml": """
+        kind = "theme_day"
+        date = 2026-03-01
+        attendees = ["p01", "p02", "ghost", 7]
+        extra = 1
+    """,
+    "stray/x.toml": "a = 1\n",
+}
+
+
+def view(records: repository.Records) -> tuple:
+    return (
+        list(records.by_path.items()),
+        [p.as_dict() for p in records.problems],
+        records.paths,
+        list(records.members),
+        records.meetings,
+    )
+
+
+@pytest.fixture
+def mixed(make_repo, monkeypatch):
+    """A repository of good and bad files, loaded in tasks of two files."""
+    monkeypatch.setattr(repository, "CHUNK", 2)
+    return make_repo(FILES)
+
+
+def test_two_processes_load_what_one_does(mixed):
+    one = repository.load(FolderStore(mixed.root), workers=1)
+    two = repository.load(FolderStore(mixed.root), workers=2)
+    assert view(two) == view(one)
+    codes = {p.code for p in one.problems}
+    assert {"E-ENUM", "E-MONEY", "E-TOML", "E-SLUG", "E-LAYOUT", "E-TYPE"} <= codes
+    assert [p.text() for p in validate(two)] == [p.text() for p in validate(one)]
+
+
+def test_a_store_workers_may_not_read_sends_the_bytes(mixed):
+    """An overlay (like a git store) is read here only; its changes reach the workers."""
+    base = FolderStore(mixed.root)
+    changes = {"members/p03.toml": b'name = "Changed"\norg = "village"\nstatus = "full"\n'}
+    one = repository.load(OverlayStore(base, changes), workers=1)
+    two = repository.load(OverlayStore(base, changes), workers=2)
+    assert view(two) == view(one)
+    assert two.members["p03"].name == "Changed"
+
+
+def test_a_file_gone_before_reading_is_reported_in_either_mode(mixed):
+    stores = [FolderStore(mixed.root), FolderStore(mixed.root)]
+    for store in stores:
+        store.listing()  # listed while the file was there
+    (mixed.root / "members/p05.toml").unlink()
+    one = repository.load(stores[0], workers=1)
+    two = repository.load(stores[1], workers=2)
+    assert view(two) == view(one)
+    gone = [p for p in two.problems if p.code == "E-IO"]
+    assert [p.path for p in gone] == ["members/p05.toml"]
+
+
+def test_records_pickle_back_equal(mixed):
+    """Workers send records pickled by position: every field must come back."""
+    records = repository.load(FolderStore(mixed.root), workers=1)
+    for record in records.by_path.values():
+        again = pickle.loads(pickle.dumps(record))
+        assert again == record and type(again) is type(record)
+    member = records.members["p03"]
+    assert pickle.loads(pickle.dumps(member)).dues[0].amount == member.dues[0].amount
