@@ -325,7 +325,17 @@ def test_overdue_and_due_from_snapshots_match_a_whole_evaluation(county, monkeyp
         ("due", "--as-of", "2026-07-15", "--format", "csv", "--force"),
         ("overdue", "--as-of", "2026-03-31", "--since", "2025-01-01", "--force"),
         ("overdue", "--as-of", "2026-07-15", "--org", "hexi-town", "--subtree", "--force"),
-        ("overdue", "--as-of", "2026-07-15", "--rule", "dues", "--rule", "party-lesson", "--format", "json"),
+        (
+            "overdue",
+            "--as-of",
+            "2026-07-15",
+            "--rule",
+            "dues",
+            "--rule",
+            "party-lesson",
+            "--format",
+            "json",
+        ),
     ]
     rng = random.Random(5)
     for step in range(5):
@@ -338,3 +348,22 @@ def test_overdue_and_due_from_snapshots_match_a_whole_evaluation(county, monkeyp
         if step == 2:
             county.commit("a commit between runs")
     assert json.loads(_listing(county, *queries[0])[1])  # there are findings to compare
+
+
+def test_branch_switches_and_same_second_rewrites_are_seen(county, monkeypatch) -> None:
+    """Snapshots follow what git says differs from HEAD, by content: a branch
+    switch, a touch without change and two same-size rewrites in one second."""
+    _snapshot(county, monkeypatch)
+    county.git("checkout", "-q", "-b", "draft")
+    delete_org(county, random.Random(1))
+    county.commit("draft: an org goes")
+    assert _snapshot(county, monkeypatch) == _whole(county)
+    county.git("checkout", "-q", "main")
+    assert _snapshot(county, monkeypatch) == _whole(county)
+    member = _files(county, "members")[0]
+    member.touch()
+    assert _snapshot(county, monkeypatch) == _whole(county)
+    text = member.read_text(encoding="utf-8")
+    for status in ("probationary", "full"):  # the same size twice within the second
+        member.write_text(re.sub(r'^status = "\w+"', f'status = "{status[:4]}x"', text, flags=re.M))
+        assert _snapshot(county, monkeypatch) == _whole(county)
