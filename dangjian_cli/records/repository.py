@@ -184,9 +184,12 @@ def load(store: Store, workers: int | None = None) -> Records:
     cores read, parse and build records of part of the files while this process
     does the same for the rest, taking tasks from the back of the queue until it
     meets the workers (so neither side waits for the other). Workers send typed
-    records back, not parsed documents: these records pickle smaller and faster
-    than the ``tomllib`` tables they come from, and building them is a fifth of
-    the work. ``workers=1`` keeps it all in this process.
+    records back, not parsed documents: records (their short strings, dates and
+    amounts shared, see ``schema``) pickle at a quarter of the cost of the
+    ``tomllib`` tables they come from, and neither side ever holds all the bytes
+    or all the tables. Full county (155,488 files, 2 cores): peak memory 1.9 GB
+    -> 0.3 GB, CPU 29.6 s -> 24.6 s, of which ``tomllib`` is 17.5 s.
+    ``workers=1`` keeps it all in this process.
     """
     paths, refused = store.listing()
     if workers is None:
