@@ -187,10 +187,10 @@ def changed_paths(
     )
 
 
-def _read_side(
-    info: RepoInfo, cat: CatFile, commit: str, paths: Iterable[str], ids: Mapping[str, str]
+def read_by_id(
+    cat: CatFile, paths: Iterable[str], ids: Mapping[str, str]
 ) -> dict[str, bytes | None]:
-    """Bytes of ``paths`` in ``commit``: by blob id where known, else None (absent)."""
+    """Bytes of ``paths`` by their blob ids; None where a path has no id (absent)."""
     paths = sorted(paths)
     known = [p for p in paths if p in ids]
     out: dict[str, bytes | None] = dict.fromkeys(paths)
@@ -440,7 +440,7 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
 
     paths, renames, ids = changed_paths(info, base_side.commit, head_side.commit)
     cat = CatFile(info.root)
-    before = _read_side(info, cat, base_side.commit, paths, ids[0])
+    before = read_by_id(cat, paths, ids[0])
     after = head_bytes(info, cat, head_side.commit, paths, ids[1])
     cat.close()
     # a path unchanged in content (e.g. a mode change) is no record change

@@ -27,7 +27,7 @@ import sys
 import tempfile
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -566,6 +566,8 @@ def _large(info: RepoInfo, commit: str) -> bool:
 
 def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | None:
     """The snapshot of ``tree`` made from an older one by the difference of the trees."""
+    from .review import _is_record_path, read_by_id
+
     out = git(info.root, "diff-tree", "-r", "-z", "--raw", "--no-abbrev", older.tree, tree)
     fields = list(nul_fields(out))
     ids_before: dict[str, str] = {}
@@ -584,32 +586,19 @@ def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | 
         return None
     cat = CatFile(info.root)
     try:
-        before = _by_id(cat, paths, ids_before)
-        after = _by_id(cat, paths, ids_after)
+        before = read_by_id(cat, paths, ids_before)
+        after = read_by_id(cat, paths, ids_after)
     finally:
         cat.close()
-    changed = {p for p in paths if before[p] != after[p] and _is_record(p)}
+    changed = {p for p in paths if before[p] != after[p] and _is_record_path(p)}
     change = Change({p: before[p] for p in changed}, {p: after[p] for p in changed}, ids_after)
     return apply(info, older, day, change, list(older.obligations))
-
-
-def _by_id(cat: CatFile, paths: list[str], ids: Mapping[str, str]) -> dict[str, bytes | None]:
-    known = [p for p in paths if p in ids]
-    out: dict[str, bytes | None] = dict.fromkeys(paths)
-    out.update(zip(known, cat.read_many([ids[p] for p in known]), strict=True))
-    return out
-
-
-def _is_record(path: str) -> bool:
-    from .review import _is_record_path
-
-    return _is_record_path(path)
 
 
 def _side_change(info: RepoInfo, commit: str, side: str) -> Change:
     """What the work tree (with untracked and ignored files, as a folder is read) or
     the index changes against ``commit``."""
-    from .review import changed_paths, head_bytes
+    from .review import changed_paths, head_bytes, read_by_id
 
     index = side == INDEX
     paths, _, (ids_before, ids_after) = changed_paths(
@@ -617,11 +606,8 @@ def _side_change(info: RepoInfo, commit: str, side: str) -> Change:
     )
     cat = CatFile(info.root)
     try:
-        before = _by_id(cat, sorted(paths), ids_before)
-        if index:
-            after = _by_id(cat, sorted(paths), ids_after)
-        else:
-            after = head_bytes(info, cat, None, paths)
+        before = read_by_id(cat, paths, ids_before)
+        after = read_by_id(cat, paths, ids_after) if index else head_bytes(info, cat, None, paths)
     finally:
         cat.close()
     changed = {p for p in paths if before[p] != after[p]}
