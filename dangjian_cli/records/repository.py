@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..problems import Problem, error
@@ -89,8 +90,9 @@ class Records:
             p.line = locate(text, p.key) if text is not None else 1
 
 
-def _meeting_order(meeting: m.Meeting) -> tuple[Any, str]:
-    return (meeting.date or "", meeting.path)
+def _meeting_order(meeting: m.Meeting) -> tuple[date, str]:
+    # a meeting without a date (invalid, read with --force) sorts first
+    return (meeting.date or date.min, meeting.path)
 
 
 _FIXED = {
