@@ -100,3 +100,34 @@ def test_records_pickle_back_equal(mixed):
         assert again == record and type(again) is type(record)
     member = records.members["p03"]
     assert pickle.loads(pickle.dumps(member)).dues[0].amount == member.dues[0].amount
+
+
+def test_outcomes_come_through_temporary_files_that_are_removed(mixed, tmp_path, monkeypatch):
+    import tempfile
+
+    handover = tmp_path / "handover"
+    handover.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(handover))
+    seen: list[str] = []
+    received = repository._received
+
+    def spy(sent):
+        if isinstance(sent, str):
+            seen.append(sent)
+        return received(sent)
+
+    monkeypatch.setattr(repository, "_received", spy)
+    one = repository.load(FolderStore(mixed.root), workers=1)
+    two = repository.load(FolderStore(mixed.root), workers=2)
+    assert view(two) == view(one)
+    assert seen and all(name.startswith(str(handover)) for name in seen)
+    assert list(handover.iterdir()) == []
+
+
+def test_outcomes_go_through_the_pipe_where_no_file_can_be_written(mixed, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    one = repository.load(FolderStore(mixed.root), workers=1)
+    two = repository.load(FolderStore(mixed.root), workers=2)
+    assert view(two) == view(one)
