@@ -21,7 +21,15 @@ from ..records import layout
 from ..records import model as m
 from ..records.cache import CACHE_FROM
 from ..records.parse import parse
-from ..records.repository import Records, assemble, build_record, gc_paused, load_file
+from ..records.repository import (
+    Records,
+    assemble,
+    build_record,
+    cores,
+    gc_paused,
+    load_file,
+    load_paths,
+)
 from ..records.store import OverlayStore, Store
 from .cache import load_blobs_cached
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
@@ -257,12 +265,21 @@ class Loaded:
 Parsed = Mapping[str, tuple[m.Record | None, list[Problem]]]
 
 
+#: a scoped load parses in two processes from this many files (a fork costs
+#: about as much as parsing 100)
+PARALLEL_FROM = 1000
+
+
 def load_all(store: Store, parsed: Parsed | None = None) -> Loaded:
     paths, refused = store.listing()
     records: dict[str, m.Record] = {}
     problems: dict[str, list[Problem]] = {}
-    parsed = parsed or {}
+    parsed = dict(parsed or {})
     with gc_paused():
+        todo = [p for p in paths if p not in parsed]
+        if len(todo) >= PARALLEL_FROM:
+            for path, record, found, _ in load_paths(store, todo, cores()):
+                parsed[path] = (record, found)
         for path in paths:
             done = parsed.get(path)
             record, found = done if done is not None else _load_one(store, path)

@@ -34,7 +34,7 @@ class _BlobStore(Store):
         self._cat = CatFile(info.root)
         self._blobs: dict[str, str] = {}
         self._paths: list[str] = []
-        self._order: dict[str, int] = {}
+        self._positions: dict[str, int] | None = None
         self._refused: list[Problem] = []
         self._ahead: dict[str, bytes] = {}
         self._stream: BlobStream | None = None
@@ -70,7 +70,6 @@ class _BlobStore(Store):
             self._follow_links(blobs, links)
         self._blobs = {p: o for p, o in blobs.items() if layout.is_candidate(p)}
         self._paths = sorted(self._blobs)
-        self._order = {p: i for i, p in enumerate(self._paths)}
 
     def _follow_links(self, blobs: dict[str, str], links: dict[str, str]) -> None:
         """Resolve symbolic links inside the records folder; refuse those leading out."""
@@ -113,6 +112,14 @@ class _BlobStore(Store):
             else:
                 for inner in folders.get(target, []):
                     blobs[name + inner[len(target) :]] = blobs[inner]
+
+    @property
+    def _order(self) -> dict[str, int]:
+        """Each path's place in the listing (built on the first read: a few reads of
+        a large tree, after a prefetch, never need it)."""
+        if self._positions is None:
+            self._positions = {p: i for i, p in enumerate(self._paths)}
+        return self._positions
 
     # ---- the Store interface --------------------------------------------------
 
@@ -207,7 +214,6 @@ class TreeStore(_BlobStore):
         self.label = tree[:10]
         self._blobs = blobs
         self._paths = sorted(blobs)
-        self._order = {p: i for i, p in enumerate(self._paths)}
 
 
 class IndexStore(_BlobStore):

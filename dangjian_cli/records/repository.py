@@ -199,19 +199,19 @@ def load(store: Store, workers: int | None = None) -> Records:
     """
     paths, refused = store.listing()
     if workers is None:
-        workers = _cores() if len(paths) >= PARALLEL_FROM else 1
+        workers = cores() if len(paths) >= PARALLEL_FROM else 1
     unread: list[Problem] = []
     found: list[Problem] = []
     records: dict[str, m.Record] = {}
     with gc_paused():
-        for path, record, problems, failed in _load_all(store, paths, workers):
+        for path, record, problems, failed in load_paths(store, paths, workers):
             (unread if failed else found).extend(problems)
             if record is not None:
                 records[path] = record
         return assemble(store, paths, records, [*refused, *unread, *found])
 
 
-def _cores() -> int:
+def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
@@ -292,8 +292,9 @@ def _received(sent: str | list[Loaded]) -> list[Loaded]:
         os.unlink(sent)
 
 
-def _load_all(store: Store, paths: list[str], workers: int) -> list[Loaded]:
-    """Each path's outcome, in path order, loaded here and in ``workers - 1`` others."""
+def load_paths(store: Store, paths: list[str], workers: int) -> list[Loaded]:
+    """Each path's outcome (path, record, problems, unreadable), in path order,
+    loaded here and in ``workers - 1`` other processes."""
     if workers <= 1:
         return [_load_one(store, path) for path in paths]
     import multiprocessing
