@@ -412,8 +412,10 @@ def scoped_sides(
 
     cache = _Bytes(base_store)
     cache.data.update(before)
-    known = known_paths(listing, changes, direct, cache)
-    if len(listing) >= CACHE_FROM and len(known) > SCOPED_SHARE * len(listing):
+    large = len(listing) >= CACHE_FROM
+    limit = SCOPED_SHARE * len(listing) if large else float("inf")
+    known = known_paths(listing, changes, direct, cache, limit)
+    if len(known) > limit:
         search.close()
         return None
     cache.many(sorted(known))

@@ -95,13 +95,19 @@ def touched(
 
 
 def known_paths(
-    listing: Iterable[str], changed: Iterable[str], direct: Touched, read: Reader
+    listing: Iterable[str],
+    changed: Iterable[str],
+    direct: Touched,
+    read: Reader,
+    limit: float = float("inf"),
 ) -> set[str]:
     """What a review must load that needs no search: orgs, notices and settings; the
     changed files; the files of affected orgs; and what all of those name.
 
     Folders are found by bisecting the sorted listing: a county lists 150,000
-    files, of which a change touches a few hundred."""
+    files, of which a change touches a few hundred. Past ``limit`` files the
+    answer is only known to be too many (the caller loads everything instead),
+    and what the others name is not followed."""
     ordered = sorted(listing)
     paths = set(ordered)
     org_files = _under(ordered, "orgs/")
@@ -130,6 +136,8 @@ def known_paths(
             parts = path.split("/")
             if len(parts) == 3 and parts[2][:-5] in affected:
                 roots.add(path)
+    if len(background) + len(roots) > limit:
+        return background | roots
     return background | close_over_references(roots, paths, read)
 
 
