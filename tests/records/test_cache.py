@@ -129,3 +129,57 @@ def test_write_behind_leaves_the_cache_to_a_detached_writer(repo, tmp_path, monk
     again = cache.load_cached(FolderStore(repo.root), where=where, threshold=0)
     assert parsed == []
     assert view(again) == view(first)
+
+
+def test_the_truth_after_edits_touches_branch_switches_and_same_second_rewrites(
+    make_repo, tmp_path
+):
+    """The sequence the scale issue names: each cached read equals a fresh load."""
+    repo = make_repo(git=True)
+    where = tmp_path / "records.cache"
+
+    def check() -> None:
+        got = cache.load_cached(FolderStore(repo.root), where=where, threshold=0)
+        assert view(got) == view(load(FolderStore(repo.root)))
+
+    age(repo.root)
+    check()
+    repo.write("members/m2.toml", repo.read("members/m2.toml").replace("Two", "2"), dedent=False)
+    check()  # edited
+    os.utime(repo.root / "members/m3.toml")
+    check()  # touched, unchanged
+    repo.git("checkout", "-q", "-b", "other")
+    repo.write("members/m1.toml", 'name = "Other"\norg = "village"\nstatus = "applicant"\n')
+    repo.commit("other branch")
+    age(repo.root)
+    check()
+    repo.git("checkout", "-q", "main")  # files change under the cache's feet
+    check()
+    path = repo.root / "members/m1.toml"
+    text = path.read_text(encoding="utf-8")
+    for name in ("AAAAAA", "BBBBBB"):  # same size, within one second
+        path.write_text(text.replace("Member", name[:6]), encoding="utf-8")
+        check()
+
+
+def test_two_processes_sharing_a_cache_never_read_a_torn_one(cached):
+    import multiprocessing
+
+    repo, where, run = cached
+    run()
+    assert where.exists()
+
+    def churn(n: int) -> None:
+        for i in range(n):
+            repo.write(f"members/x{i % 3}.toml", f'name = "X{i}"\norg = "village"\n')
+            age(repo.root)
+            run()
+
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=churn, args=(15,)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+        assert w.exitcode == 0
+    assert view(run()) == view(load(FolderStore(repo.root)))
