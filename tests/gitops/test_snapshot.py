@@ -371,3 +371,20 @@ def test_branch_switches_and_same_second_rewrites_are_seen(county, monkeypatch) 
     for status in ("probationary", "full"):  # the same size twice within the second
         member.write_text(re.sub(r'^status = "\w+"', f'status = "{status[:4]}x"', text, flags=re.M))
         assert _snapshot(county, monkeypatch) == _whole(county)
+
+
+def test_text_output_and_file_count_match(county, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    _snapshot(county, monkeypatch)
+    new_member(county, random.Random(1))
+    delete_meeting(county, random.Random(2))
+    break_syntax(county, random.Random(3))
+    args = ["-C", str(county.root), "validate"]
+    whole = CliRunner().invoke(cli, args, env={"DANGJIAN_CACHE": "0"})
+    fast = CliRunner().invoke(cli, args)
+    assert (fast.exit_code, fast.stdout) == (whole.exit_code, whole.stdout)
+    files = sum(1 for p in county.root.rglob("*.toml") if ".git" not in p.parts)
+    assert f"in {files} files" in fast.stdout
