@@ -163,6 +163,11 @@ def main() -> None:
     repo = dataset(args.records)
     git_repo = dataset(args.records, git=True)
     records = count_records(repo)
+    dirty = subprocess.run(
+        ["git", "-C", str(git_repo), "status", "--porcelain"], capture_output=True, check=True
+    ).stdout
+    if dirty:  # the warm figures would measure those changes every run
+        raise SystemExit(f"{git_repo} has uncommitted changes: `git reset --hard` it first")
     print(
         f"{records} records in {repo.name} ({host['cores']} cores, {host['mem_gb']:.1f} GB, "
         f"load {host['load']:.1f})",

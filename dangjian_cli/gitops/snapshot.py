@@ -125,7 +125,7 @@ def read(info: RepoInfo, tree: str) -> Snapshot | None:
                 return None
             snap = pickle.load(handle)
         os.utime(where)  # newest by use: pruning keeps what is read
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+    except Exception:  # a damaged cache is only a cache: build anew
         return None
     return snap if isinstance(snap, Snapshot) and snap.tree == tree else None
 
