@@ -27,10 +27,11 @@ import sys
 import tempfile
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from ..problems import Problem
 from ..records import layout
@@ -56,6 +57,8 @@ WORK_TREE = "work tree"
 INDEX = "index"
 #: obligation windows kept per snapshot (a clerk asks about a few dates a day)
 WINDOWS = 4
+
+T = TypeVar("T")
 
 #: (as-of day, since day or None) in ISO: what obligations were evaluated for
 Window = tuple[str, str | None]
@@ -337,24 +340,35 @@ def merge_obligations(
     """``old`` (a whole evaluation) with what a change did: obligations the scoped
     evaluation of the base side found and the head side did not are taken away,
     those only the head side found are added (compared by every field)."""
-    gone = Counter(map(_fields, before))
-    gone.subtract(map(_fields, after))
-    new = Counter(map(_fields, after))
-    new.subtract(map(_fields, before))
-    out = []
-    for ob in old:
-        key = _fields(ob)
-        if gone[key] > 0:
-            gone[key] -= 1
-        else:
-            out.append(ob)
-    for ob in after:
-        key = _fields(ob)
-        if new[key] > 0:
-            new[key] -= 1
-            out.append(ob)
+    kept, added = _delta(old, before, after, _fields)
+    out = kept + added
     out.sort(key=Obligation.sort_key)
     return out
+
+
+def _delta(
+    old: list[T], before: list[T], after: list[T], key: Callable[[T], Hashable]
+) -> tuple[list[T], list[T]]:
+    """What stays of ``old`` and what is new, when a change turned ``before`` into
+    ``after``: counted by ``key``, as the same item may occur twice."""
+    gone = Counter(map(key, before))
+    gone.subtract(map(key, after))
+    new = Counter(map(key, after))
+    new.subtract(map(key, before))
+    kept: list[T] = []
+    for item in old:
+        k = key(item)
+        if gone[k] > 0:
+            gone[k] -= 1
+        else:
+            kept.append(item)
+    added: list[T] = []
+    for item in after:
+        k = key(item)
+        if new[k] > 0:
+            new[k] -= 1
+            added.append(item)
+    return kept, added
 
 
 def _fields(ob: Obligation) -> tuple[object, ...]:
@@ -373,58 +387,39 @@ def merge(
     and those only the head side found are added (counted by identity: the same
     problem may be reported twice). Problems of changed files are re-located."""
     changed = set(changed)
-    by_path: dict[str, list[Problem]] = defaultdict(list)
-    for p in old:
-        by_path[p.path].append(p)
-    b_by, a_by = defaultdict(list), defaultdict(list)
-    for p in before:
-        b_by[p.path].append(p)
-    for p in after:
-        a_by[p.path].append(p)
+    by_path, b_by, a_by = _by_path(old), _by_path(before), _by_path(after)
     out: list[Problem] = []
     relocate: list[Problem] = []
     for path in set(by_path) | set(b_by) | set(a_by) | changed:
-        kept = by_path.get(path, [])
-        b = Counter(p.identity() for p in b_by.get(path, ()))
-        a = Counter(p.identity() for p in a_by.get(path, ()))
-        if a == b and path not in changed:
-            out.extend(kept)
-            continue
-        gone = b - a
-        new = a - b
-        keep = Counter(p.identity() for p in kept) - gone
-        fresh = a_by.get(path, [])
+        kept, fresh = by_path.get(path, []), a_by.get(path, [])
+        stay, added = _delta(kept, b_by.get(path, []), fresh, Problem.identity)
         if path in changed:
-            # take the head side's reports (their lines are the new file's) where it has them
-            mine: list[Problem] = []
+            # a changed file's lines are the head side's: take its reports where it has them
+            taken = {id(p) for p in added}
+            spare: dict[tuple[str, ...], list[Problem]] = defaultdict(list)
             for p in fresh:
-                ident = p.identity()
-                if keep[ident] > 0:
-                    keep[ident] -= 1
-                    mine.append(p)
-                elif new[ident] > 0:
-                    new[ident] -= 1
-                    mine.append(p)
-            for p in kept:  # reported by the whole check only: still there, lines unknown
-                if keep[p.identity()] > 0:
-                    keep[p.identity()] -= 1
+                if id(p) not in taken:
+                    spare[p.identity()].append(p)
+            located: list[Problem] = []
+            for p in stay:
+                if spare[p.identity()]:
+                    located.append(spare[p.identity()].pop(0))
+                else:  # reported by the whole check only: its old line may have moved
                     p.line = p.column = None
-                    mine.append(p)
-            relocate.extend(p for p in mine if p.line is None)
-            out.extend(mine)
-            continue
-        for p in kept:
-            if keep[p.identity()] > 0:
-                keep[p.identity()] -= 1
-                out.append(p)
-        for p in fresh:
-            if new[p.identity()] > 0:
-                new[p.identity()] -= 1
-                out.append(p)
-                if p.line is None:
-                    relocate.append(p)
+                    located.append(p)
+            stay = located
+        out.extend(stay)
+        out.extend(added)
+        relocate.extend(p for p in (*stay, *added) if p.line is None)
     head.locate(relocate)
     out.sort(key=Problem.sort_key)
+    return out
+
+
+def _by_path(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+    out: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        out[p.path].append(p)
     return out
 
 
