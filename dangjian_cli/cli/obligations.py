@@ -130,6 +130,15 @@ def _print_listing(
     click.echo(summary, err=fmt != "table")
 
 
+def _print_findings(
+    kind: str, found: list[engine.Obligation], fmt: str, as_of: date, start: date
+) -> None:
+    """``overdue`` and ``due``: the findings (org first in a table), then the summary."""
+    columns = engine.FIELDS if fmt != "table" else TABLE_COLUMNS
+    rows = [ob.as_dict() for ob in found]
+    _print_listing(rows, fmt, columns, _summary_line(kind, found, as_of, start))
+
+
 def _fail(ctx: click.Context, obligations: list[engine.Obligation], fail_on: str | None) -> None:
     """Exit 1 when ``--fail-on`` names a level that is present (due means due or worse)."""
     if fail_on is None:
@@ -225,9 +234,7 @@ def overdue(
     """
     obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
     found = engine.findings(obligations, engine.OVERDUE)
-    rows = [ob.as_dict() for ob in found]
-    columns = engine.FIELDS if fmt != "table" else TABLE_COLUMNS
-    _print_listing(rows, fmt, columns, _summary_line("overdue", found, day, start))
+    _print_findings("overdue", found, fmt, day, start)
     _fail(ctx, obligations, fail_on)
 
 
@@ -280,9 +287,7 @@ def due(
     if span is not None:
         limit = shift(day, span)
         found = [ob for ob in found if ob.deadline is None or ob.deadline <= limit]
-    rows = [ob.as_dict() for ob in found]
-    columns = engine.FIELDS if fmt != "table" else TABLE_COLUMNS
-    _print_listing(rows, fmt, columns, _summary_line("due", found, day, start))
+    _print_findings("due", found, fmt, day, start)
     # --fail-on judges what is listed (after --within), plus anything already overdue
     _fail(ctx, [*engine.findings(obligations, engine.OVERDUE), *found], fail_on)
 
