@@ -472,9 +472,9 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     search: Search | None = None
     parsed: Parsed | None = None
     if snap is not None:  # the base's listing, index and orgs from its snapshot
-        from .snapshot import WordSearch, orgs_of
+        from .snapshot import WordSearch
 
-        direct = touched(changes, before, changes, orgs_of(snap))
+        direct = touched(changes, before, changes, layout.org_ids(snap.blobs))
         search, parsed = WordSearch(snap, direct.words), snap.kept
         base_store = TreeStore(info, snap.tree, snap.blobs)
     else:

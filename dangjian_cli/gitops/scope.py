@@ -111,23 +111,23 @@ def known_paths(
     ordered = sorted(listing)
     paths = set(ordered)
     org_files = _under(ordered, "orgs/")
-    orgs = {p[5:-5] for p in org_files if p.count("/") == 1}
+    orgs = layout.org_ids(org_files)
     background = {*org_files, *_under(ordered, "notices/")}
     if layout.SETTINGS_FILE in paths:
         background.add(layout.SETTINGS_FILE)
     # the parents of affected orgs and the children of changed orgs: an org's duties
     # depend on its parent's kind; their own files (not their members) are loaded
-    read.many(sorted(f"orgs/{o}.toml" for o in orgs))
+    read.many(sorted(layout.org_path(o) for o in orgs))
     parents: dict[str, str] = {}
     for org in orgs:
-        m = _PARENT.search(read(f"orgs/{org}.toml") or b"")
+        m = _PARENT.search(read(layout.org_path(org)) or b"")
         if m:
             parents[org] = m.group(1).decode()
     affected = set(direct.orgs)
     affected |= {parents[o] for o in direct.orgs if o in parents}
     affected |= {o for o, parent in parents.items() if parent in direct.changed_orgs}
 
-    roots = {p for p in changed if p in paths} | {f"orgs/{o}.toml" for o in affected}
+    roots = {p for p in changed if p in paths} | {layout.org_path(o) for o in affected}
     for org in affected:
         for folder in _ORG_FOLDERS:
             roots.update(p for p in _under(ordered, f"{folder}/{org}/") if p.count("/") == 2)
@@ -232,7 +232,7 @@ def close_over_references(
                 if "/" in word:
                     candidates = (f"meetings/{word}.toml",)
                 else:
-                    candidates = (f"members/{word}.toml", f"orgs/{word}.toml")
+                    candidates = (layout.member_path(word), layout.org_path(word))
                 for candidate in candidates:
                     if candidate in paths and candidate not in scope:
                         new.add(candidate)

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -89,10 +90,17 @@ class Judged:
 
     problems: list[Problem]
     files: int
-    #: the side's settings and orgs (and notices): enough to name orgs and read rules
-    directory: Records
+    root: Path | str
+    kept: dict[str, tuple[m.Record | None, list[Problem]]]
     #: every finding (due or overdue) in the window asked for
     obligations: list[Obligation] | None = None
+
+    @cached_property
+    def directory(self) -> Records:
+        """The side's settings and orgs (and notices): enough to name orgs and read
+        rules (built when asked: ``validate`` never needs them)."""
+        loaded = {p: rec for p, (rec, _) in self.kept.items() if rec is not None}
+        return assemble(FolderStore(self.root), list(self.kept), loaded, [])
 
 
 # ---- storage ------------------------------------------------------------------------
@@ -254,10 +262,6 @@ def stored_snapshot(info: RepoInfo, commit: str) -> Snapshot | None:
     return read(info, found[1]) if found else None
 
 
-def orgs_of(snap: Snapshot) -> set[str]:
-    return {p[5:-5] for p in snap.blobs if p.startswith("orgs/") and p.count("/") == 1}
-
-
 class WordSearch:
     """The files naming some ids, from a snapshot's index (what ``Grep`` finds by search)."""
 
@@ -298,7 +302,7 @@ def apply(
 
     if layout.SETTINGS_FILE in change.after:
         return None  # every rule may read the settings
-    direct = touched(change.after, change.before, change.after, orgs_of(snap))
+    direct = touched(change.after, change.before, change.after, layout.org_ids(snap.blobs))
     store = TreeStore(info, snap.tree, snap.blobs)
     try:
         listing = store.listing()[0]
@@ -497,14 +501,8 @@ def judge(
             if changed is None:
                 return None
             snap = changed
-    directory = assemble(
-        FolderStore(root),
-        list(snap.kept),
-        {p: rec for p, (rec, _) in snap.kept.items() if rec is not None},
-        [],
-    )
     obligations = snap.obligations[window] if window else None
-    return Judged(snap.problems, len(snap.blobs), directory, obligations)
+    return Judged(snap.problems, len(snap.blobs), root, snap.kept, obligations)
 
 
 def _commit_tree(info: RepoInfo, rev: str) -> tuple[str, str] | None:

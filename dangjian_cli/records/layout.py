@@ -8,6 +8,7 @@ so that the same rules serve a work tree, a git commit and a cache.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 SETTINGS = "settings"
@@ -117,6 +118,15 @@ def is_candidate(path: str) -> bool:
 
 def org_path(org: str) -> str:
     return f"orgs/{org}.toml"
+
+
+def org_ids(paths: Iterable[str]) -> set[str]:
+    """The ids of the org files (``orgs/<id>.toml``) among ``paths``."""
+    return {
+        p[5:-5]
+        for p in paths
+        if p.startswith("orgs/") and p.endswith(".toml") and p.count("/") == 1
+    }
 
 
 def member_path(member: str) -> str:
