@@ -35,7 +35,7 @@ from .cache import load_blobs_cached
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
 from .scope import Grep, touched
-from .snapshot import stored_snapshot
+from .snapshot import Change, stored_snapshot
 from .store import GitStore, TreeStore, _BlobStore
 
 if TYPE_CHECKING:
@@ -462,9 +462,8 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     before = read_by_id(cat, paths, ids[0])
     after = head_bytes(info, cat, head_side.commit, paths, ids[1])
     cat.close()
-    # a path unchanged in content (e.g. a mode change) is no record change
-    changes = {p: after[p] for p in paths if after[p] != before[p]}
-    before = {p: before[p] for p in changes}
+    change = Change.between(before, after, ids[1])
+    changes, before = change.after, change.before
 
     scoped = not full and layout.SETTINGS_FILE not in changes  # settings: every rule changes
     snap = stored_snapshot(info, base_side.commit) if scoped else None

@@ -288,6 +288,14 @@ class Change:
     after: dict[str, bytes | None]
     blobs: dict[str, str]
 
+    @classmethod
+    def between(
+        cls, before: dict[str, bytes | None], after: dict[str, bytes | None], blobs: dict[str, str]
+    ) -> Change:
+        """The files whose bytes differ (a mode change alone is no change)."""
+        changed = [p for p in after if before[p] != after[p]]
+        return cls({p: before[p] for p in changed}, {p: after[p] for p in changed}, blobs)
+
 
 def apply(
     info: RepoInfo, snap: Snapshot, day: date, change: Change, windows: Iterable[Window]
@@ -574,7 +582,7 @@ def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | 
             ids_before[path] = old_id
         if new_id.strip("0"):
             ids_after[path] = new_id
-    paths = sorted(set(ids_before) | set(ids_after))
+    paths = sorted(p for p in set(ids_before) | set(ids_after) if _is_record_path(p))
     if len(paths) > CHANGED_SHARE * len(older.blobs):
         return None
     cat = CatFile(info.root)
@@ -583,8 +591,7 @@ def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | 
         after = read_by_id(cat, paths, ids_after)
     finally:
         cat.close()
-    changed = {p for p in paths if before[p] != after[p] and _is_record_path(p)}
-    change = Change({p: before[p] for p in changed}, {p: after[p] for p in changed}, ids_after)
+    change = Change.between(before, after, ids_after)
     return apply(info, older, day, change, list(older.obligations))
 
 
@@ -603,5 +610,4 @@ def _side_change(info: RepoInfo, commit: str, side: str) -> Change:
         after = read_by_id(cat, paths, ids_after) if index else head_bytes(info, cat, None, paths)
     finally:
         cat.close()
-    changed = {p for p in paths if before[p] != after[p]}
-    return Change({p: before[p] for p in changed}, {p: after[p] for p in changed}, ids_after)
+    return Change.between(before, after, ids_after)
