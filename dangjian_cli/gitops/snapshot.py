@@ -20,10 +20,8 @@ and the Python version: a new release, or new checks, never read an old one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import sys
 import tempfile
 from array import array
 from collections import Counter, defaultdict
@@ -37,7 +35,7 @@ from typing import TypeVar
 from ..problems import Problem
 from ..records import layout
 from ..records import model as m
-from ..records.cache import CACHE_FROM
+from ..records.cache import CACHE_FROM, code_fingerprint
 from ..records.mentions import named_ids
 from ..records.repository import Records, assemble
 from ..records.store import FolderStore
@@ -110,16 +108,16 @@ _PRINT: str | None = None
 
 
 def fingerprint() -> str:
-    """The package's source and Python: results of other code are never reused."""
+    """The whole package's source: results of other code are never reused."""
     global _PRINT
     if _PRINT is None:
-        digest = hashlib.sha256(f"{_FORMAT} {sys.version}".encode())
         package = Path(__file__).resolve().parent.parent
-        for path in sorted(package.rglob("*")):
-            if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(package)).encode())
-                digest.update(path.read_bytes())
-        _PRINT = digest.hexdigest()
+        names = sorted(
+            str(p.relative_to(package))
+            for p in package.rglob("*")
+            if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts
+        )
+        _PRINT = code_fingerprint(_FORMAT, package, names)
     return _PRINT
 
 

@@ -15,13 +15,14 @@ Set ``DANGJIAN_CACHE=0`` to switch it off.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..problems import Problem
@@ -43,16 +44,21 @@ Stamp = tuple[int, int, int, int] | tuple[int, str]
 Entry = tuple[Stamp, m.Record | None, list[Problem]]
 
 
-def _fingerprint() -> str:
-    """What a cache must match to be read: the code that builds records, and Python."""
-    digest = hashlib.sha256(f"{_FORMAT} {sys.version}".encode())
-    here = Path(__file__).resolve().parent
-    for name in ("model.py", "schema.py", "parse.py", "repository.py", "layout.py", "cache.py"):
-        try:
-            digest.update((here / name).read_bytes())
-        except OSError:
-            digest.update(name.encode())
+def code_fingerprint(salt: object, base: Path, names: Iterable[str]) -> str:
+    """What a cache of some code's results must match to be read: that code (the
+    files ``names`` under ``base``), the cache's format ``salt``, and Python."""
+    digest = hashlib.sha256(f"{salt} {sys.version}".encode())
+    for name in names:
+        digest.update(name.encode())
+        with contextlib.suppress(OSError):
+            digest.update((base / name).read_bytes())
     return digest.hexdigest()
+
+
+def _fingerprint() -> str:
+    """The code that builds records."""
+    names = ("model.py", "schema.py", "parse.py", "repository.py", "layout.py", "cache.py")
+    return code_fingerprint(_FORMAT, Path(__file__).resolve().parent, names)
 
 
 def cache_file(root: Path) -> Path:
