@@ -11,8 +11,6 @@ switches it off too.
 
 from __future__ import annotations
 
-import os
-
 from ..problems import Problem
 from ..records import cache as rc
 from ..records.repository import Records, gc_paused, load
@@ -24,7 +22,7 @@ FILE = "dangjian-blobs.cache"
 
 def load_blobs_cached(store: Store, write_behind: bool = False) -> Records:
     """Like :func:`records.repository.load`, reusing records of unchanged blobs."""
-    if not isinstance(store, _BlobStore) or os.environ.get("DANGJIAN_CACHE") == "0":
+    if not isinstance(store, _BlobStore) or not rc.enabled():
         return load(store)
     paths, refused = store.listing()
     if len(paths) < rc.CACHE_FROM:

@@ -36,6 +36,7 @@ from ..problems import Problem
 from ..records import layout
 from ..records import model as m
 from ..records.cache import CACHE_FROM, code_fingerprint
+from ..records.cache import enabled as cache_enabled
 from ..records.mentions import named_ids
 from ..records.repository import Records, assemble
 from ..records.store import FolderStore
@@ -254,7 +255,7 @@ def _add_window(info: RepoInfo, commit: str, snap: Snapshot, window: Window) -> 
 def stored_snapshot(info: RepoInfo, commit: str) -> Snapshot | None:
     """The stored snapshot of a commit's records tree, if any (none is built: its
     listing and index serve whatever the day)."""
-    if os.environ.get("DANGJIAN_CACHE") == "0":
+    if not cache_enabled():
         return None
     found = _commit_tree(info, commit)
     return read(info, found[1]) if found else None
@@ -474,7 +475,7 @@ def judge(
     judged through snapshots: their problems on ``day``, and the obligations in
     ``window`` when asked. None where snapshots do not help: caching off, not a git
     repository, a small repository, or a change too large."""
-    if os.environ.get("DANGJIAN_CACHE") == "0":
+    if not cache_enabled():
         return None
     day = day or date.today()
     try:

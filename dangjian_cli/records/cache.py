@@ -44,6 +44,11 @@ Stamp = tuple[int, int, int, int] | tuple[int, str]
 Entry = tuple[Stamp, m.Record | None, list[Problem]]
 
 
+def enabled() -> bool:
+    """Whether caches may be read and written (``DANGJIAN_CACHE=0``, ``--no-cache``: not)."""
+    return os.environ.get("DANGJIAN_CACHE") != "0"
+
+
 def code_fingerprint(salt: object, base: Path, names: Iterable[str]) -> str:
     """What a cache of some code's results must match to be read: that code (the
     files ``names`` under ``base``), the cache's format ``salt``, and Python."""
@@ -165,7 +170,7 @@ def load_cached(
 
 
 def _load_cached(store: Store, where: Path | None, threshold: int, write_behind: bool) -> Records:
-    if not isinstance(store, FolderStore) or os.environ.get("DANGJIAN_CACHE") == "0":
+    if not isinstance(store, FolderStore) or not enabled():
         return load(store)
     paths, refused = store.listing()
     if len(paths) < threshold:
