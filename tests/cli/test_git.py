@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
-DANGJIAN = Path("/work/main/.venv/bin/dangjian")
+#: the installed console script, next to the interpreter running the tests
+DANGJIAN = Path(sys.executable).parent / "dangjian"
 MEETING = """
     kind = "branch_assembly"
     date = 2026-03-15

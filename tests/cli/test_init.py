@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from click.testing import CliRunner
 from dangjian_cli.cli.main import cli
 from dangjian_cli.records import layout
 
-DANGJIAN = Path("/work/main/.venv/bin/dangjian")
+#: the installed console script, next to the interpreter running the tests
+DANGJIAN = Path(sys.executable).parent / "dangjian"
 AUTHOR = {
     "GIT_AUTHOR_NAME": "Test Clerk",
     "GIT_AUTHOR_EMAIL": "clerk@example.org",
