@@ -25,7 +25,7 @@ from ..errors import InputError, Refused
 from ..records import layout
 from ..records.names import need_org
 from .common import Document, org_view, render_docx
-from .words import word
+from .words import basis, finding_sentence, period_words, word
 
 KINDS = ("criticism", "rectification", "praise")
 LOCK_STALE_SECONDS = 120
@@ -173,6 +173,9 @@ def finding_rows(records: Any, org_id: str, as_of: date, lang: str) -> list[dict
         rows.append(
             {
                 "title": title,
+                "text": finding_sentence(ob, rule, lang),
+                "basis": basis(ob.clause, lang),
+                "period_words": period_words(ob.period, lang),
                 "rule": ob.rule,
                 "period": ob.period,
                 "required": ob.required,
@@ -187,11 +190,7 @@ def finding_rows(records: Any, org_id: str, as_of: date, lang: str) -> list[dict
 
 def finding_text(row: dict[str, Any], lang: str) -> str:
     """One finding as the sentence kept in the notice record."""
-    if row.get("rule") is None:
-        return row["title"]
-    if lang == "zh":
-        return f"{row['title']}（{row['period']}）：应{row['required']}，实{row['found']}"
-    return f"{row['title']} ({row['period']}): required {row['required']}, found {row['found']}"
+    return row.get("text") or row["title"]
 
 
 def notice_context(
@@ -223,6 +222,9 @@ def extra_row(text: str) -> dict[str, Any]:
     """A finding given in words (``--finding``): a table row with only its text."""
     return {
         "title": text,
+        "text": text,
+        "basis": "",
+        "period_words": "",
         "rule": None,
         "period": "",
         "required": "",

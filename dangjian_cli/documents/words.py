@@ -10,6 +10,28 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..rules.wording import (
+    basis,
+    chinese_number,
+    finding_sentence,
+    month_span,
+    period_words,
+    rule_name,
+)
+
+__all__ = [
+    "basis",
+    "chinese_number",
+    "finding_sentence",
+    "format_date",
+    "money",
+    "month_span",
+    "period_label",
+    "period_words",
+    "rule_name",
+    "word",
+]
+
 CENT = Decimal("0.01")
 
 _MONTHS_EN = (
@@ -41,11 +63,8 @@ def money(amount: Decimal | int | None) -> str:
 
 
 def period_label(label: str, lang: str) -> str:
-    """``2026-h1`` -> 2026年上半年 / first half of 2026; ``2026`` -> 2026年度 / 2026."""
-    year, _, half = label.lower().partition("-")
-    if lang == "zh":
-        return {"h1": f"{year}年上半年", "h2": f"{year}年下半年"}.get(half, f"{year}年度")
-    return {"h1": f"first half of {year}", "h2": f"second half of {year}"}.get(half, year)
+    """A period label in words (2026年上半年 / first half of 2026); see :mod:`..rules.wording`."""
+    return period_words(label, lang)
 
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {
