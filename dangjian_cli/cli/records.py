@@ -35,10 +35,17 @@ _PERIOD = re.compile(r"(\d{4})-[hH]([12])\Z")
 # ---- the shared write path ---------------------------------------------------------
 
 
-def finish(root: Path, store: Store, changes: dict[str, bytes | None]) -> list[str]:
-    """Validate, write and report one change; the repository paths written."""
+def finish(
+    root: Path, store: Store, changes: dict[str, bytes | None], new: tuple[str, ...] = ()
+) -> list[str]:
+    """Validate, write and report one change; the repository paths written.
+
+    Paths in ``new`` are created, never replaced (another writer's file of that
+    name is refused). What killed writers left (temp and lock files) is swept first.
+    """
+    write.sweep(root)
     warnings = write.guard(store, changes, run_checks)
-    written = write.apply(root, changes)
+    written = write.apply(root, changes, new)
     for problem in warnings:
         click.echo(problem.text(), err=True)
     for path in written:
@@ -147,6 +154,10 @@ def init(path: Path, lang: str, name: str | None, tracking_since: date | None, f
     _git_first_commit(path, written)
 
 
+#: the branch a new records repository starts on
+BRANCH = "main"
+
+
 def _git_first_commit(path: Path, files: list[str]) -> None:
     """``git init`` (unless PATH already is a git repository) and commit ``files``."""
     git = shutil.which("git")
@@ -158,10 +169,13 @@ def _git_first_commit(path: Path, files: list[str]) -> None:
         return subprocess.run([git, *args], cwd=path, capture_output=True, text=True)
 
     if not (path / ".git").exists():
-        done = run("init", "-q")
+        # `main` whatever git's own default (`master` on many machines): the branch
+        # `hooks install --pre-receive` guards, and the one review compares with
+        done = run("init", "-q", "--initial-branch", BRANCH)
         if done.returncode:
             click.echo(f"git init failed: {_first_line(done.stderr)}", err=True)
             return
+        click.echo(f"git: new repository, branch {BRANCH}")
     if not files:
         return
     steps = (
@@ -216,7 +230,7 @@ def new_org(ctx: click.Context, org_id: str, force: bool, **opts: Any) -> list[s
     _fresh(store, path, force)
     order = ("name", "kind", "parent", "established", "secretary", "party_groups", "poor_village")
     data = write.new_document((k, opts[k]) for k in order)
-    return finish(root, store, {path: data})
+    return finish(root, store, {path: data}, () if force else (path,))
 
 
 @new.command("member")
@@ -256,7 +270,7 @@ def new_member(ctx: click.Context, member_id: str, force: bool, **opts: Any) -> 
         "full_since",
     )
     data = write.new_document((k, opts[k]) for k in order)
-    return finish(root, store, {path: data})
+    return finish(root, store, {path: data}, () if force else (path,))
 
 
 @new.command("meeting")
@@ -287,7 +301,6 @@ def new_meeting(
     """Write meetings/ORG/DATE-KIND.toml (DATE-KIND-2.toml if that exists)."""
     root, store = _open(ctx)
     _place(layout.org_path(org))
-    path = _place(write.next_meeting_path(store, org, day, kind))
     rows = []
     for item in absent:
         member, _, reason = item.partition(":")
@@ -296,8 +309,12 @@ def new_meeting(
     fields += [(k, opts[k]) for k in ("topic", "location", "chair", "recorder", "lecturer")]
     fields += [("attendees", _split(attendees))]
     fields += [(k, opts[k]) for k in ("online", "election", "minutes")]
-    data = write.new_document(fields, {"absent": rows})
-    return finish(root, store, {path: data})
+    # the next free -n is decided under the folder's lock, and the file is made
+    # exclusively: two clerks recording the same meeting get -1 and -2
+    with write.locked(root, f"meetings/{org}", folder=True):
+        path = _place(write.next_meeting_path(store, org, day, kind))
+        data = write.new_document(fields, {"absent": rows})
+        return finish(root, store, {path: data}, (path,))
 
 
 @new.command("fund")
@@ -317,11 +334,12 @@ def new_fund(ctx: click.Context, org: str, day: date, **opts: Any) -> list[str]:
     root, store = _open(ctx)
     _place(layout.org_path(org))
     path = _place(layout.fund_path(org, day.year))
-    old = store.read(path) if store.exists(path) else None
     order = ("direction", "source", "category", "amount", "purpose", "voucher", "approved_by")
     row = {"date": day, **{k: opts[k] for k in order}}
-    data = write.append_row(path, old, "entry", row)
-    return finish(root, store, {path: data})
+    with write.locked(root, path):  # read, append and write under the ledger's lock
+        old = store.read(path) if store.exists(path) else None
+        data = write.append_row(path, old, "entry", row)
+        return finish(root, store, {path: data}, () if old is not None else (path,))
 
 
 @new.command("letter")
@@ -357,7 +375,7 @@ def new_letter(
         ("signatories", list(signatories)),
     ]
     data = write.new_document(fields)
-    return finish(root, store, {path: data})
+    return finish(root, store, {path: data}, () if force else (path,))
 
 
 @new.command("report")
@@ -396,7 +414,7 @@ def new_report(
         ("summary", summary),
     ]
     data = write.new_document(fields)
-    return finish(root, store, {path: data})
+    return finish(root, store, {path: data}, () if force else (path,))
 
 
 # ---- set ---------------------------------------------------------------------------
@@ -427,16 +445,17 @@ def set_field(
     except layout.LayoutError as exc:
         raise InputError(f"cannot set fields of {path}: {exc}") from None
     target = write.resolve_field(kind, field)
-    data = store.read(path)
-    if unset:
-        if values:
-            raise click.UsageError("--unset takes no VALUE")
-        changed = write.unset_value(path, data, target)
-    else:
-        if not values:
-            raise click.UsageError("give a VALUE for FIELD (or --unset to remove it)")
-        changed = write.set_value(path, data, target, write.parse_value(target, values))
-    if changed == data:
-        click.echo(f"{path}: unchanged", err=True)
-        return []
-    return finish(root, store, {path: changed})
+    if unset and values:
+        raise click.UsageError("--unset takes no VALUE")
+    if not unset and not values:
+        raise click.UsageError("give a VALUE for FIELD (or --unset to remove it)")
+    with write.locked(root, path):  # read-modify-write: a concurrent `set` is not lost
+        data = store.read(path)
+        if unset:
+            changed = write.unset_value(path, data, target)
+        else:
+            changed = write.set_value(path, data, target, write.parse_value(target, values))
+        if changed == data:
+            click.echo(f"{path}: unchanged", err=True)
+            return []
+        return finish(root, store, {path: changed})

@@ -30,8 +30,9 @@ import difflib
 import os
 import re
 import tempfile
+import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -443,11 +444,15 @@ def _check(records: Records, check: Validator, today: date | None) -> list[Probl
 # ---- writing ----------------------------------------------------------------------
 
 
-def apply(root: str | os.PathLike[str], changes: Changes) -> list[str]:
+def apply(root: str | os.PathLike[str], changes: Changes, new: Iterable[str] = ()) -> list[str]:
     """Write (or, for None, remove) each changed file under ``root``; the paths written.
 
-    Each file is replaced atomically; files are written in the order given.
+    Each file is replaced atomically; files are written in the order given. The
+    paths in ``new`` must not exist yet: they are created with link semantics
+    (never replacing a file another writer made meanwhile), and one that exists
+    is refused.
     """
+    fresh = set(new)
     done: list[str] = []
     for path, data in changes.items():
         target = safe_target(root, path)
@@ -455,13 +460,23 @@ def apply(root: str | os.PathLike[str], changes: Changes) -> list[str]:
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
         else:
-            write_atomic(target, data)
+            try:
+                write_atomic(target, data, exclusive=path in fresh)
+            except FileExistsError:
+                raise Refused(
+                    f"refused: {path} already exists (another writer made it just now)"
+                ) from None
         done.append(path)
     return done
 
 
 def safe_target(root: str | os.PathLike[str], path: str) -> Path:
-    """The file ``path`` names under ``root``, refusing anything that leads outside it."""
+    """The file ``path`` names under ``root``, refusing anything that leads outside it.
+
+    Every writer goes through here: any component of ``path`` that is a link out
+    of the repository (``notices/2026`` -> ``/tmp/x``) makes the real path leave
+    the repository's real path, and the write is refused before anything is made.
+    """
     real_root = os.path.realpath(root)
     target = os.path.realpath(os.path.join(real_root, path))
     if not target.startswith(real_root + os.sep):
@@ -469,11 +484,15 @@ def safe_target(root: str | os.PathLike[str], path: str) -> Path:
     return Path(target)
 
 
-def write_atomic(target: str | os.PathLike[str], data: bytes) -> None:
+def write_atomic(target: str | os.PathLike[str], data: bytes, *, exclusive: bool = False) -> None:
     """Put ``data`` at ``target`` all at once: temp file in the same folder, fsync, rename.
 
     Folders are created as needed; on any failure the temp file and the folders
-    made for it are removed, and an existing file is left as it was.
+    made for it are removed, and an existing file is left as it was. With
+    ``exclusive`` an existing ``target`` is never replaced (FileExistsError): the
+    temp file is hard-linked into place, which fails atomically if a file is there.
+    The temp file's name carries this process's host and pid (:func:`temp_prefix`)
+    so that the next writer can remove it if this process is killed.
     """
     target = Path(target)
     made: list[Path] = []
@@ -485,23 +504,263 @@ def write_atomic(target: str | os.PathLike[str], data: bytes) -> None:
     try:
         for new in reversed(made):
             new.mkdir()
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent
+        )
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, _mode_for(target))
-        os.replace(tmp, target)
-        tmp = None
+        if exclusive:
+            _link_into_place(tmp, target)
+        else:
+            os.replace(tmp, target)
+            tmp = None
         _fsync_folder(target.parent)
     except BaseException:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            tmp = None
         for new in made:
             with contextlib.suppress(OSError):
                 new.rmdir()
         raise
+    finally:
+        if tmp is not None:  # the link of an exclusive write is made: drop the temp name
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _link_into_place(tmp: str, target: Path) -> None:
+    """``tmp`` becomes ``target`` unless a file is there (FileExistsError)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: O_EXCL marks the place first
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.replace(tmp, target)
+
+
+# ---- temporary files and locks of writers that were killed ----------------------------
+
+#: a lock older than this is taken over where the pid cannot be checked
+#: (another host, or no fcntl); no command holds a lock nearly this long
+LOCK_STALE_SECONDS = 600
+#: how long a writer waits for a lock held by a live process
+LOCK_TIMEOUT = 60.0
+
+_TEMP = re.compile(r"\.(?P<name>.+)\.(?P<host>[A-Za-z0-9_-]+)-(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp\Z")
+_LOCK = re.compile(r"\.(?:.+\.)?lock\Z")
+
+
+def _host() -> str:
+    node = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
+    return re.sub(r"[^A-Za-z0-9_-]", "_", node)[:32] or "host"
+
+
+def temp_prefix(name: str) -> str:
+    """``.<name>.<host>-<pid>.``: a temp file's name says which process wrote it."""
+    return f".{name}.{_host()}-{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (unknown counts as alive)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - signal 0 would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _stale_temp(name: str, mtime: float) -> bool:
+    found = _TEMP.match(name)
+    if found is None:
+        return False
+    if found["host"] == _host():
+        return not _alive(int(found["pid"]))
+    return time.time() - mtime > LOCK_STALE_SECONDS
+
+
+def sweep(folder: str | os.PathLike[str]) -> list[str]:
+    """Remove what killed writers left under ``folder``: their temp files and lock files.
+
+    A temp file goes when its writer (host and pid in its name) is gone, or, from
+    another host, when it is older than :data:`LOCK_STALE_SECONDS`. A lock file goes
+    when no process holds it (taken, then unlinked while held: see :func:`file_lock`).
+    Hidden folders (``.git``) are not entered. Returns the paths removed.
+    """
+    removed: list[str] = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") or not (name.endswith(".tmp") or name.endswith(".lock")):
+                continue
+            path = os.path.join(here, name)
+            if name.endswith(".lock"):
+                if _LOCK.match(name) and _drop_free_lock(Path(path)):
+                    removed.append(path)
+                continue
+            try:
+                if _stale_temp(name, os.lstat(path).st_mtime):
+                    os.unlink(path)
+                    removed.append(path)
+            except OSError:
+                continue
+    return removed
+
+
+def _drop_free_lock(lock: Path) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - the O_EXCL locks clear themselves when stale
+        return False
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # held by a live process
+        if not _same_file(fd, lock):
+            return False
+        os.unlink(lock)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    own = os.fstat(fd)
+    return (st.st_ino, st.st_dev) == (own.st_ino, own.st_dev)
+
+
+@contextlib.contextmanager
+def file_lock(
+    lock: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT, busy: str = "busy"
+) -> Iterator[None]:
+    """Hold ``lock`` (a file, made if missing) exclusively for the ``with`` block.
+
+    With fcntl (Linux, macOS) the lock is ``flock`` on the file: the kernel lets
+    go of it when the holder dies, however it dies, so a killed writer never
+    blocks the next one. The file is unlinked (while still held) on release; a
+    taker checks after locking that the path still names the file it locked, so
+    two takers can never both hold it. Without fcntl it falls back to O_EXCL
+    creation, taking over a lock whose pid is gone or which is older than
+    :data:`LOCK_STALE_SECONDS`. The file holds ``pid host time`` for a person
+    who finds it. After ``timeout`` seconds of waiting: InputError saying ``busy``.
+    """
+    lock = Path(lock)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        with _excl_lock(lock, timeout, busy):
+            yield
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            if time.monotonic() > deadline:
+                raise InputError(f"{lock}: {busy}; try again") from None
+            time.sleep(0.02)
+            continue
+        if _same_file(fd, lock):
+            break
+        os.close(fd)  # released and unlinked by its holder meanwhile: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {_host()} {int(time.time())}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _excl_lock(lock: Path, timeout: float, busy: str) -> Iterator[None]:  # pragma: no cover
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            if _stale_lock_file(lock):
+                aside = lock.with_name(f"{lock.name}.{_host()}-{os.getpid()}.stale")
+                with contextlib.suppress(OSError):
+                    os.replace(lock, aside)  # one taker moves it; the others find it gone
+                    os.unlink(aside)
+                continue
+            if time.monotonic() > deadline:
+                raise InputError(f"{lock}: {busy}; try again") from None
+            time.sleep(0.05)
+            continue
+        os.write(fd, f"{os.getpid()} {_host()} {int(time.time())}\n".encode())
+        os.close(fd)
+        break
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+
+
+def _stale_lock_file(lock: Path) -> bool:  # pragma: no cover - the fallback's rule
+    try:
+        text = lock.read_text(encoding="utf-8", errors="replace").split()
+        age = time.time() - lock.stat().st_mtime
+    except OSError:
+        return False
+    if age > LOCK_STALE_SECONDS:
+        return True
+    if len(text) >= 2 and text[0].isdigit() and text[1] == _host():
+        return not _alive(int(text[0]))
+    return False
+
+
+@contextlib.contextmanager
+def locked(root: str | os.PathLike[str], path: str, *, folder: bool = False) -> Iterator[Path]:
+    """Hold the lock of one repository file (``.<name>.lock`` beside it), or with
+    ``folder`` of one folder (``<folder>/.lock``), for a read-modify-write.
+
+    The place is checked with :func:`safe_target` first; folders made for the
+    lock file are removed again if nothing was written in them. Yields the
+    real path of ``path``.
+    """
+    target = safe_target(root, path)
+    where = target if folder else target.parent
+    made: list[Path] = []
+    here = where
+    while not here.exists():
+        made.append(here)
+        here = here.parent
+    where.mkdir(parents=True, exist_ok=True)
+    lock = where / (".lock" if folder else f".{target.name}.lock")
+    try:
+        with file_lock(lock, busy=f"another writer is changing {path}"):
+            yield target
+    finally:
+        for new in made:
+            with contextlib.suppress(OSError):
+                new.rmdir()
 
 
 def _mode_for(target: Path) -> int:
@@ -553,11 +812,14 @@ language = "{lang}"
 # obligations are owed from this date on; earlier periods are not counted
 tracking_since = {since}
 
-# Official document numbers, per issuer and kind; {{year}} and {{n}} are filled in.
-# Example (uncomment and use your org ids):
-# county.rectification = "County Party Committee Organisation Dept. [{{year}}] No. {{n}}"
-# county.praise = "County Party Committee [{{year}}] No. {{n}}"
+# Official document numbers of notices, per issuer (an org id) and kind (praise,
+# criticism, admonition, rectification) or `default` for the issuer's other kinds;
+# {{year}} and {{n}} are filled in, and every pattern needs {{n}}.
+# Example (uncomment the lines under [numbering] and put your org ids):
 [numbering]
+# county.default = "County Party Committee Organisation Dept. [{{year}}] No. {{n}}"
+# county.criticism = "County Organisation Dept. Notice [{{year}}] No. {{n}}"
+# county.rectification = "County Organisation Dept. Rectification [{{year}}] No. {{n}}"
 
 # Change a builtin obligation rule, or switch one off, with a [rules.<rule id>]
 # table. Examples:
@@ -580,11 +842,14 @@ language = "{lang}"
 # 自此日起计算各项工作要求；此前的时段不计
 tracking_since = {since}
 
-# 发文字号，按发文单位和文种设置；{{year}} 与 {{n}} 自动填写（六角括号，不加虚位）。
-# 示例（去掉 # 并改为本县组织的 id）：
-# county.rectification = "青组通〔{{year}}〕{{n}}号"
-# county.praise = "青组发〔{{year}}〕{{n}}号"
+# 通报的发文字号，按发文单位（组织 id）和文种（praise 表扬、criticism 批评、
+# admonition 诫勉、rectification 整改）设置，default 用于其余文种；
+# {{year}} 与 {{n}} 自动填写（六角括号，不加虚位），每个字号都须含 {{n}}。
+# 示例（去掉 [numbering] 下各行的 # 并改为本县组织的 id）：
 [numbering]
+# county.default = "青组发〔{{year}}〕{{n}}号"
+# county.criticism = "青组通〔{{year}}〕{{n}}号"
+# county.rectification = "青组改〔{{year}}〕{{n}}号"
 
 # 用 [rules.<规则 id>] 表调整或停用内置规则。示例：
 # [rules.party-lesson]
