@@ -80,6 +80,43 @@ def test_init_in_chinese(tmp_path: Path):
     assert "〔{year}〕{n}号" in text
 
 
+def test_init_branch_is_main_whatever_gits_default(tmp_path: Path, monkeypatch):
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = master\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    root = tmp_path / "county"
+    result = run("init", str(root))
+    assert result.exit_code == 0, result.output
+    assert "git: new repository, branch main" in result.stdout
+    assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "main"
+    assert git(root, "branch", "--list").split() == ["*", "main"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_init_numbering_example_works_once_uncommented(tmp_path: Path, lang: str):
+    from dangjian_cli.documents.notice import format_number, number_pattern
+
+    root = tmp_path / "county"
+    assert run("init", str(root), "--lang", lang).exit_code == 0
+    settings = root / "dangjian.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    examples = [i for i, line in enumerate(lines) if line.startswith("# county.")]
+    assert len(examples) >= 2
+    assert lines[examples[0] - 1] == "[numbering]"  # uncommented, they sit in the table
+    for i in examples:
+        lines[i] = lines[i].removeprefix("# ")
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check = run("-C", str(root), "validate")
+    assert check.exit_code == 0, check.output
+    numbering = tomllib.loads(settings.read_text(encoding="utf-8"))["numbering"]
+    criticism = number_pattern(numbering, "county", "criticism", lang)
+    praise = number_pattern(numbering, "county", "praise", lang)  # from `default`
+    assert criticism != praise
+    assert format_number(criticism, 2026, 3).endswith("3号" if lang == "zh" else "No. 3")
+    if lang == "zh":
+        assert criticism == "青组通〔{year}〕{n}号"
+
+
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path):
     root = tmp_path / "busy"
     root.mkdir()
