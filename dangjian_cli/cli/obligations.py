@@ -27,6 +27,7 @@ from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, load_rules
 from ..rules.periods import add_years, parse_span, shift
+from ..rules.settle import settle
 from .common import (
     ISO_DATE,
     as_of_option,
@@ -69,7 +70,10 @@ def refuse_invalid(problems: list[Problem], force: bool) -> None:
 
 #: files that do not load make many other errors (references to what they held):
 #: they come first, and the list stops after ``SHOWN`` lines
-ROOT_CAUSES = ("E-TOML", "E-ENCODING", "E-EMPTY", "E-IO", "E-LAYOUT", "E-SLUG", "E-FOLDER")
+ROOT_CAUSES = (
+    *("E-TOML", "E-ENCODING", "E-EMPTY", "E-IO", "E-TOO-BIG"),
+    *("E-LAYOUT", "E-SLUG", "E-FOLDER", "E-SYMLINK", "E-UNMERGED"),
+)
 SHOWN = 20
 
 
@@ -170,6 +174,11 @@ listing_options = options(
         default=None,
         help="Exit 1 if anything is overdue (or due or overdue).",
     ),
+    click.option(
+        "--include-settled",
+        is_flag=True,
+        help="Also list findings settled by a rectified notice (status settled).",
+    ),
     click.option("--force", is_flag=True, help="Compute even if the records are invalid."),
     rev_option,
 )
@@ -199,6 +208,7 @@ def _compute(
         obligations = [
             ob for ob in found.obligations if ob.rule in wanted and (keep is None or ob.org in keep)
         ]
+        obligations = settle(obligations, known.notices, day)
         return obligations, day, engine.window_start(known.settings, day, since)
     records = load_checked(ctx, rev, force)
     scope = _org_scope(records, org, subtree)
@@ -206,7 +216,19 @@ def _compute(
     obligations = engine.evaluate(
         records, day, since, rules=_rules(records, rules), orgs=scope, statuses=engine.FINDINGS
     )
+    obligations = settle(obligations, records.notices, day)
     return obligations, day, engine.window_start(records.settings, day, since)
+
+
+def _settled(
+    obligations: list[engine.Obligation], day: date, past: bool
+) -> list[engine.Obligation]:
+    """The settled findings ``overdue`` (deadline passed, or none) or ``due`` lists."""
+    return [
+        ob
+        for ob in obligations
+        if ob.status == engine.SETTLED and (ob.deadline is None or ob.deadline < day) == past
+    ]
 
 
 # ---- overdue, due ------------------------------------------------------------------
@@ -224,16 +246,21 @@ def overdue(
     rules: tuple[str, ...],
     fmt: str,
     fail_on: str | None,
+    include_settled: bool,
     force: bool,
     rev: str | None,
 ) -> None:
-    """List what is overdue: periods ended short, deadlines passed (DOMAIN.md §3).
+    """List what is overdue: periods ended short, deadlines passed (§3).
 
     Sorted by org, rule and period; a summary line counts findings by rule.
-    Exit 0, or 1 with --fail-on when such findings exist.
+    Findings settled by a rectified notice are left out (--include-settled
+    lists them too). Exit 0 whatever is listed; 1 with --fail-on when such
+    findings exist.
     """
     obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
     found = engine.findings(obligations, engine.OVERDUE)
+    if include_settled:
+        found = sorted([*found, *_settled(obligations, day, True)], key=engine.Obligation.sort_key)
     _print_findings("overdue", found, fmt, day, start)
     _fail(ctx, obligations, fail_on)
 
@@ -273,17 +300,21 @@ def due(
     rules: tuple[str, ...],
     fmt: str,
     fail_on: str | None,
+    include_settled: bool,
     force: bool,
     rev: str | None,
 ) -> None:
     """List what is due: current periods still short, deadlines coming up.
 
     The deadline column is the last day before a finding turns overdue; --within
-    keeps those whose deadline falls within the span from --as-of.
+    keeps those whose deadline falls within the span from --as-of. Exit 0
+    whatever is listed; 1 with --fail-on when such findings exist.
     """
     span = _within(within)
     obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
     found = engine.findings(obligations, engine.DUE)
+    if include_settled:
+        found = sorted([*found, *_settled(obligations, day, False)], key=engine.Obligation.sort_key)
     if span is not None:
         limit = shift(day, span)
         found = [ob for ob in found if ob.deadline is None or ob.deadline <= limit]

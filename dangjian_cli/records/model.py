@@ -159,6 +159,19 @@ class Absence:
 
 
 @dataclass(slots=True)
+class NoticeItem:
+    """One finding a notice lists, in the engine's terms, so later commands can
+    tell which findings a notice covers (settled once the notice is rectified)."""
+
+    subject: str | None = None
+    rule: str | None = None
+    period: str | None = None
+    org: str | None = None
+    #: for a `rectification` item: the number of the notice left unrectified
+    notice: str | None = None
+
+
+@dataclass(slots=True)
 class FundEntry:
     date: date | None = None
     direction: str | None = None
@@ -321,6 +334,7 @@ class Notice(Record):
     findings: list[str] = field(default_factory=list)
     deadline: date | None = None
     rectified_on: date | None = None
+    items: list[NoticeItem] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -362,6 +376,7 @@ for _cls in (
     Mobile,
     Dues,
     Absence,
+    NoticeItem,
     FundEntry,
     Settings,
     Org,

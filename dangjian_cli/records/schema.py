@@ -208,6 +208,17 @@ SPECS: dict[str, Spec] = {
         findings=F(STRS),
         deadline=F(DATE),
         rectified_on=F(DATE),
+        items=F(
+            ROWS,
+            sub=R(
+                m.NoticeItem,
+                subject=F(STR, True),
+                rule=F(STR, True),
+                period=F(STR, True),
+                org=F(STR),
+                notice=F(STR),
+            ),
+        ),
     ),
     layout.ASSESSMENT: R(
         m.Assessment,

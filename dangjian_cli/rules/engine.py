@@ -41,6 +41,8 @@ from .catalog import Rule, load_rules
 from .periods import Period, add_months, add_years, month_end, parse_period, periods_between, shift
 
 MET, DUE, OVERDUE, UPCOMING = "met", "due", "overdue", "upcoming"
+#: a finding covered by a rectified notice (see rules/settle.py): not listed again
+SETTLED = "settled"
 STATUSES = (MET, DUE, OVERDUE, UPCOMING)
 FINDINGS = (OVERDUE, DUE)
 #: the JSON / CSV fields of an obligation, in order (issue 3)
@@ -55,6 +57,7 @@ FIELDS = (
     "found",
     "deadline",
     "clause",
+    "notice",
 )
 #: org kinds a helping branch must pair with (§9)
 PAIRABLE = ("village_branch", "community_branch")
@@ -74,6 +77,9 @@ class Obligation:
     found: int
     deadline: date | None
     clause: str
+    #: the notice a `rectification` finding is about, or (status settled) the
+    #: rectified notice that settled this finding
+    notice: str | None = None
 
     @property
     def is_finding(self) -> bool:
@@ -91,6 +97,7 @@ class Obligation:
             "found": self.found,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "clause": self.clause,
+            "notice": self.notice,
         }
 
     def sort_key(self) -> tuple[str, str, str, str]:
@@ -665,6 +672,7 @@ def _notice(run: Run, rule: Rule) -> Iterator[Obligation]:
             int(done),
             notice.deadline,
             rule.clause,
+            notice.number,
         )
 
 
