@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..problems import Problem, error
 from . import layout
 from . import model as m
-from .parse import locate, parse
+from .parse import Locator, parse
 from .schema import SPECS, Builder
 from .store import Store
 
@@ -81,17 +81,18 @@ class Records:
 
     def locate(self, problems: list[Problem]) -> None:
         """Fill in the line of every problem that has none, reading each file once."""
-        texts: dict[str, str | None] = {}
+        files: dict[str, Locator | None] = {}
         for p in problems:
             if p.line is not None:
                 continue
-            if p.path not in texts:
+            if p.path not in files:
                 try:
-                    texts[p.path] = self.store.read(p.path).decode("utf-8", "replace")
-                except OSError:
-                    texts[p.path] = None
-            text = texts[p.path]
-            p.line = locate(text, p.key) if text is not None else 1
+                    text = self.store.read(p.path).decode("utf-8", "replace")
+                    files[p.path] = Locator(text)
+                except (OSError, RecursionError, ValueError):
+                    files[p.path] = None
+            found = files[p.path]
+            p.line = found.line(p.key) if found is not None else 1
 
 
 def _meeting_order(meeting: m.Meeting) -> tuple[date, str]:
@@ -143,17 +144,25 @@ def _misplaced(path: str, exc: layout.LayoutError) -> Problem:
     return error(code, path, str(exc), line=1)
 
 
-def build_record(path: str, doc: dict[str, Any]) -> tuple[m.Record, list[Problem]]:
+def build_record(path: str, doc: dict[str, Any]) -> tuple[m.Record | None, list[Problem]]:
     """The typed record of a parsed document, and its schema problems."""
     return _build(path, layout.classify(path), doc)
 
 
-def _build(path: str, loc: layout.Location, doc: dict[str, Any]) -> tuple[m.Record, list[Problem]]:
+def _build(
+    path: str, loc: layout.Location, doc: dict[str, Any]
+) -> tuple[m.Record | None, list[Problem]]:
     builder = Builder(path)
     fixed = _FIXED.get(loc.kind)
-    record = builder.build(
-        SPECS[loc.kind], doc, (), path=path, id=loc.id, **(fixed(loc) if fixed else {})
-    )
+    try:
+        record = builder.build(
+            SPECS[loc.kind], doc, (), path=path, id=loc.id, **(fixed(loc) if fixed else {})
+        )
+    except Exception as exc:  # untrusted input never ends a run in a traceback
+        # (also in a worker process of a parallel load, whose exception would end the load)
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        what = type(exc).__name__ + (f": {detail}" if detail else "")
+        return None, [error("E-TOML", path, f"cannot read the record ({what})", line=1)]
     return record, builder.problems
 
 

@@ -88,6 +88,7 @@ SPECS: dict[str, Spec] = {
         tracking_since=F(DATE),
         numbering=F(TABLE),
         rules=F(TABLE),
+        documents=F(TABLE),
     ),
     layout.ORG: R(
         m.Org,
@@ -478,5 +479,9 @@ class _Label:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an integer of thousands of digits (hex in TOML)
+        bits = value.bit_length() if isinstance(value, int) else 0
+        return f"<a number of {bits} bits>" if bits else "<too large to show>"
     return text if len(text) <= 40 else text[:37] + "..."
