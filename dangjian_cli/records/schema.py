@@ -88,7 +88,6 @@ SPECS: dict[str, Spec] = {
         tracking_since=F(DATE),
         numbering=F(TABLE),
         rules=F(TABLE),
-        documents=F(TABLE),
     ),
     layout.ORG: R(
         m.Org,
