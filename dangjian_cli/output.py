@@ -1,4 +1,9 @@
-"""Table, JSON and CSV views of any list of rows: one place for every listing command."""
+"""Table, JSON and CSV views of any list of rows: one place for every listing command.
+
+Every view masks personal data (:mod:`.privacy`) unless the caller passes
+``show_personal``; every spreadsheet cell goes through :func:`safe_cell`, so that a
+record value such as ``=HYPERLINK(...)`` is shown as text, never run as a formula.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
+
+#: what makes a spreadsheet (Excel, WPS, LibreOffice) read a cell as a formula:
+#: the OWASP CSV-injection list; such a cell gets a leading ``'``
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain(value: Any) -> Any:
@@ -31,11 +40,24 @@ def render(
     fmt: str,
     columns: Sequence[str] | None = None,
     headers: Sequence[str] | None = None,
+    show_personal: bool = False,
+    wrap: Sequence[str] = (),
 ) -> str:
-    """Rows as text in ``fmt``; ``columns`` picks and orders the fields shown."""
+    """Rows as text in ``fmt``; ``columns`` picks and orders the fields shown.
+
+    A table is fitted to the terminal (:mod:`.widths`): the columns named in
+    ``wrap`` (long text) are wrapped, the others shortened with an ellipsis.
+
+    Personal data is masked unless ``show_personal``: a listing shows no personal
+    field by design, but a free-text value (a name, a topic) may hold a number.
+    """
     rows = [dict(r) for r in rows]
     if columns is None:
         columns = list(rows[0]) if rows else []
+    if not show_personal:
+        from .privacy import mask_data
+
+        rows = [{c: mask_data(r.get(c), c) for c in columns} for r in rows]
     if fmt == "json":
         return json.dumps(
             [{c: plain(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=2
@@ -43,18 +65,28 @@ def render(
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([csv_cell(c) for c in columns])
         for r in rows:
-            writer.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in columns])
+            writer.writerow([csv_cell(r.get(c)) for c in columns])
         return buf.getvalue().rstrip("\n")
     if fmt == "table":
         if not rows:
             return ""
         from tabulate import tabulate
 
+        from . import widths
+
         table = [[_cell(r.get(c)) for c in columns] for r in rows]
+        heads = list(headers or columns)
+        wrapped = frozenset(i for i, c in enumerate(columns) if c in wrap)
+        table = widths.fit(table, heads, widths.width(), wrapped)
+        return tabulate(table, headers=heads, tablefmt="simple", disable_numparse=True)
+    if fmt == "markdown":
+        from tabulate import tabulate
+
+        table = [[_cell(r.get(c)).replace("|", "\\|") for c in columns] for r in rows]
         return tabulate(
-            table, headers=list(headers or columns), tablefmt="simple", disable_numparse=True
+            table, headers=list(headers or columns), tablefmt="github", disable_numparse=True
         )
     raise ValueError(f"unknown format {fmt!r}")
 
@@ -66,3 +98,30 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def safe_cell(value: Any) -> Any:
+    """A spreadsheet cell for ``value``: one rule for CSV and any spreadsheet writer.
+
+    Text (anything from a record: names, topics, findings) that begins with a
+    character of :data:`FORMULA_START`, also after leading spaces, gets a leading
+    ``'``, which spreadsheets show as text and never evaluate; the value stays
+    readable (``'=HYPERLINK(...)``). Genuine numbers (``int``, ``float``,
+    ``Decimal``; a negative amount ``-5.00``) and dates stay as they are, so that a
+    clerk's sums still work: they cannot hold a formula. ``None`` is an empty cell;
+    lists are joined with ``, `` as in a table.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal, date)) and not isinstance(value, bool):
+        return value
+    text = _cell(value)
+    if text.lstrip(" ").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_cell(value: Any) -> str:
+    """The text of a CSV cell: :func:`safe_cell`, numbers and dates written as in JSON."""
+    cell = safe_cell(value)
+    return cell if isinstance(cell, str) else _cell(cell)

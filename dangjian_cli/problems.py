@@ -40,24 +40,31 @@ class Problem:
         return (self.code, self.severity, self.path, self.message)
 
     def as_dict(self) -> dict[str, object]:
+        """The problem as shown in JSON: message and hint masked like :meth:`text`."""
+        from .privacy import mask_text
+
         d: dict[str, object] = {
             "path": self.path,
             "line": self.line,
             "severity": self.severity,
             "code": self.code,
-            "message": self.message,
+            "message": mask_text(self.message),
         }
         if self.column is not None:
             d["column"] = self.column
         if self.hint:
-            d["hint"] = self.hint
+            d["hint"] = mask_text(self.hint)
         return d
 
     def text(self) -> str:
+        """``path:line: severity CODE message (hint)``; a number quoted from a record
+        that looks like an ID or phone number is masked (it may be personal data)."""
+        from .privacy import mask_text
+
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        out = f"{where}: {self.severity} {self.code} {self.message}"
+        out = f"{where}: {self.severity} {self.code} {mask_text(self.message)}"
         if self.hint:
-            out += f" ({self.hint})"
+            out += f" ({mask_text(self.hint)})"
         return out
 
 

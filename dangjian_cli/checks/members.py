@@ -160,19 +160,22 @@ def id_number_problem(number: str, birth: date | None) -> str | None:
     A lower-case ``x`` is accepted as the check character (common in typed data).
     The birth date inside the number must be a real date, and the member's
     `birth_date` when that is given: a mismatch is a typing error in one of them.
+    The reason names the part that is wrong, never a digit of the number (nor the
+    expected check digit, which would complete a number mistyped there): it is
+    personal data, and messages end up in terminals, CI logs and review comments.
     """
     if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789Xx":
         return "must be 18 characters: 17 digits and a digit or X"
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     want = _ID_CHECK[total % 11]
     if number[17].upper() != want:
-        return f"check digit is {number[17]!r}, expected {want!r}"
+        return "has a wrong check digit (the last character): a digit is mistyped"
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return f"holds no real birth date ({number[6:14]})"
+        return "holds no real birth date (characters 7 to 14)"
     if birth and born != birth:
-        return f"says born {born}, but `birth_date` is {birth}"
+        return "holds a birth date (characters 7 to 14) other than `birth_date`"
     return None
 
 

@@ -17,8 +17,6 @@ import click
 from ..errors import InputError
 from .common import ISO_DATE, format_option, repo_root
 
-PERSONAL = ("id_number", "phone")
-
 #: ``ctx.meta`` key under which a writing command leaves (root, paths written)
 WRITTEN = "dangjian.written"
 
@@ -70,9 +68,11 @@ def set_detail(params: dict[str, Any]) -> str:
     field = str(params.get("field", ""))
     if params.get("unset"):
         return field
-    if field.rsplit(".", 1)[-1] in PERSONAL:
+    from ..privacy import mask_text, path_kind
+
+    if path_kind(field):
         return field
-    return f"{field}={' '.join(params.get('values') or ())}"
+    return f"{field}={mask_text(' '.join(params.get('values') or ()))}"
 
 
 # ---- review -------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def review(
 
     result = run_review(repo_root(ctx), range_spec, as_of, full=full)
     if not show_personal:
-        _mask_changes(result.changes)
+        _mask_review(result)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     elif fmt == "markdown":
@@ -124,21 +124,44 @@ def review(
         ctx.exit(1)
 
 
+def _mask_review(result: Any) -> None:
+    """Every value of a review shown to the user, masked (see :mod:`..privacy`)."""
+    from dataclasses import replace
+
+    from ..privacy import mask_text
+
+    _mask_changes(result.changes)
+    for p in (*result.introduced, *result.fixed):
+        p.path = mask_text(p.path)
+        p.message = mask_text(p.message)
+        p.hint = mask_text(p.hint) if p.hint else p.hint
+
+    def finding(o: Any) -> Any:
+        texts = ("subject", "subject_name", "org", "period", "notice")
+        return replace(
+            o, **{k: mask_text(v) for k in texts if isinstance(v := getattr(o, k, None), str)}
+        )
+
+    result.findings_introduced = [finding(o) for o in result.findings_introduced]
+    result.findings_resolved = [finding(o) for o in result.findings_resolved]
+
+
 def _mask_changes(changes: list[Any]) -> None:
+    """Field diffs (of review or log entries) masked; paths too, and a log's message."""
+    from ..privacy import mask_field, mask_text
+
     for change in changes:
+        change.path = mask_text(change.path)
+        if change.old_path:
+            change.old_path = mask_text(change.old_path)
+        if isinstance(getattr(change, "message", None), str):
+            change.message = mask_text(change.message)
         for f in change.fields:
-            _mask_field(f)
-
-
-def _mask_field(f: Any) -> None:
-    from ..privacy import mask_id_number, mask_phone
-
-    leaf = f.field.rsplit(".", 1)[-1]
-    if leaf not in PERSONAL:
-        return
-    mask = mask_id_number if leaf == "id_number" else mask_phone
-    f.before = mask(f.before) if isinstance(f.before, str) else f.before
-    f.after = mask(f.after) if isinstance(f.after, str) else f.after
+            f.before = mask_field(f.field, f.before)
+            f.after = mask_field(f.field, f.after)
+            f.added = [mask_field(f.field, v) for v in f.added]
+            f.removed = [mask_field(f.field, v) for v in f.removed]
+            f.field = mask_text(f.field)
 
 
 def _finding_text(o: Any) -> str:
@@ -295,7 +318,8 @@ def log(
                 }
                 row["value"] = _field_value(f) if f else ""
                 rows.append(row)
-        click.echo(render(rows, fmt))
+        # masked above, entry by entry (unless --show-personal): the commit id must stay whole
+        click.echo(render(rows, fmt, show_personal=True))
         return
     out: list[str] = []
     for e in entries:

@@ -59,8 +59,14 @@ def render_docx(
     context: Mapping[str, Any],
     images: dict[str, bytes] | None = None,
 ) -> bytes:
-    """The .docx bytes of one document: template -> blocks -> builder on the reference."""
+    """The .docx bytes of one document: template -> blocks -> builder on the reference.
+
+    Every value a template sees is masked first (:func:`..privacy.mask_data`): an ID
+    or phone number in a free-text field (a finding, a name) never reaches a
+    document, whatever the template prints.
+    """
+    from ..privacy import mask_data
     from .builder import DocBuilder
 
-    blocks = render_blocks(repo_root, lang, kind, {**context, "lang": lang})
+    blocks = render_blocks(repo_root, lang, kind, mask_data({**context, "lang": lang}))
     return DocBuilder(reference_bytes(repo_root, lang), images).add(blocks).to_bytes()

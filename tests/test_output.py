@@ -1,0 +1,57 @@
+"""output: spreadsheet cells that cannot run a formula, masking in every view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dangjian_cli.output import FORMULA_START, csv_cell, render, safe_cell
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
+def test_text_that_a_spreadsheet_would_run_gets_a_quote(lead):
+    value = f"{lead}2+3+cmd|' /C calc'!A0"
+    assert safe_cell(value) == "'" + value  # readable, shown as text
+    assert safe_cell("  " + value) == "'  " + value  # leading spaces do not hide it
+    assert csv_cell(value) == "'" + value
+
+
+def test_formula_start_is_the_owasp_list():
+    assert set(FORMULA_START) == {"=", "+", "-", "@", "\t", "\r"}
+
+
+def test_ordinary_text_and_genuine_numbers_stay_as_they_are():
+    assert safe_cell("Test Village Branch") == "Test Village Branch"
+    assert safe_cell("a-b=c") == "a-b=c"  # only the first character counts
+    # numbers typed as numbers cannot hold a formula; a clerk's sums keep working
+    assert safe_cell(Decimal("-5.00")) == Decimal("-5.00")
+    assert safe_cell(-3) == -3
+    assert safe_cell(date(2026, 3, 15)) == date(2026, 3, 15)
+    assert csv_cell(Decimal("-5.00")) == "-5.00"
+    assert csv_cell(-3) == "-3"
+    assert csv_cell(None) == ""
+    # a number written as text in a record is text: neutralised like any text
+    assert csv_cell("-5.00") == "'-5.00"
+    assert csv_cell(["=a", "b"]) == "'=a, b"
+
+
+def test_render_csv_neutralises_every_cell_and_masks():
+    rows = [
+        {"name": '=HYPERLINK("http://x")', "amount": Decimal("-5.00"), "note": "13812345678"},
+        {"name": "@SUM(A1)", "amount": 3, "note": "-"},
+    ]
+    out = list(csv.reader(io.StringIO(render(rows, "csv"))))
+    assert out == [
+        ["name", "amount", "note"],
+        ['\'=HYPERLINK("http://x")', "-5.00", "138****5678"],
+        ["'@SUM(A1)", "3", "'-"],
+    ]
+    shown = list(csv.reader(io.StringIO(render(rows, "csv", show_personal=True))))
+    assert shown[1][2] == "13812345678"
+    assert json.loads(render(rows, "json"))[0]["note"] == "138****5678"
+    assert "138****5678" in render(rows, "table")
