@@ -9,16 +9,16 @@ machine-readable.
 
 from __future__ import annotations
 
-import math
 import random
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import click
 
 from ..errors import InputError, Refused
+from ..i18n import _, date_name, language, period_name, pick, status_name
 from ..output import render
 from ..problems import Problem
 from ..records import model as m
@@ -40,6 +40,20 @@ from .common import (
 
 #: the table shows the responsible org first, then the JSON fields in their order
 TABLE_COLUMNS = ("org", *(f for f in engine.FIELDS if f != "org"))
+#: display fields in the repository's language, after the stable ones in JSON and CSV
+DISPLAY_FIELDS = ("rule_name", "status_name")
+#: a table of findings: the rule's name beside its id
+FINDING_COLUMNS = tuple(
+    c for f in TABLE_COLUMNS for c in ((f, "rule_name") if f == "rule" else (f,))
+)
+#: what a table of findings leaves out first on a narrow terminal (--wide keeps all):
+#: in English the rule's id says enough, in Chinese its name does
+FINDING_DROP = {
+    "en": ("notice", "clause", "rule_name", "subject", "org"),
+    "zh": ("notice", "clause", "rule", "subject", "org"),
+}
+#: columns never shortened: they are typed back as options (--rule) or compared
+FINDING_KEEP = ("period", "status", "required", "found", "deadline")
 
 
 # ---- shared pieces ----------------------------------------------------------------
@@ -119,10 +133,50 @@ def _rules(records: Records, wanted: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _summary_line(kind: str, found: list[engine.Obligation], as_of: date, start: date) -> str:
+    """``12 overdue as of ...: theme-day 6, dues 4, +3``: the commonest rules first, as
+    many as fit in 100 columns (the terminal, when narrower); in Chinese, rule names."""
+    from ..widths import summary
+
     counts = engine.summary(found)
-    parts = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
-    head = f"{len(found)} {kind} as of {as_of.isoformat()} (window from {start.isoformat()})"
-    return f"{head}: {parts}" if parts else head
+    names = _rule_names() if language() != "en" else {}
+    parts = [
+        f"{names.get(rule, rule)} {n}"
+        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    heads = {
+        "overdue": _("{n} overdue as of {day} (window from {start})"),
+        "due": _("{n} due as of {day} (window from {start})"),
+    }
+    head = heads.get(kind, f"{{n}} {kind} as of {{day}} (window from {{start}})").format(
+        n=len(found), day=date_name(as_of), start=date_name(start)
+    )
+    return summary(head, parts, more=_("+{n} more"))
+
+
+def _rule_names() -> dict[str, str]:
+    """Rule id -> its name in the language in use."""
+    return {rule_id: pick(t.get("title"), rule_id) for rule_id, t in builtin().items()}
+
+
+def _finding_headers(columns: Iterable[str]) -> list[str] | None:
+    """Table headers: the stable field names in English, a clerk's words otherwise."""
+    if language() == "en":
+        return None
+    labels = {
+        "org": _("org"),
+        "subject": _("subject"),
+        "subject_name": _("name"),
+        "rule": _("rule"),
+        "rule_name": _("rule name"),
+        "period": _("period"),
+        "status": _("status"),
+        "required": _("required"),
+        "found": _("found"),
+        "deadline": _("deadline"),
+        "clause": _("clause"),
+        "notice": _("notice"),
+    }
+    return [labels.get(c, c) for c in columns]
 
 
 def _print_listing(
@@ -137,10 +191,38 @@ def _print_listing(
 def _print_findings(
     kind: str, found: list[engine.Obligation], fmt: str, as_of: date, start: date
 ) -> None:
-    """``overdue`` and ``due``: the findings (org first in a table), then the summary."""
-    columns = engine.FIELDS if fmt != "table" else TABLE_COLUMNS
-    rows = [ob.as_dict() for ob in found]
-    _print_listing(rows, fmt, columns, _summary_line(kind, found, as_of, start))
+    """``overdue`` and ``due``: the findings (org first in a table), then the summary.
+
+    JSON and CSV keep the stable fields and add ``rule_name`` and ``status_name`` in
+    the repository's language; a table shows periods, statuses and dates as a clerk
+    reads them (2026年第一季度, 逾期) and fits the terminal.
+    """
+    names = _rule_names()
+    rows = []
+    for ob in found:
+        row = ob.as_dict()
+        row["rule_name"] = names.get(ob.rule, ob.rule)
+        row["status_name"] = status_name(ob.status)
+        if fmt == "table" and language() != "en":
+            row["period"] = period_name(row["period"])
+            row["status"] = row["status_name"]
+            row["deadline"] = date_name(row["deadline"])
+        rows.append(row)
+    summary = _summary_line(kind, found, as_of, start)
+    if fmt != "table":
+        _print_listing(rows, fmt, (*engine.FIELDS, *DISPLAY_FIELDS), summary)
+        return
+    text = render(
+        rows,
+        fmt,
+        list(FINDING_COLUMNS),
+        headers=_finding_headers(FINDING_COLUMNS),
+        keep=FINDING_KEEP,
+        drop=FINDING_DROP.get(language(), FINDING_DROP["en"]),
+    )
+    if text:
+        click.echo(text)
+    click.echo(summary)
 
 
 def _fail(ctx: click.Context, obligations: list[engine.Obligation], fail_on: str | None) -> None:
@@ -344,46 +426,6 @@ def _bottom(value: str) -> tuple[str, float]:
         ) from None
 
 
-def rank_rows(
-    obligations: Iterable[engine.Obligation], records: Records, year: int, bottom: tuple[str, float]
-) -> list[dict[str, Any]]:
-    """Per org: obligations of ``year`` met, missed, pending; the bottom marked (§12)."""
-    prefix = str(year)
-    # one C-level count over (org, status) pairs, then per org (a county has 10^5 obligations)
-    pairs = Counter(
-        (ob.org, ob.status)
-        for ob in obligations
-        if ob.status != engine.UPCOMING and ob.period.startswith(prefix)
-    )
-    tally: dict[str, Counter[str]] = {}
-    for (org_id, status), n in pairs.items():
-        tally.setdefault(org_id, Counter())[status] = n
-    rows: list[dict[str, Any]] = []
-    for org_id, count in tally.items():
-        settled = count[engine.MET] + count[engine.OVERDUE]
-        org = records.orgs.get(org_id)
-        rows.append(
-            {
-                "org": org_id,
-                "name": (org.name if org else None) or org_id,
-                "owed": settled,
-                "met": count[engine.MET],
-                "missed": count[engine.OVERDUE],
-                "pending": count[engine.DUE],
-                "share": round(count[engine.MET] / settled, 4) if settled else None,
-            }
-        )
-    rows.sort(key=lambda r: (-(r["share"] if r["share"] is not None else 2), r["missed"], r["org"]))
-    scored = [r for r in rows if r["share"] is not None]
-    mode, amount = bottom
-    n = math.ceil(len(scored) * amount) if mode == "share" else int(amount)
-    worst = {r["org"] for r in scored[len(scored) - min(n, len(scored)) :]} if n else set()
-    for place, row in enumerate(rows, 1):
-        row["rank"] = place
-        row["rectify"] = row["org"] in worst
-    return rows
-
-
 @click.command()
 @click.option("--year", type=int, required=True, help="The year ranked.")
 @click.option(
@@ -391,12 +433,26 @@ def rank_rows(
     default="10%",
     show_default=True,
     metavar="10%|N",
-    help="How many of the weakest orgs to mark for rectification.",
+    help="How many of the weakest orgs of each group to mark for rectification.",
 )
-@as_of_option("Evaluate on this day (default: a week after the year, or today).")
+@click.option(
+    "--by",
+    type=click.Choice(["kind-group", "all"]),
+    default="kind-group",
+    show_default=True,
+    help="Rank within comparable groups (branches; township and street committees; "
+    "others), or all orgs in one list.",
+)
+@as_of_option("Evaluate on this day (default: the day after the year's last deadline, or today).")
 @click.option("--org", default=None, metavar="ID", help="Rank only this org ...")
 @click.option("--subtree", is_flag=True, help="... and every org below it.")
 @format_option()
+@click.option(
+    "--fail-on",
+    type=click.Choice(["marked"]),
+    default=None,
+    help="Exit 1 if any org is marked for rectification.",
+)
 @click.option("--force", is_flag=True, help="Compute even if the records are invalid.")
 @rev_option
 @click.pass_context
@@ -404,39 +460,77 @@ def rank(
     ctx: click.Context,
     year: int,
     bottom: str,
+    by: str,
     as_of: date | None,
     org: str | None,
     subtree: bool,
     fmt: str,
+    fail_on: str | None,
     force: bool,
     rev: str | None,
 ) -> None:
-    """Rank orgs by the share of the year's obligations met; mark the weakest (§12).
+    """Rank orgs by the year's obligations met; mark the weakest for rectification (§12).
 
-    An obligation counts once it is met or overdue; what is still due (pending)
-    is shown but not scored. Orgs are listed best first.
+    Each rule that applies to an org counts once, as the share of its
+    obligations met (weighted by `[rules.<id>] weight`); what is still due is
+    shown as pending but not scored. Ties share a rank; an org that missed
+    nothing is never marked; findings settled by a rectified notice still count
+    as missed (column `rectified`). `--format json` explains each score rule by
+    rule. Exit 0 whatever is listed; 1 with --fail-on marked when an org is marked.
     """
+    from ..rules import ranking
+
     how = _bottom(bottom)
     records = load_checked(ctx, rev, force)
     rules = load_rules(records.settings)
-    grace = max((r.grace_days for r in rules.values() if r.period), default=0)
-    day = as_of or min(date.today(), date(year + 1, 1, 1) + timedelta(days=grace))
+    tracking = records.settings.tracking_since if records.settings else None
+    if tracking is not None and year < tracking.year:
+        raise click.BadParameter(
+            f"{year} is before tracking_since ({tracking.isoformat()}): nothing was recorded",
+            param_hint="--year",
+        )
+    day = as_of or min(date.today(), ranking.last_deadline(rules, year))
     if day < date(year, 1, 1):
         raise click.BadParameter(f"must not be before {year}", param_hint="--as-of")
     scope = _org_scope(records, org, subtree)
-    obligations = engine.evaluate(records, day, date(year, 1, 1), rules=rules, orgs=scope)
-    rows = rank_rows(obligations, records, year, how)
-    columns = ["rank", "org", "name", "owed", "met", "missed", "pending", "share", "rectify"]
+    obligations = ranking.evaluate_year(records, year, day, rules, scope)
+    scores = ranking.score_orgs(obligations, records, rules, by)
+    rows = ranking.rank(scores, how)
+    marked = sum(1 for r in rows if r["rectify"])
+    columns = [
+        "rank",
+        "group",
+        "org",
+        "name",
+        "owed",
+        "met",
+        "late",
+        "missed",
+        "rectified",
+        "pending",
+        "share",
+        "rectify",
+    ]
+    if fmt == "json":
+        columns.append("rules")
+    else:
+        for row in rows:
+            row.pop("rules")
     if fmt == "table":
         for row in rows:
+            row["rank"] = "" if row["rank"] is None else row["rank"]
             row["share"] = "" if row["share"] is None else f"{row['share'] * 100:.1f}%"
             row["rectify"] = "rectify" if row["rectify"] else ""
-    marked = sum(1 for r in rows if r["rectify"])
     summary = (
         f"{len(rows)} orgs ranked for {year} as of {day.isoformat()}; "
+        f"{marked} marked for rectification (bottom {bottom} of each group)"
+        if by == "kind-group"
+        else f"{len(rows)} orgs ranked for {year} as of {day.isoformat()}; "
         f"{marked} marked for rectification (bottom {bottom})"
     )
     _print_listing(rows, fmt, columns, summary)
+    if fail_on == "marked" and marked:
+        ctx.exit(1)
 
 
 # ---- sample ----------------------------------------------------------------------

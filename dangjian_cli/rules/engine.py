@@ -38,7 +38,16 @@ from typing import Any
 
 from ..records import model as m
 from .catalog import Rule, load_rules
-from .periods import Period, add_months, add_years, month_end, parse_period, periods_between, shift
+from .periods import (
+    Period,
+    add_months,
+    add_years,
+    month_end,
+    parse_period,
+    period_of,
+    periods_between,
+    shift,
+)
 
 MET, DUE, OVERDUE, UPCOMING = "met", "due", "overdue", "upcoming"
 #: a finding covered by a rectified notice (see rules/settle.py): not listed again
@@ -233,7 +242,14 @@ class Run:
         """The periods of ``kind`` from the window start to ``as_of``, computed once."""
         found = self._periods.get(kind)
         if found is None:
-            found = self._periods[kind] = list(periods_between(kind, self.window_start, self.as_of))
+            if self.window_start > self.as_of:
+                # as-of before tracking_since: the period running on as-of is still
+                # owed (and due) if it ends on or after the window start
+                current = period_of(kind, self.as_of)
+                found = [current] if current.end >= self.window_start else []
+            else:
+                found = list(periods_between(kind, self.window_start, self.as_of))
+            self._periods[kind] = found
         return found
 
 
@@ -242,6 +258,14 @@ def window_start(settings: m.Settings | None, as_of: date, since: date | None = 
     if since is not None:
         return since
     start = add_months(as_of, -12)
+    tracking = settings.tracking_since if settings is not None else None
+    return max(start, tracking) if tracking else start
+
+
+def tracked_from(settings: m.Settings | None, start: date) -> date:
+    """``start``, or ``tracking_since`` when later: the window rule of ``overdue``
+    (nothing before tracking_since is owed) for callers that evaluate a year or a
+    report's span (rank, status, reports)."""
     tracking = settings.tracking_since if settings is not None else None
     return max(start, tracking) if tracking else start
 
