@@ -231,6 +231,12 @@ SPECS: dict[str, Spec] = {
     ),
 }
 
+#: the dates a record may hold: wider than any real record's (the oldest members
+#: were born in the 1920s), narrow enough that no date arithmetic of the rules and
+#: checks (a term of years, a grace of days) can leave the calendar (year 9999)
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
 _MONEY = re.compile(r"-?\d+(\.\d{1,2})?\Z")
 
 
@@ -312,6 +318,9 @@ class Builder:
                     if len(raw) <= SHARE_UP_TO:
                         raw = sys.intern(raw)
                 elif t is date:
+                    if not EARLIEST <= raw <= LATEST:
+                        self._out_of_range(raw, (*key, name))
+                        continue
                     raw = _DATES.setdefault(raw, raw)
                 values[f.attr or name] = raw
                 continue
@@ -338,7 +347,9 @@ class Builder:
         t = type(raw)
         if t is str and kind == STR and (f.choices is None or raw in f.choices):
             return raw
-        if (t is date and kind == DATE) or (t is bool and kind == BOOL):
+        if (t is date and kind == DATE and EARLIEST <= raw <= LATEST) or (
+            t is bool and kind == BOOL
+        ):
             return raw
         name = _Label(key)
         if kind == STR:
@@ -351,6 +362,8 @@ class Builder:
             if isinstance(raw, datetime) or not isinstance(raw, date):
                 hint = "write it unquoted, like 2026-03-15" if isinstance(raw, str) else None
                 return self._type(name, "a date", raw, key, hint)
+            if not EARLIEST <= raw <= LATEST:
+                return self._out_of_range(raw, key)
             return raw
         if kind == BOOL:
             if not isinstance(raw, bool):
@@ -437,6 +450,18 @@ class Builder:
                 f"`{name}` must be {want}, got {toml_type(raw)} {_short(shown)}",
                 key,
                 hint=hint,
+            )
+        )
+        return None
+
+    def _out_of_range(self, raw: date, key: Key) -> None:
+        self.problems.append(
+            error(
+                "E-DATE-RANGE",
+                self.path,
+                f"`{_Label(key)}` {raw.isoformat()} is outside {EARLIEST.year}-{LATEST.year}",
+                key,
+                hint="a typo in the year?",
             )
         )
         return None

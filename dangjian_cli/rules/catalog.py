@@ -54,8 +54,6 @@ class Rule:
     long_term_kinds: tuple[str, ...] = ()
     title: dict[str, str] = field(default_factory=dict)
     task: dict[str, str] = field(default_factory=dict)
-    #: how much the rule weighs in `rank` (0: not scored); any rule may set it
-    weight: int = 1
 
     def text(self, key: str, language: str = "en") -> str:
         """``title`` or ``task`` in ``language``, falling back to English, then the id."""
@@ -98,17 +96,22 @@ def builtin() -> dict[str, dict[str, Any]]:
 
 
 _LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds")
-_INTS = (
-    "min",
-    "grace_days",
-    "due_months",
-    "overdue_months",
-    "term_years",
-    "long_term_years",
-    "weight",
-)
-#: keys every rule accepts in dangjian.toml though builtin.toml need not name them
-_ANY_RULE = ("enabled", "weight")
+_INTS = ("min", "grace_days", "due_months", "overdue_months", "term_years", "long_term_years")
+
+
+#: the range of each number a rule override may set: wide for any county's
+#: practice, narrow enough that no date a rule computes leaves the calendar
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "min": (1, 100),  # records per period
+    "grace_days": (0, 366),
+    "due_months": (1, 120),
+    "overdue_months": (1, 120),
+    "term_years": (1, 20),
+    "long_term_years": (1, 20),
+    "weight": (0, 100),
+}
+#: the longest span of ``due_before`` and of a ``+`` deadline: 10 years
+MAX_SPAN = {"d": 3660, "m": 120, "y": 10}
 
 
 def _make(rule_id: str, table: dict[str, Any]) -> Rule:
@@ -143,10 +146,10 @@ def _check_value(rule_type: str, key: str, value: Any) -> str | None:
     if key in _INTS:
         if isinstance(value, bool) or not isinstance(value, int):
             return "must be a whole number"
-        floor = 1 if key in ("min", "due_months", "overdue_months", "term_years") else 0
-        if key == "long_term_years":
-            floor = 1
-        return None if value >= floor else f"must be at least {floor}"
+        floor, ceiling = INT_RANGES.get(key, (0, 1000))
+        if not floor <= value <= ceiling:
+            return f"must be from {floor} to {ceiling}, got {value}"
+        return None
     if key in _LISTS:
         vocab = _vocabulary(rule_type, key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -165,10 +168,10 @@ def _check_value(rule_type: str, key: str, value: Any) -> str | None:
         return None
     if key == "due_before":
         try:
-            parse_span(value)
+            span = parse_span(value)
         except ValueError:
             return f"{value!r} is not a span like 30d, 6m or 1y"
-        return None
+        return _span_too_long(value, span)
     if key == "deadline":
         return _check_deadline(value)
     if key == "clause":
@@ -182,15 +185,23 @@ def _check_value(rule_type: str, key: str, value: Any) -> str | None:
     return "cannot be changed"
 
 
+def _span_too_long(text: str, span: tuple[int, str]) -> str | None:
+    """Why a span (``due_before``, a ``+`` deadline) is too long, or None."""
+    n, unit = span
+    if n > MAX_SPAN[unit]:
+        return f"{text!r} is longer than {MAX_SPAN['y']} years"
+    return None
+
+
 def _check_deadline(value: Any) -> str | None:
     if not isinstance(value, str):
         return 'must be text such as "+31d" or "03-31"'
     if value.startswith("+"):
         try:
-            parse_span(value[1:])
+            span = parse_span(value[1:])
         except ValueError:
             return f"{value!r} is not an offset like +31d, +6m or +1y"
-        return None
+        return _span_too_long(value, span)
     try:
         date.fromisoformat(f"2024-{value}")
     except ValueError:
@@ -226,8 +237,8 @@ def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], li
         base = table[rule_id]
         accepted: dict[str, Any] = {}
         for name, value in given.items():
-            if name not in _ANY_RULE and (name not in base or name == "type"):
-                allowed = ", ".join([*_ANY_RULE, *(k for k in base if k != "type")])
+            if name != "enabled" and (name not in base or name == "type"):
+                allowed = ", ".join(["enabled", *(k for k in base if k != "type")])
                 problems.append(
                     error(
                         "E-RULE-KEY",

@@ -211,3 +211,29 @@ def test_validate_of_thousands_of_problems_in_one_file_is_quick(repo):
     assert result.exit_code == 1
     assert result.stdout.count("E-TYPE") == 1900
     assert took < 10, took  # was quadratic: 27 s for 2,000 problems
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01"])
+def test_a_date_outside_the_calendar_of_records_is_refused(repo, day):
+    repo.write("members/m4.toml", MEMBER.replace("1980-01-01", day), dedent=False)
+    lines = _error_lines(repo.run("validate"), "members/m4.toml")
+    assert lines == [
+        f"members/m4.toml:4: error E-DATE-RANGE `birth_date` {day} is outside 1900-2199 "
+        "(a typo in the year?)"
+    ]
+    # the listings refuse such records, and compute with --force without a traceback
+    assert repo.run("overdue").exit_code == 1
+    forced = repo.run("overdue", "--force", "--as-of", "2026-06-30")
+    assert forced.exception is None or isinstance(forced.exception, SystemExit), forced.output
+    assert forced.exit_code == 0, forced.output
+
+
+def test_a_grace_of_a_hundred_million_days_is_a_setting_error(repo):
+    settings = repo.read("dangjian.toml") + "\n[rules.theme-day]\ngrace_days = 100000000\n"
+    repo.write("dangjian.toml", settings, dedent=False)
+    lines = _error_lines(repo.run("validate"), "dangjian.toml")
+    assert len(lines) == 1
+    assert "E-RULE-VALUE rules.theme-day.grace_days must be from 0 to 366" in lines[0]
+    result = repo.run("overdue", "--force", "--as-of", "2026-06-30")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 0
