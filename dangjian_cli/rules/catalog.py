@@ -54,6 +54,8 @@ class Rule:
     long_term_kinds: tuple[str, ...] = ()
     title: dict[str, str] = field(default_factory=dict)
     task: dict[str, str] = field(default_factory=dict)
+    #: how much the rule weighs in `rank` (0: not scored); any rule may set it
+    weight: int = 1
 
     def text(self, key: str, language: str = "en") -> str:
         """``title`` or ``task`` in ``language``, falling back to English, then the id."""
@@ -96,7 +98,17 @@ def builtin() -> dict[str, dict[str, Any]]:
 
 
 _LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds")
-_INTS = ("min", "grace_days", "due_months", "overdue_months", "term_years", "long_term_years")
+_INTS = (
+    "min",
+    "grace_days",
+    "due_months",
+    "overdue_months",
+    "term_years",
+    "long_term_years",
+    "weight",
+)
+#: keys every rule accepts in dangjian.toml though builtin.toml need not name them
+_ANY_RULE = ("enabled", "weight")
 
 
 #: the range of each number a rule override may set: wide for any county's
@@ -237,8 +249,8 @@ def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], li
         base = table[rule_id]
         accepted: dict[str, Any] = {}
         for name, value in given.items():
-            if name != "enabled" and (name not in base or name == "type"):
-                allowed = ", ".join(["enabled", *(k for k in base if k != "type")])
+            if name not in _ANY_RULE and (name not in base or name == "type"):
+                allowed = ", ".join([*_ANY_RULE, *(k for k in base if k != "type")])
                 problems.append(
                     error(
                         "E-RULE-KEY",
