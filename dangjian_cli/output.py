@@ -7,8 +7,6 @@ record value such as ``=HYPERLINK(...)`` is shown as text, never run as a formul
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -63,12 +61,9 @@ def render(
             [{c: plain(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=2
         )
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([csv_cell(c) for c in columns])
-        for r in rows:
-            writer.writerow([csv_cell(r.get(c)) for c in columns])
-        return buf.getvalue().rstrip("\n")
+        lines = [_csv_row([csv_cell(c) for c in columns])]
+        lines += [_csv_row([csv_cell(r.get(c)) for c in columns]) for r in rows]
+        return "\n".join(lines)
     if fmt == "table":
         if not rows:
             return ""
@@ -125,3 +120,13 @@ def csv_cell(value: Any) -> str:
     """The text of a CSV cell: :func:`safe_cell`, numbers and dates written as in JSON."""
     cell = safe_cell(value)
     return cell if isinstance(cell, str) else _cell(cell)
+
+
+def _csv_row(cells: list[str]) -> str:
+    """One CSV line (RFC 4180 quoting). Not the csv module: with ``\\n`` line ends it
+    leaves a field holding a carriage return unquoted, which splits the row."""
+    if cells == [""]:
+        return '""'  # a row of one empty field is not an empty line
+    return ",".join(
+        '"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') else c for c in cells
+    )

@@ -55,3 +55,11 @@ def test_render_csv_neutralises_every_cell_and_masks():
     assert shown[1][2] == "13812345678"
     assert json.loads(render(rows, "json"))[0]["note"] == "138****5678"
     assert "138****5678" in render(rows, "table")
+
+
+def test_csv_rows_survive_line_breaks_and_quotes_in_values():
+    """A carriage return inside a value is quoted too (the csv module's writer with
+    ``\\n`` line ends leaves it bare, which splits the row in a spreadsheet)."""
+    values = ["a\rb", "c\nd", 'say "hi", then go', "", " x"]
+    text = render([{"v": v} for v in values], "csv", show_personal=True)
+    assert [r[0] for r in csv.reader(io.StringIO(text, newline=""))][1:] == values
