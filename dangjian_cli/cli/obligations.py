@@ -633,8 +633,15 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         # org_on sorts the transfers: skip it for the many members without any
         if (mb.org_on(day) if mb.transfers else mb.org) == org_id
     )
-    obligations = engine.evaluate(records, day, date(day.year, 1, 1), orgs=[org_id])
-    this_year = [ob for ob in obligations if ob.period.startswith(str(day.year)) or ob.is_finding]
+    # the window rule of `overdue`: nothing before tracking_since is owed
+    start = engine.tracked_from(records.settings, date(day.year, 1, 1))
+    obligations = engine.evaluate(records, day, start, orgs=[org_id])
+    obligations = settle(obligations, records.notices, day)
+    this_year = [
+        ob
+        for ob in obligations
+        if ob.period.startswith(str(day.year)) or ob.is_finding or ob.status == engine.SETTLED
+    ]
     tally = Counter(ob.status for ob in this_year)
     last: dict[str, date] = {}
     for mt in records.meetings_of(org_id):
@@ -653,8 +660,11 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         "secretary_name": secretary.name if secretary else None,
         "committee": committee,
         "members": {s: members[s] for s in m.MEMBER_STATUSES if members[s]},
-        "obligations": {s: tally[s] for s in engine.STATUSES},
-        "findings": [ob.as_dict() for ob in this_year if ob.is_finding],
+        "obligations": {s: tally[s] for s in (*engine.STATUSES, engine.SETTLED)},
+        # settled findings are shown as such (status settled, with the notice's number)
+        "findings": [
+            ob.as_dict() for ob in this_year if ob.is_finding or ob.status == engine.SETTLED
+        ],
         "last_meetings": {k: last[k] for k in m.MEETING_KINDS if k in last},
     }
 
@@ -684,7 +694,8 @@ def _status_text(info: dict[str, Any]) -> str:
     ob = info["obligations"]
     lines.append(
         f"Obligations {info['as_of'].year} as of {info['as_of']}: met {ob['met']}, "
-        f"due {ob['due']}, overdue {ob['overdue']}, upcoming {ob['upcoming']}"
+        f"due {ob['due']}, overdue {ob['overdue']}, upcoming {ob['upcoming']}, "
+        f"settled {ob['settled']}"
     )
     if info["findings"]:
         lines.append(render(info["findings"], "table", list(TABLE_COLUMNS[1:])))
