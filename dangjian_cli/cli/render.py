@@ -153,7 +153,7 @@ def letter(
 @click.option("--org", "org", required=True, metavar="ID", help="The org the notice is about.")
 @click.option(
     "--kind",
-    type=click.Choice(["criticism", "rectification", "praise"]),
+    type=click.Choice(["criticism", "admonition", "rectification", "praise"]),
     required=True,
     help="Kind of notice.",
 )
@@ -188,11 +188,13 @@ def notice(
     force: bool,
     rev: str | None,
 ) -> None:
-    """A praise, criticism or rectification notice (§3), numbered from [numbering].
+    """A praise, criticism, admonition or rectification notice (§3), numbered from
+    [numbering] (refused, exit 2, when it has no pattern for the issuer).
 
-    Criticism and rectification list the org's overdue obligations as of --as-of,
+    Criticism, admonition and rectification list the org's overdue obligations as of --as-of,
     plus any --finding. The notice is also recorded as notices/<yyyy>/<nnn>.toml
-    (with its deadline, so the `rectification` rule tracks it).
+    (with its deadline, so the `rectification` rule tracks it, and its findings
+    as [[items]]: once its rectified_on is set they are settled, never listed again).
     """
     if deadline and days:
         raise click.UsageError("give --deadline or --days, not both")

@@ -27,7 +27,7 @@ from ..records.names import need_org
 from .common import Document, org_view, render_docx
 from .words import basis, finding_sentence, period_words, word
 
-KINDS = ("criticism", "rectification", "praise")
+KINDS = ("criticism", "admonition", "rectification", "praise")
 LOCK_STALE_SECONDS = 120
 
 
@@ -46,7 +46,12 @@ def number_pattern(numbering: dict[str, Any], issuer: str, kind: str, lang: str)
                 pattern = numbering[key]
                 break
     if not pattern:
-        pattern = "〔{year}〕{n}号" if lang == "zh" else "[{year}] No. {n}"
+        # a number without the issuer's code (〔2026〕1号) cannot go out: say what to add
+        raise InputError(
+            f"dangjian.toml: [numbering] has no pattern for issuer {issuer!r}; add "
+            f'[numbering.{issuer}] with default = "<issuer code>〔{{year}}〕{{n}}号" '
+            "(or a top-level [numbering] default) and render again"
+        )
     if not isinstance(pattern, str) or "{n}" not in pattern:
         raise InputError(f"dangjian.toml: [numbering] pattern for {issuer}/{kind} needs {{n}}")
     return pattern
@@ -123,6 +128,7 @@ def notice_record(
     issued_on: date,
     findings: list[str],
     deadline: date | None,
+    entries: list[dict[str, str]] | None = None,
 ) -> bytes:
     import tomlkit
 
@@ -138,6 +144,16 @@ def notice_record(
     doc["findings"] = items
     if deadline is not None:
         doc["deadline"] = deadline
+    if entries:
+        # the findings in the engine's terms, so a rectified notice settles them
+        table = tomlkit.aot()
+        for item in entries:
+            row = tomlkit.table()
+            for key in ("subject", "rule", "period", "org", "notice"):
+                if item.get(key):
+                    row[key] = item[key]
+            table.append(row)
+        doc["items"] = table
     return tomlkit.dumps(doc).encode("utf-8")
 
 
@@ -157,15 +173,20 @@ def create_exclusive(path: Path, data: bytes) -> None:
 
 
 def finding_rows(records: Any, org_id: str, as_of: date, lang: str) -> list[dict[str, Any]]:
-    """Overdue obligations of one org at ``as_of``, one table row each."""
+    """Overdue obligations of one org at ``as_of``, one table row each; findings
+    settled by a rectified notice are never listed again."""
     from ..rules.catalog import load_rules
     from ..rules.engine import OVERDUE, evaluate, findings
+    from ..rules.settle import unsettled
 
     rules = load_rules(records.settings)
     rows = []
-    for ob in findings(evaluate(records, as_of, orgs=[org_id], rules=rules), OVERDUE):
+    obligations = evaluate(records, as_of, orgs=[org_id], rules=rules)
+    for ob in findings(unsettled(obligations, records.notices, as_of), OVERDUE):
         rule = rules.get(ob.rule)
         title = rule.text("title", lang) if rule else ob.rule
+        if ob.notice:  # an unrectified notice: name it by its number
+            title = f"{title}（{ob.notice}）" if lang == "zh" else f"{title} ({ob.notice})"
         if ob.subject != org_id:
             title = (
                 f"{title}（{ob.subject_name}）" if lang == "zh" else f"{title} ({ob.subject_name})"
@@ -183,9 +204,26 @@ def finding_rows(records: Any, org_id: str, as_of: date, lang: str) -> list[dict
                 "status": word("finding", ob.status, lang),
                 "deadline": ob.deadline,
                 "clause": ob.clause,
+                "subject": ob.subject,
+                "org": ob.org,
+                "notice": ob.notice,
             }
         )
     return rows
+
+
+def notice_items(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The ``[[items]]`` of a notice record: the rows that are engine findings."""
+    items = []
+    for row in rows:
+        if row.get("rule") and row.get("subject") and row.get("period"):
+            item = {k: str(row[k]) for k in ("subject", "rule", "period")}
+            if row.get("org") and row["org"] != row["subject"]:
+                item["org"] = str(row["org"])
+            if row.get("notice"):
+                item["notice"] = str(row["notice"])
+            items.append(item)
+    return items
 
 
 def finding_text(row: dict[str, Any], lang: str) -> str:
@@ -259,6 +297,8 @@ def issue_notice(
     if not issuer:
         raise InputError(f"--org: {org_id} has no parent to issue the notice; give --issuer")
     need_org(records, issuer, "--issuer")
+    # refused (exit 2) before anything is evaluated, written or committed
+    pattern = number_pattern(records.settings.numbering or {}, issuer, kind, lang)
     rows: list[dict[str, Any]] = []
     if kind != "praise":
         rows = finding_rows(records, org_id, as_of, lang)
@@ -272,7 +312,6 @@ def issue_notice(
             f"no {what} for {org_id} as of {as_of.isoformat()}: nothing to put in the notice "
             "(state one with --finding TEXT)"
         )
-    pattern = number_pattern(records.settings.numbering or {}, issuer, kind, lang)
     year = issued_on.year
     with folder_lock(root / "notices" / str(year)):
         claim = next_claim(root, year, pattern)
@@ -290,6 +329,7 @@ def issue_notice(
             issued_on,
             [finding_text(r, lang) for r in rows],
             deadline,
+            notice_items(rows),
         )
         document.record = (claim.path, record)
         write_docx(document)
