@@ -501,6 +501,8 @@ def judge(
             change = _side_change(info, commit, side)
         except Unmerged:
             return None  # the staged state is no single tree: the whole check says so
+        if side == WORK_TREE and _links_or_special(Path(info.root), change.after):
+            return None  # the folder's own reading refuses them, naming each file
         if change.after:
             if len(change.after) > CHANGED_SHARE * len(snap.blobs):
                 return None
@@ -592,6 +594,39 @@ def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | 
         cat.close()
     change = Change.between(before, after, ids_after)
     return apply(info, older, day, change, list(older.obligations))
+
+
+def _links_or_special(root: Path, paths: Iterable[str]) -> bool:
+    """Whether any of ``paths`` in the work tree, or a folder on its way, is a
+    symbolic link or not a plain file (git reads a link's target as the file), or a
+    records folder is a link (git, seeing the same files through it, sees no change)."""
+    import stat
+
+    try:
+        with os.scandir(root) as top:
+            for entry in top:
+                if entry.name.startswith(".") or entry.name in layout.IGNORED_TOP:
+                    continue
+                if entry.is_symlink():
+                    return True
+                if entry.is_dir() and entry.name not in ("members", "orgs"):
+                    with os.scandir(entry.path) as inner:  # meetings/<org>, letters/<year>...
+                        if any(sub.is_symlink() for sub in inner):
+                            return True
+    except OSError:
+        return True
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            try:
+                mode = os.lstat(root.joinpath(*parts[:depth])).st_mode
+            except OSError:
+                break  # gone: a deletion, which git reports as it is
+            if stat.S_ISLNK(mode):
+                return True
+            if depth == len(parts) and not stat.S_ISREG(mode):
+                return True
+    return False
 
 
 def _side_change(info: RepoInfo, commit: str, side: str) -> Change:
