@@ -722,7 +722,10 @@ def status(
     """One screen on an org: secretary, committee term, members, this year's obligations."""
     records = load_checked(ctx, rev, force)
     org_id = _org_id(records, org)
-    info = org_status(records, org_id, as_of or date.today())
+    from ..privacy import mask_data
+
+    # names and topics are free text: a number typed into one is masked like anywhere
+    info = mask_data(org_status(records, org_id, as_of or date.today()))
     if fmt == "json":
         import json
 

@@ -129,3 +129,35 @@ def test_set_commit_message_keeps_numbers_out_of_git(make_repo):
     assert result.exit_code == 0, result.output
     message = repo.git("log", "-1", "--format=%s")
     assert "138****5678" in message and "13812345678" not in message
+
+
+def test_documents_mask_numbers_in_record_text(make_repo, tmp_path):
+    """What a template prints from a record (a letter's task here) is masked too."""
+    import zipfile
+
+    repo = make_repo(
+        {
+            "letters/2026/village.toml": """
+                parent = "town"
+                org = "village"
+                signed_on = 2026-02-13
+                tasks = ["Ask Wang (13812345678, ID 11010519700501123X) for the minutes"]
+            """
+        }
+    )
+    out = tmp_path / "out"
+    result = repo.run("render", "letter", "--year", "2026", "--org", "village", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / "letter-2026-village.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "Ask Wang (138****5678, ID 110105********123X) for the minutes" in xml
+    assert "13812345678" not in xml and "11010519700501123X" not in xml
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_status_masks_numbers_in_names(make_repo, fmt):
+    member = FIRST_EDIT.split("phone =")[0].replace('"Member One"', '"Member One 13812345678"')
+    repo = make_repo({"members/m1.toml": member})
+    result = repo.run("status", "village", "--as-of", "2026-03-01", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert "Member One 138****5678" in result.stdout and "13812345678" not in result.stdout
