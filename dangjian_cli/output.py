@@ -40,11 +40,15 @@ def render(
     headers: Sequence[str] | None = None,
     show_personal: bool = False,
     wrap: Sequence[str] = (),
+    keep: Sequence[str] = (),
+    drop: Sequence[str] = (),
 ) -> str:
     """Rows as text in ``fmt``; ``columns`` picks and orders the fields shown.
 
     A table is fitted to the terminal (:mod:`.widths`): the columns named in
-    ``wrap`` (long text) are wrapped, the others shortened with an ellipsis.
+    ``wrap`` (long text) are wrapped, those in ``keep`` (ids, dates) stay whole,
+    the others are shortened with an ellipsis; those in ``drop`` are left out, in
+    that order, before any column is shortened.
 
     Personal data is masked unless ``show_personal``: a listing shows no personal
     field by design, but a free-text value (a name, a topic) may hold a number.
@@ -73,8 +77,15 @@ def render(
 
         table = [[_cell(r.get(c)) for c in columns] for r in rows]
         heads = list(headers or columns)
-        wrapped = frozenset(i for i, c in enumerate(columns) if c in wrap)
-        table = widths.fit(table, heads, widths.width(), wrapped)
+        place = {c: i for i, c in enumerate(columns)}
+        heads, table = widths.fit(
+            table,
+            heads,
+            widths.width(),
+            wrapped=frozenset(place[c] for c in wrap if c in place),
+            keep=frozenset(place[c] for c in keep if c in place),
+            drop=tuple(place[c] for c in drop if c in place),
+        )
         return tabulate(table, headers=heads, tablefmt="simple", disable_numparse=True)
     if fmt == "markdown":
         from tabulate import tabulate

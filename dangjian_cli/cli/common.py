@@ -28,7 +28,26 @@ def repo_root(ctx: click.Context) -> Path:
             f"no dangjian.toml in {start} or any folder above it "
             "(run `dangjian init PATH`, or name the repository with -C)"
         )
+    apply_language(root)
     return root
+
+
+def apply_language(root: Path) -> str:
+    """Speak the ``language`` of the repository at ``root`` (unless --lang or
+    DANGJIAN_LANG chose one); a settings file that does not parse changes nothing
+    (validate reports it)."""
+    from .. import i18n
+
+    if i18n.override() is None:
+        import tomllib
+
+        try:
+            with open(root / "dangjian.toml", "rb") as handle:
+                lang = tomllib.load(handle).get("language")
+        except (OSError, ValueError):
+            lang = None
+        i18n.use_repository(lang if isinstance(lang, str) else None)
+    return i18n.language()
 
 
 def open_store(ctx: click.Context, rev: str | None = None) -> Store:

@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "overdue": (
         "obligations:overdue",
-        "List what is overdue: periods ended short, deadlines passed (DOMAIN.md §3).",
+        "List what is overdue: periods ended short, deadlines passed (docs/rules.md).",
     ),
     "due": (
         "obligations:due",
@@ -68,6 +68,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "hooks": (
         "git:hooks",
         "Git hooks that keep invalid records out of commits and the shared repository.",
+    ),
+    "rules": (
+        "reference:rules",
+        "The obligation rules: names, clause, who owes them, when; the repository's values.",
+    ),
+    "explain": (
+        "reference:explain",
+        "Explain a validation code: what it checks, why, a bad record and how to fix it.",
     ),
 }
 
@@ -142,14 +150,34 @@ class LazyGroup(click.Group):
     is_flag=True,
     help="Parse every record afresh: neither read nor write the records cache.",
 )
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of the output (default: DANGJIAN_LANG, else the repository's `language`).",
+)
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Show tables whole: no column shortened or wrapped to fit the terminal.",
+)
 @click.version_option(__version__, "--version", prog_name="dangjian")
 @click.pass_context
-def cli(ctx: click.Context, repo: str | None, no_cache: bool) -> None:
+def cli(ctx: click.Context, repo: str | None, no_cache: bool, lang: str | None, wide: bool) -> None:
     """Records, obligations and documents of grass-roots party organisations.
 
     Records are TOML files in a git repository; see README.md for the layout.
     """
     ctx.obj = {"repo": repo}
+    from .. import i18n
+
+    i18n.reset()  # one process may run many commands (tests): nothing carries over
+    if lang:
+        i18n.set_language(lang, forced=True)
+    from .. import widths
+
+    widths.set_wide(wide)
     if no_cache:
         # the variable the caches honour: it reaches every loader (review, hooks,
         # snapshots) and any dangjian a hook starts, not only this command's load

@@ -150,7 +150,7 @@ def _summary_line(kind: str, found: list[engine.Obligation], as_of: date, start:
     head = heads.get(kind, f"{{n}} {kind} as of {{day}} (window from {{start}})").format(
         n=len(found), day=date_name(as_of), start=date_name(start)
     )
-    return summary(head, parts, more=_("+{n} more"))
+    return summary(head, parts, more=_("+{n} more"), colon=_(": "), comma=_(", "))
 
 
 def _rule_names() -> dict[str, str]:
@@ -332,7 +332,7 @@ def overdue(
     force: bool,
     rev: str | None,
 ) -> None:
-    """List what is overdue: periods ended short, deadlines passed (§3).
+    """List what is overdue: periods ended short, deadlines passed (docs/rules.md).
 
     Sorted by org, rule and period; a summary line counts findings by rule.
     Findings settled by a rectified notice are left out (--include-settled

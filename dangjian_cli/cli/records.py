@@ -114,9 +114,9 @@ force_option = click.option(
 @click.option(
     "--lang",
     type=click.Choice(m.LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of generated documents (and of the settings file's comments).",
+    default=None,
+    help="Language of the repository: its output, documents and settings comments "
+    "(default: zh, or the global --lang / DANGJIAN_LANG).",
 )
 @click.option("--name", default=None, help="Name of the repository (default: the folder name).")
 @click.option(
@@ -126,12 +126,18 @@ force_option = click.option(
     help="Obligations are owed from this date (default: 1 January this year).",
 )
 @click.option("--force", is_flag=True, help="Make the repository in a folder that is not empty.")
-def init(path: Path, lang: str, name: str | None, tracking_since: date | None, force: bool) -> None:
+def init(
+    path: Path, lang: str | None, name: str | None, tracking_since: date | None, force: bool
+) -> None:
     """Make a new records repository at PATH: settings, folders, git, first commit.
 
     PATH must be empty or missing (or use --force); a folder that already holds
-    dangjian.toml is always refused. Without git the folder is still made.
+    dangjian.toml is always refused. Without git the folder is still made. The
+    clerks who keep the records read Chinese: a repository is `zh` unless asked.
     """
+    from .. import i18n
+
+    lang = lang or i18n.override() or "zh"
     if (path / layout.SETTINGS_FILE).exists():
         raise Refused(f"refused: {path} already holds {layout.SETTINGS_FILE}")
     if path.exists() and any(path.iterdir()) and not force:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..errors import InputError, Refused
+from ..errors import DangjianError, InputError, Refused
 from .common import (
     ISO_DATE,
     as_of_option,
@@ -40,7 +40,11 @@ _output_options = options(
         default=None,
         help="Document language (default: the repository's `language`).",
     ),
-    click.option("--force", is_flag=True, help="Overwrite documents that exist."),
+    click.option(
+        "--force",
+        is_flag=True,
+        help="Overwrite documents that exist, and render even from invalid records.",
+    ),
     rev_option,
 )
 
@@ -56,12 +60,25 @@ class Job:
         force: bool,
         rev: str | None,
     ) -> None:
+        from ..checks import validate
+        from ..records.write import safe_target, sweep
+        from .obligations import refuse_invalid
+
         self.root = repo_root(ctx)
         self.records = load_records(ctx, rev)
+        # like the listings: no document (nor numbered notice) from invalid records
+        refuse_invalid(validate(self.records), force)
         self.lang = lang or self.records.settings.language or "en"
+        #: the default out/ must not lead out of the repository through a link;
+        #: an --out folder is the user's explicit choice
+        self.inside = out_dir is None
+        if self.inside:
+            safe_target(self.root, "out")
         self.out = out_dir if out_dir is not None else self.root / "out"
         self.force = force
         self.written: list[Path] = []
+        self.kept: list[Path] = []
+        sweep(self.root)  # temp and lock files of killed runs (out/ included)
 
     def target(self, name: str) -> Path:
         return self.out / name
@@ -76,14 +93,31 @@ class Job:
 
     def write(self, document: Any) -> None:
         from ..documents.builder import write_atomic
+        from ..records.write import safe_target
 
         path = self.target(document.name)
+        if self.inside:
+            safe_target(self.root, f"out/{document.name}")
+        force = self.force or self._orphan(document, path)
         try:
-            write_atomic(path, document.data, self.force)
+            write_atomic(path, document.data, force)
         except FileExistsError:
             raise Refused(f"{path} exists (use --force to overwrite)") from None
         document.written = path
         self.written.append(path)
+
+    def _orphan(self, document: Any, path: Path) -> bool:
+        """Whether ``path`` is a notice document whose record was never written.
+
+        A run killed between the two leaves it; the notice's number was not
+        taken (no record), so the next notice of that number replaces it (the
+        caller holds the notices folder's lock).
+        """
+        record = getattr(document, "record", None)
+        if record is None or not path.exists() or (self.root / record[0]).exists():
+            return False
+        click.echo(f"replacing {path}: left by a notice that was never recorded", err=True)
+        return True
 
     def finish(self, pdf: bool, what: str) -> None:
         if pdf and self.written:
@@ -99,6 +133,8 @@ class Job:
                 click.echo(str(path))
         else:
             click.echo(f"wrote {len(self.written)} files ({what}) to {self.out}")
+        if len(self.kept) > 1:
+            click.echo(f"kept {len(self.kept)} existing files (--force to overwrite)", err=True)
 
 
 @click.group()
@@ -129,7 +165,12 @@ def letter(
     force: bool,
     rev: str | None,
 ) -> None:
-    """Annual responsibility letter(s) (§1), tasks from the rules that apply to each org."""
+    """Annual responsibility letter(s) (§1), tasks from the rules that apply to each org.
+
+    With --children-of, a letter whose file exists is kept (named on stderr) and
+    the others are rendered; the exit is 1 only if a letter failed, not for the
+    kept ones. A single --org letter whose file exists is refused (exit 1).
+    """
     if (org is None) == (children_of is None):
         raise click.UsageError("give exactly one of --org ID or --children-of PARENT")
     from ..documents.letter import letter_orgs, render_letter
@@ -138,15 +179,34 @@ def letter(
     orgs = letter_orgs(job.records, year, org, children_of)
     if not orgs:
         raise Refused(f"no org below {children_of} owes a responsibility letter for {year}")
-    job.refuse_existing([f"letter-{year}-{o}.docx" for o in orgs])
+    names = {o: f"letter-{year}-{o}.docx" for o in orgs}
+    if org is not None:
+        job.refuse_existing(list(names.values()))
+    failed: list[str] = []
+
+    def one(o: str) -> None:
+        if not job.force and job.target(names[o]).exists():
+            job.kept.append(job.target(names[o]))
+            click.echo(f"kept {job.target(names[o])} (exists; --force to overwrite)", err=True)
+            return
+        try:
+            job.write(render_letter(job.records, o, year, job.lang, job.root))
+        except DangjianError as exc:
+            if org is not None:
+                raise
+            failed.append(o)  # the batch goes on; the exit says something failed
+            click.echo(f"dangjian: error: letter of {o}: {exc}", err=True)
+
     if len(orgs) > 1 and is_terminal():
         with click.progressbar(orgs, label="letters", file=click.get_text_stream("stderr")) as bar:
             for o in bar:
-                job.write(render_letter(job.records, o, year, job.lang, job.root))
+                one(o)
     else:
         for o in orgs:
-            job.write(render_letter(job.records, o, year, job.lang, job.root))
+            one(o)
     job.finish(pdf, "letters")
+    if failed:
+        raise Refused(f"{len(failed)} of {len(orgs)} letters failed: {', '.join(failed)}")
 
 
 @render.command()

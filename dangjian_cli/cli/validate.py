@@ -1,8 +1,9 @@
-"""`dangjian validate`: every check of DOMAIN.md §2, reported as path:line lines."""
+"""`dangjian validate`: every check (docs/codes.md), reported as path:line lines."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import click
 
@@ -35,14 +36,46 @@ def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None, staged
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
+        show = _problem_line()
         for p in problems:
-            click.echo(p.text())
-        click.echo(
-            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-            f"in {files} file{'s' * (files != 1)}"
-        )
+            click.echo(show(p))
+        click.echo(summary_line(errors, warnings, files))
     if errors or (strict and warnings):
         ctx.exit(1)
+
+
+def _problem_line() -> Callable[[Problem], str]:
+    """How a problem is printed: ``path:line: error CODE message`` in English; in
+    another language the severity and the code's title from docs/codes.md lead,
+    and the detail (formatted when the problem was found, and cached so) follows."""
+    from ..i18n import _, language
+
+    if language() == "en":
+        return Problem.text
+    from ..checks.codes import explanations
+
+    known = explanations()
+    severity = {"error": _("error"), "warning": _("warning")}
+
+    def show(p: Problem) -> str:
+        where = p.path if p.line is None else f"{p.path}:{p.line}"
+        title = known.get(p.code, {}).get("title", {}).get(language())
+        head = f"{where}: {severity.get(p.severity, p.severity)} {p.code}"
+        out = f"{head} {title}：{p.message}" if title else f"{head} {p.message}"
+        return f"{out}（{p.hint}）" if p.hint else out
+
+    return show
+
+
+def summary_line(errors: int, warnings: int, files: int) -> str:
+    """``2 errors, 1 warning in 3 files``, in the language in use."""
+    from ..i18n import _, ngettext
+
+    return _("{errors}, {warnings} in {files}").format(
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        files=ngettext("{n} file", "{n} files", files).format(n=files),
+    )
 
 
 def _problems(ctx: click.Context, rev: str | None, staged: bool) -> tuple[list[Problem], int]:

@@ -8,15 +8,103 @@ Chinese text in the intended face even where they ignore style inheritance.
 from __future__ import annotations
 
 import io
-import os
+import itertools
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from .markup import STYLES, Block
 
-_AMOUNT = re.compile(r"^-?[\d,]+\.\d\d$|^-?\d+$")
+#: a cell holding a figure (amount, count, share): right-aligned, its column narrow
+_AMOUNT = re.compile(r"^-?[\d,]+(\.\d+)?%?$|^—$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+#: twentieths of a point per point, and EMU per point
+TWIP = 20
+EMU_PT = 12700
+
+# Title lines may break after these (end of a line) or before these (start of the next):
+# whole words of the names and phrases official titles are made of.
+_BREAK_AFTER = (
+    "关于",
+    "对",
+    "的",
+    "委员会",
+    "党委",
+    "党组",
+    "总支部",
+    "支部",
+    "总支",
+    "年度",
+    "半年",
+    "季度",
+    "县",
+    "镇",
+    "乡",
+    "村",
+    "街道",
+    "社区",
+    "和",
+    "及",
+    "与",
+    "、",
+)
+_BREAK_BEFORE = ("关于", "的", "限期", "基层", "予以", "工作", "调查", "党建", "通报", "表扬")
+
+
+def text_width(text: str, size: float) -> float:
+    """Width in points of ``text`` at ``size``: CJK and full-width characters one em."""
+    return sum(size if _CJK.match(ch) else size * 0.55 for ch in text)
+
+
+def _break_cost(text: str, i: int) -> float:
+    """How badly a line break before ``text[i]`` cuts a word (0: between words)."""
+    head, tail = text[:i], text[i:]
+    if head[-1].isdigit() and tail[0].isdigit():
+        return 100
+    if tail[0] in "度）》”，。、":
+        return 50
+    if head.endswith("年") and tail[0] in "度上下第":
+        return 50
+    if any(head.endswith(w) for w in _BREAK_AFTER) or any(
+        tail.startswith(w) for w in _BREAK_BEFORE
+    ):
+        return 0
+    return 6
+
+
+def balance_title(text: str, capacity: int) -> str:
+    """A CJK title in lines broken by sense and balanced (GB/T 9704 §7.3.3: 词意完整，排列对称).
+
+    A title that fits one line stays on one; otherwise the fewest lines of at most
+    ``capacity`` characters, no line shorter than three characters, breaks between
+    words preferred and line lengths as equal as can be. Lines are joined by ``\n``.
+    """
+    if "\n" in text or len(text) <= capacity or not _CJK.search(text):
+        return text
+    n = len(text)
+    lines = -(-n // capacity)
+    best: tuple[float, list[int]] | None = None
+
+    def search(start: int, left: int, cuts: list[int], cost: float) -> None:
+        nonlocal best
+        rest = n - start
+        if left == 1:
+            if 3 <= rest <= capacity:
+                parts = [b - a for a, b in zip([0, *cuts], [*cuts, n], strict=True)]
+                total = cost + 2 * (max(parts) - min(parts))
+                if best is None or total < best[0]:
+                    best = (total, list(cuts))
+            return
+        for end in range(start + 3, min(start + capacity, n - 3 * (left - 1)) + 1):
+            search(end, left - 1, [*cuts, end], cost + _break_cost(text, end))
+
+    while best is None and lines <= 6:
+        search(0, lines, [], 0.0)
+        lines += 1
+    if best is None:
+        return text
+    bounds = [0, *best[1], n]
+    return "\n".join(text[a:b] for a, b in itertools.pairwise(bounds))
 
 
 class DocBuilder:
@@ -73,11 +161,19 @@ class DocBuilder:
     # ---- blocks ---------------------------------------------------------------
 
     def add(self, blocks: list[Block]) -> DocBuilder:
+        signing = False  # inside the signature lines at the end
         for block in blocks:
+            if block.kind in ("right", "sign") and not signing:
+                # GB/T 9704 §7.3.5: no signature page without text: the last lines of
+                # body text go with the signature to its page
+                self._keep_body_with_next()
+            signing = block.kind in ("right", "sign")
             if block.kind == "table":
                 self._table(block.rows, header=True)
             elif block.kind == "sign":
                 self._table(block.rows, header=False)
+            elif block.kind == "imprint":
+                self._imprint(*block.rows[0])
             elif block.kind == "chart":
                 self._chart()
             elif block.kind == "pagebreak":
@@ -87,8 +183,56 @@ class DocBuilder:
             else:
                 style = STYLES[block.kind]
                 paragraph = self._paragraph(style)
-                self.run(paragraph, block.text, style if self._style(style) else "Normal")
+                text = block.text
+                if block.kind == "title":
+                    text = balance_title(text, self._title_capacity())
+                if block.kind == "right":
+                    paragraph.paragraph_format.keep_with_next = True
+                self.run(paragraph, text, style if self._style(style) else "Normal")
         return self
+
+    def _text_width_pt(self) -> float:
+        section = self.doc.sections[0]
+        return (section.page_width - section.left_margin - section.right_margin) / EMU_PT
+
+    def _title_capacity(self) -> int:
+        """Characters of the title face that fit one line of the type area."""
+        size = self._size("Title") or 22.0
+        return max(4, int(self._text_width_pt() // size))
+
+    def _size(self, style_name: str) -> float | None:
+        """The font size in points of a paragraph style, following its base styles."""
+        try:
+            style = self.doc.styles[style_name]
+        except KeyError:
+            return None
+        while style is not None:
+            if style.font.size is not None:
+                return style.font.size.pt
+            style = style.base_style
+        return None
+
+    def _keep_body_with_next(self) -> None:
+        """Keep the last body paragraphs (two lines at least) with what follows."""
+        from docx.oxml.ns import qn
+
+        kept_chars = 0
+        body = self.doc.element.body
+        for element in reversed(list(body)):
+            if element.tag == qn("w:sectPr"):
+                continue
+            if element.tag != qn("w:p"):
+                break
+            text = "".join(t.text or "" for t in element.iter(qn("w:t")))
+            if not text.strip():
+                continue  # the gap paragraph after a table
+            ppr = element.get_or_add_pPr()
+            for tag in ("w:keepNext", "w:widowControl"):
+                if ppr.find(qn(tag)) is None:
+                    ppr.append(ppr.makeelement(qn(tag), {}))
+            kept_chars += len(text)
+            if kept_chars >= 40:  # comfortably more than one line of 28 characters
+                break
 
     def _table(self, rows: list[list[str]], header: bool) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -114,13 +258,133 @@ class DocBuilder:
                 style_id = self._style(style_name)
                 if style_id:
                     paragraph._p.style = style_id
-                if header and r > 0 and _AMOUNT.match(value):
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif header and r == 0:
+                if header and r == 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif header and _AMOUNT.match(value):
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                elif header:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                if not header:
+                    # signature lines stay together, on the page of the text above them
+                    paragraph.paragraph_format.keep_with_next = r < len(rows) - 1
                 self.run(paragraph, value, style_name, bold=header and r == 0)
+        if header:
+            self._fit_columns(table, rows, self._size(style_name) or 12.0)
+        else:
+            for tr in table.rows:
+                tr_pr = tr._tr.get_or_add_trPr()
+                tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
         # a gap after the table so the next paragraph does not touch it
         self._paragraph("Flush")
+
+    def _fit_columns(self, table: Any, rows: list[list[str]], size: float) -> None:
+        """Columns sized by their content: figures and short words narrow, text wide.
+
+        The table spans the type area; a column of figures gets the width of its
+        widest cell (or header), the text columns share the rest by how much they hold.
+        """
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        cols = len(rows[0])
+        pad = 12.0  # the cell's left and right margins
+        avail = self._text_width_pt()
+
+        def widest(c: int, body_only: bool) -> float:
+            cells = [r[c] for r in (rows[1:] if body_only else rows) if c < len(r)]
+            return max([0.0, *(text_width(line, size) for v in cells for line in v.split("\n"))])
+
+        header = [text_width(h, size) for h in rows[0]]
+        figures = [
+            all(_AMOUNT.match(r[c]) or not r[c] for r in rows[1:] if c < len(r))
+            for c in range(cols)
+        ]
+        # a header may wrap to two lines, never character by character
+        floor = [
+            max(min(header[c], max(4 * size, header[c] / 2)), 2 * size) + pad for c in range(cols)
+        ]
+        natural = [max(widest(c, False), 2 * size) + pad for c in range(cols)]
+        short = [figures[c] or widest(c, True) <= 6 * size for c in range(cols)]
+        widths = [
+            max(floor[c], widest(c, True) + pad) if short[c] else natural[c] for c in range(cols)
+        ]
+        flex = [c for c in range(cols) if not short[c]] or list(range(cols))
+        fixed = sum(widths[c] for c in range(cols) if c not in flex)
+        room = avail - fixed
+        if room < sum(floor[c] for c in flex):  # too many figures: share out everything
+            flex, room = list(range(cols)), avail
+        weight = sum(natural[c] for c in flex) or 1.0
+        for c in flex:
+            widths[c] = room * natural[c] / weight
+        # a flex column narrower than its floor borrows from the widest
+        for c in flex:
+            if widths[c] < floor[c]:
+                donor = max(flex, key=lambda k: widths[k])
+                widths[donor] -= floor[c] - widths[c]
+                widths[c] = floor[c]
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
+        tbl_pr.append(layout)
+        width = tbl_pr.find(qn("w:tblW"))
+        if width is None:
+            width = tbl_pr.makeelement(qn("w:tblW"), {})
+            tbl_pr.append(width)
+        width.set(qn("w:type"), "dxa")
+        width.set(qn("w:w"), str(round(sum(widths) * TWIP)))
+        for c, column in enumerate(table.columns):
+            column.width = Pt(widths[c])
+        for tr in table.rows:
+            for c, cell in enumerate(tr.cells):
+                cell.width = Pt(widths[c])
+
+    def _imprint(self, printed_by: str, printed_on: str) -> None:
+        """The 版记 (GB/T 9704 §7.4.3): printing org left, printing date right, one
+        character in from each side, between two rules the width of the type area,
+        in a frame anchored to the foot of the last page's type area."""
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        style = "Imprint" if self._style("Imprint") else "Flush"
+        paragraph = self._paragraph(style)
+        size = self._size(style) or 14.0
+        width = self._text_width_pt()
+        ppr = paragraph._p.get_or_add_pPr()
+        frame = ppr.makeelement(
+            qn("w:framePr"),
+            {
+                qn("w:w"): str(round(width * TWIP)),
+                qn("w:wrap"): "notBeside",
+                qn("w:vAnchor"): "margin",
+                qn("w:hAnchor"): "margin",
+                qn("w:xAlign"): "center",
+                qn("w:yAlign"): "bottom",
+            },
+        )
+        ppr.insert(0, frame)
+        borders = ppr.makeelement(qn("w:pBdr"), {})
+        for side in ("top", "bottom"):
+            borders.append(
+                ppr.makeelement(
+                    qn(f"w:{side}"),
+                    {
+                        qn("w:val"): "single",
+                        qn("w:sz"): "8",
+                        qn("w:space"): "4",
+                        qn("w:color"): "000000",
+                    },
+                )
+            )
+        ppr.insert(1, borders)
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = Pt(size)
+        fmt.right_indent = Pt(size)
+        fmt.first_line_indent = Pt(0)
+        fmt.tab_stops.clear_all()
+        from docx.enum.text import WD_TAB_ALIGNMENT
+
+        fmt.tab_stops.add_tab_stop(Pt(width - 2 * size), WD_TAB_ALIGNMENT.RIGHT)
+        self.run(paragraph, f"{printed_by}\t{printed_on}", style)
 
     def _chart(self) -> None:
         from docx.shared import Mm
@@ -186,27 +450,11 @@ def _styles_of(
 def write_atomic(path: Path, data: bytes, force: bool) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder; never a partial file.
 
-    Without ``force`` an existing file is kept (FileExistsError).
+    Without ``force`` an existing file is kept (FileExistsError). The one write
+    helper of the records (``records.write.write_atomic``) does the work: temp
+    files a killed run leaves are swept by the next, and the mode follows the
+    umask (0644 under the usual 022), as git's files do.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if path exists, atomically
-            except FileExistsError:
-                raise
-            except OSError:  # a file system without hard links
-                if path.exists():
-                    raise FileExistsError(17, "file exists", str(path)) from None
-                os.replace(tmp, path)
-            else:
-                os.unlink(tmp)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from ..records.write import write_atomic as write_file
+
+    write_file(path, data, exclusive=not force)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
-import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,7 +26,6 @@ from .common import Document, org_view, render_docx
 from .words import basis, finding_sentence, period_words, word
 
 KINDS = ("criticism", "admonition", "rectification", "praise")
-LOCK_STALE_SECONDS = 120
 
 
 def number_pattern(numbering: dict[str, Any], issuer: str, kind: str, lang: str) -> str:
@@ -67,30 +64,17 @@ def number_regex(pattern: str, year: int) -> re.Pattern[str]:
 
 
 @contextlib.contextmanager
-def folder_lock(folder: Path, timeout: float = 15.0) -> Iterator[None]:
-    """An exclusive lock on a folder: a ``.lock`` file created with O_EXCL."""
+def folder_lock(folder: Path, timeout: float = 60.0) -> Iterator[None]:
+    """An exclusive lock on a folder (``<folder>/.lock``, see ``records.write.file_lock``).
+
+    The lock is ``flock`` on the file: a process killed while holding it lets go
+    at once, so a killed render never blocks the next notice.
+    """
+    from ..records.write import file_lock
+
     folder.mkdir(parents=True, exist_ok=True)
-    lock = folder / ".lock"
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
-            break
-        except FileExistsError:
-            with contextlib.suppress(OSError):
-                if time.time() - lock.stat().st_mtime > LOCK_STALE_SECONDS:
-                    lock.unlink()  # left by a process that died
-                    continue
-            if time.monotonic() > deadline:
-                raise InputError(f"{lock}: another notice is being issued; try again") from None
-            time.sleep(0.05)
-    try:
+    with file_lock(folder / ".lock", timeout, busy="another notice is being issued"):
         yield
-    finally:
-        with contextlib.suppress(OSError):
-            lock.unlink()
 
 
 @dataclass(slots=True)
@@ -158,18 +142,10 @@ def notice_record(
 
 
 def create_exclusive(path: Path, data: bytes) -> None:
-    """Write a new file all at once; FileExistsError if it is there already."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    """Write a new file all at once (mode from the umask); FileExistsError if it is there."""
+    from ..records.write import write_atomic
+
+    write_atomic(path, data, exclusive=True)
 
 
 def finding_rows(records: Any, org_id: str, as_of: date, lang: str) -> list[dict[str, Any]]:
@@ -313,7 +289,11 @@ def issue_notice(
             "(state one with --finding TEXT)"
         )
     year = issued_on.year
-    with folder_lock(root / "notices" / str(year)):
+    from ..records.write import safe_target
+
+    # a folder or file that links out of the repository is refused before anything is made
+    folder = safe_target(root, f"notices/{year}")
+    with folder_lock(folder):
         claim = next_claim(root, year, pattern)
         context = notice_context(
             records, issuer, org_id, kind, claim.number, issued_on, as_of, deadline, rows, lang
@@ -334,7 +314,7 @@ def issue_notice(
         document.record = (claim.path, record)
         write_docx(document)
         try:
-            create_exclusive(root / claim.path, record)
+            create_exclusive(safe_target(root, claim.path), record)
         except BaseException:
             # the record could not be written: take the document back, leave nothing half-done
             with contextlib.suppress(OSError):

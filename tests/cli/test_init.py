@@ -43,7 +43,16 @@ def git(root: Path, *args: str) -> str:
 
 def test_init_makes_a_committed_repository_that_validates(tmp_path: Path):
     root = tmp_path / "qingshan"
-    result = run("init", str(root), "--name", "Qingshan County", "--tracking-since", "2025-01-01")
+    result = run(
+        "init",
+        str(root),
+        "--lang",
+        "en",
+        "--name",
+        "Qingshan County",
+        "--tracking-since",
+        "2025-01-01",
+    )
     assert result.exit_code == 0, result.output
     assert f"made records repository {root} (en, tracking since 2025-01-01)" in result.stdout
     settings = tomllib.loads((root / "dangjian.toml").read_text(encoding="utf-8"))
@@ -178,7 +187,10 @@ def test_installed_command_init_new_validate(tmp_path: Path):
             [str(DANGJIAN), *args], cwd=tmp_path, env=env, capture_output=True, text=True
         )
 
-    assert dangjian("init", str(root), "--tracking-since", "2025-01-01").returncode == 0
+    assert (
+        dangjian("init", str(root), "--lang", "en", "--tracking-since", "2025-01-01").returncode
+        == 0
+    )
     steps: list[list[str]] = [
         ["org", "county", "--name", "County", "--kind", "county_committee"],
         ["org", "town", "--name", "Town", "--kind", "township_committee", "--parent", "county"],

@@ -46,7 +46,9 @@ def rows(result) -> list[dict]:
 def test_overdue_json_has_the_issue_fields_sorted_and_only_overdue(county):
     result = county.run("overdue", "--as-of", AS_OF, "--format", "json")
     found = rows(result)
-    assert found and all(list(f) == list(FIELDS) for f in found)
+    # the stable fields, then display names in the repository's language (issue 13)
+    assert found and all(list(f) == [*FIELDS, "rule_name", "status_name"] for f in found)
+    assert {f["status_name"] for f in found} == {"overdue"}  # an English repository
     assert all(f["status"] == "overdue" for f in found)
     keys = [(f["org"], f["rule"], f["period"], f["subject"]) for f in found]
     assert keys == sorted(keys)
@@ -62,21 +64,28 @@ def test_overdue_json_has_the_issue_fields_sorted_and_only_overdue(county):
     assert ("village", "theme-day", "2026-06") not in by_key
     # the summary goes to stderr so stdout stays JSON
     assert result.stderr.startswith(f"{len(found)} overdue as of {AS_OF} (window from 2025-07-20)")
+    # the commonest rules first, as many as fit in 100 columns, the rest counted
     counts = Counter(f["rule"] for f in found)
-    expected = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
-    assert result.stderr.rstrip().endswith(f": {expected}")
+    ordered = [f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    line = result.stderr.rstrip()
+    assert len(line) <= 100
+    shown = line.split(": ", 1)[1].split(", ")
+    if shown[-1].endswith(" more"):
+        more = int(shown.pop()[1:].split()[0])
+        assert len(shown) + more == len(ordered)
+    assert shown == ordered[: len(shown)]
 
 
 def test_overdue_table_and_csv(county):
     table = county.run("overdue", "--as-of", AS_OF)
     assert table.exit_code == 0
     lines = table.stdout.rstrip().splitlines()
-    assert lines[0].split()[:5] == ["org", "subject", "subject_name", "rule", "period"]
+    assert lines[0].split()[:6] == ["org", "subject", "subject_name", "rule", "rule_name", "period"]
     assert lines[-1].startswith("overdue") is False and " overdue as of " in lines[-1]
     assert table.stderr == ""
     text = county.run("overdue", "--as-of", AS_OF, "--format", "csv").stdout
     parsed = list(csv.DictReader(io.StringIO(text)))
-    assert parsed and list(parsed[0]) == list(FIELDS)
+    assert parsed and list(parsed[0]) == [*FIELDS, "rule_name", "status_name"]
     assert {r["status"] for r in parsed} == {"overdue"}
 
 
