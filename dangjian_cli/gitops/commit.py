@@ -8,7 +8,7 @@ recorded; :func:`message_for` builds it from a record's path.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import Refused
@@ -57,8 +57,15 @@ def commit_paths(root: Path | str, paths: Iterable[str | os.PathLike[str]], mess
             raise GitError(f"{p}: not inside {info.root}") from None
     if not rel:
         raise GitError("nothing to commit: no files were written")
-    git(info.root, "add", "--all", "--", *rel)
-    proc = _run_commit(info.root, message, rel)
+    from ..records.write import file_lock
+
+    # one dangjian commit at a time per repository: two clerks' `--commit` would
+    # otherwise meet at git's index.lock and one of them fail
+    with file_lock(info.git_dir / "dangjian-commit.lock", busy="another commit is running"):
+        added = _retry_index_lock(lambda: _run_git(info.root, ["add", "--all", "--", *rel]))
+        if added[0] != 0:
+            raise GitError(first_line(added[1].encode()) or "git add failed")
+        proc = _retry_index_lock(lambda: _run_commit(info.root, message, rel))
     if proc[0] != 0:
         details = [line for line in proc[1].splitlines() if line.strip()]
         raise Refused(f"git commit failed: {first_line(proc[1].encode()) or 'see above'}", details)
@@ -66,13 +73,31 @@ def commit_paths(root: Path | str, paths: Iterable[str | os.PathLike[str]], mess
 
 
 def _run_commit(cwd: Path, message: str, rel: list[str]) -> tuple[int, str]:
+    return _run_git(cwd, ["commit", "-q", "--only", "-m", message, "--", *rel])
+
+
+def _run_git(cwd: Path, args: list[str]) -> tuple[int, str]:
     import subprocess
 
-    proc = subprocess.run(
-        ["git", "commit", "-q", "--only", "-m", message, "--", *rel],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     return proc.returncode, proc.stderr + proc.stdout
+
+
+#: how long a commit waits for another git process's index.lock to go
+INDEX_LOCK_WAIT = 10.0
+
+
+def _retry_index_lock(step: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+    """Run ``step`` again while git says its index.lock is taken, up to INDEX_LOCK_WAIT.
+
+    A git process still finishing (say, one a killed dangjian started) holds the
+    lock for a moment; waiting for it beats failing the clerk's commit.
+    """
+    import time
+
+    deadline = time.monotonic() + INDEX_LOCK_WAIT
+    while True:
+        result = step()
+        if result[0] == 0 or "index.lock" not in result[1] or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
