@@ -145,3 +145,20 @@ def make_repo(tmp_path: Path):
 @pytest.fixture
 def repo(make_repo) -> RecordsRepo:
     return make_repo()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the counts that fuzz, kill and concurrency tests record (cases tried,
+    failures) with ``record_property("counts", ...)``, whatever ``-s`` or ``-q``."""
+    lines = [
+        str(value)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "call") == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "counts"
+    ]
+    if lines:
+        terminalreporter.section("counts")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -44,7 +44,7 @@ def apply_language(root: Path) -> str:
         try:
             with open(root / "dangjian.toml", "rb") as handle:
                 lang = tomllib.load(handle).get("language")
-        except (OSError, ValueError):
+        except Exception:  # any failure (RecursionError for deep nesting...): validate reports it
             lang = None
         i18n.use_repository(lang if isinstance(lang, str) else None)
     return i18n.language()
@@ -108,9 +108,14 @@ class IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is not an ISO date (YYYY-MM-DD)", param, ctx)
+        from ..records.schema import EARLIEST, LATEST  # the dates records may hold
+
+        if not EARLIEST <= day <= LATEST:
+            self.fail(f"{value!r} is outside {EARLIEST.year}-{LATEST.year}", param, ctx)
+        return day
 
 
 ISO_DATE = IsoDate()

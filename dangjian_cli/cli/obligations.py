@@ -427,7 +427,7 @@ def _bottom(value: str) -> tuple[str, float]:
 
 
 @click.command()
-@click.option("--year", type=int, required=True, help="The year ranked.")
+@click.option("--year", type=click.IntRange(1900, 2199), required=True, help="The year ranked.")
 @click.option(
     "--bottom",
     default="10%",
@@ -544,7 +544,9 @@ def draw(meetings: list[m.Meeting], count: int, seed: str) -> list[m.Meeting]:
 
 
 @click.command()
-@click.option("--year", type=int, required=True, help="Meetings held in this year.")
+@click.option(
+    "--year", type=click.IntRange(1900, 2199), required=True, help="Meetings held in this year."
+)
 @click.option("--count", type=click.IntRange(min=1), required=True, help="How many to draw.")
 @click.option("--seed", default=None, help="Seed of the draw (default: the year).")
 @click.option(

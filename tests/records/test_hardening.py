@@ -237,3 +237,28 @@ def test_a_grace_of_a_hundred_million_days_is_a_setting_error(repo):
     result = repo.run("overdue", "--force", "--as-of", "2026-06-30")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("overdue", "--as-of", "9999-12-31"),
+        ("overdue", "--as-of", "0001-01-01"),
+        ("due", "--since", "0001-01-01"),
+        ("rank", "--year", "9999"),
+    ],
+)
+def test_dates_outside_the_calendar_of_records_are_usage_errors(repo, args):
+    result = repo.run(*args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "Invalid value for" in result.output
+
+
+def test_settings_nested_too_deep_do_not_stop_choosing_the_language(repo):
+    settings = repo.read("dangjian.toml") + "deep = " + "[" * 990 + "]" * 990 + "\n"
+    repo.write("dangjian.toml", settings, dedent=False)
+    lines = _error_lines(repo.run("validate"), "dangjian.toml")
+    # the parser's own recursion limit, or the depth limit: which depends on the stack
+    assert len(lines) == 1
+    assert " error E-TOO-BIG " in lines[0] or " error E-TOML " in lines[0]
