@@ -377,21 +377,35 @@ def hooks() -> None:
     is_flag=True,
     help="Install the pre-receive hook into a bare shared repository (-C or cwd).",
 )
-@click.option("--branch", default="main", show_default=True, help="Protected branch (pre-receive).")
+@click.option(
+    "--branch",
+    default=None,
+    help="Protected branch (pre-receive; default: the repository's default branch, its HEAD).",
+)
 @click.pass_context
-def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: str) -> None:
+def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: str | None) -> None:
     """Write .git/hooks/pre-commit: validate the staged records before each commit.
 
-    With --pre-receive, write hooks/pre-receive of a bare repository instead: it
-    rejects a push whose new tip of the protected branch has invalid records.
+    With --pre-receive, set up a bare shared repository instead: its pre-receive
+    hook rejects a push that adds a commit with invalid records to the protected
+    branch, rewrites it or deletes it; its post-receive hook keeps the snapshot
+    of the accepted tip; and receive.denyNonFastForwards is set. The hooks find
+    dangjian on PATH, else with the Python that installed them.
     """
     from ..gitops.hooks import install_pre_commit, install_pre_receive
 
-    if pre_receive:
-        path = install_pre_receive(_git_dir(ctx), branch, force)
-    else:
-        path = install_pre_commit(repo_root(ctx), force)
-    click.echo(f"installed {path}")
+    if not pre_receive:
+        if branch:
+            raise click.UsageError("--branch goes with --pre-receive")
+        click.echo(f"installed {install_pre_commit(repo_root(ctx), force)}")
+        return
+    done = install_pre_receive(_git_dir(ctx), branch, force)
+    for path in done.paths:
+        click.echo(f"installed {path}")
+    how = "as --branch said" if branch else "the repository's default branch"
+    click.echo(f"guarding branch {done.branch} ({how}); receive.denyNonFastForwards = true")
+    for warning in done.warnings:
+        click.echo(f"dangjian: warning: {warning}", err=True)
 
 
 def _git_dir(ctx: click.Context) -> Path:
@@ -400,13 +414,17 @@ def _git_dir(ctx: click.Context) -> Path:
 
 
 @hooks.command("pre-receive")
-@click.option("--branch", default="main", show_default=True, help="Protected branch.")
+@click.option(
+    "--branch", default=None, help="Protected branch (default: the repository's HEAD branch)."
+)
 @click.pass_context
-def hooks_pre_receive(ctx: click.Context, branch: str) -> None:
+def hooks_pre_receive(ctx: click.Context, branch: str | None) -> None:
     """The body of a bare repository's pre-receive hook: reads `old new ref` lines.
 
-    Validates the new tip of the protected branch; rejects the push (exit 1)
-    naming the commit and its errors. Deletions and other branches pass.
+    Validates every commit the push adds to the protected branch; rejects the
+    push (exit 1) naming the first invalid commit and its errors, and rejects
+    deleting or rewriting (non-fast-forward) the protected branch. Other
+    branches pass.
     """
     from ..gitops.hooks import check_push
 
@@ -414,9 +432,12 @@ def hooks_pre_receive(ctx: click.Context, branch: str) -> None:
     verdicts = check_push(_git_dir(ctx), lines, branch)
     rejected = [v for v in verdicts if not v.accepted]
     for v in rejected:
+        if not v.problems:
+            click.echo(f"dangjian: rejected {v.ref}: {v.reason}", err=True)
+            continue
         count = len(v.problems)
         click.echo(
-            f"dangjian: rejected {v.ref}: commit {v.new[:10]} has {count} "
+            f"dangjian: rejected {v.ref}: commit {v.commit[:10]} has {count} "
             f"validation error{'s' * (count != 1)}",
             err=True,
         )
@@ -424,3 +445,24 @@ def hooks_pre_receive(ctx: click.Context, branch: str) -> None:
             click.echo(f"  {p.text()}", err=True)
     if rejected:
         ctx.exit(1)
+
+
+@hooks.command("post-receive")
+@click.option(
+    "--branch", default=None, help="Protected branch (default: the repository's HEAD branch)."
+)
+@click.pass_context
+def hooks_post_receive(ctx: click.Context, branch: str | None) -> None:
+    """The body of a bare repository's post-receive hook: reads `old new ref` lines.
+
+    Keeps the validation snapshot the pre-receive hook left for the protected
+    branch's accepted tip, so that the next push is checked from it. Never fails
+    a push (it is in already): problems are only reported.
+    """
+    from ..gitops.hooks import keep_accepted
+
+    lines = click.get_text_stream("stdin").read().splitlines()
+    try:
+        keep_accepted(_git_dir(ctx), lines, branch)
+    except InputError as exc:  # the push is in: say so, and carry on
+        click.echo(f"dangjian: warning: snapshot not kept: {exc}", err=True)

@@ -16,6 +16,12 @@ Snapshots live in ``.git/dangjian-snapshots/`` (one file per tree, the newest fe
 kept), are written atomically, and are keyed by the source of the whole package
 and the Python version: a new release, or new checks, never read an old one.
 ``DANGJIAN_CACHE=0`` (``--no-cache``) bypasses them.
+
+A snapshot names git objects, so one is stored only for trees that are in the
+repository for good: never while a push is in quarantine (its objects vanish if
+it is refused). The pre-receive hook leaves the accepted tip's snapshot pending
+(``.pending/``), and the post-receive hook keeps it once the push is in. A
+snapshot whose objects are gone all the same is passed over for a whole check.
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -57,6 +64,10 @@ WORK_TREE = "work tree"
 INDEX = "index"
 #: obligation windows kept per snapshot (a clerk asks about a few dates a day)
 WINDOWS = 4
+#: snapshots of pushes waiting for the post-receive hook to keep them
+PENDING = ".pending"
+#: a pending snapshot this old belongs to a push that never completed
+PENDING_SECONDS = 3600
 
 T = TypeVar("T")
 
@@ -140,22 +151,86 @@ def read(info: RepoInfo, tree: str) -> Snapshot | None:
     return snap if isinstance(snap, Snapshot) and snap.tree == tree else None
 
 
+def in_quarantine() -> bool:
+    """Whether this runs inside a pre-receive hook whose pushed objects are still
+    in quarantine (git sets ``GIT_QUARANTINE_PATH``): they vanish if the push is
+    refused, so nothing naming them may be stored."""
+    return bool(os.environ.get("GIT_QUARANTINE_PATH"))
+
+
 def write(info: RepoInfo, snap: Snapshot) -> None:
-    """Store atomically and keep the newest :data:`KEEP`; a failed write keeps nothing."""
-    folder = _folder(info)
+    """Store atomically and keep the newest :data:`KEEP`; a failed write keeps
+    nothing, and nothing is stored from quarantine."""
+    if in_quarantine():
+        return
     try:
-        folder.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(fingerprint(), handle)
-                pickle.dump(snap, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, folder / snap.tree)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        for old in _stored(info)[KEEP:]:
-            old.unlink(missing_ok=True)
+        _dump(_folder(info), snap)
+        _prune(info)
+    except OSError:
+        return
+
+
+def _dump(folder: Path, snap: Snapshot) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(fingerprint(), handle)
+            pickle.dump(snap, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / snap.tree)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _prune(info: RepoInfo) -> None:
+    for old in _stored(info)[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+def stage(info: RepoInfo, snap: Snapshot) -> None:
+    """Leave a pushed tip's snapshot pending, for :func:`promote` once the push is in."""
+    try:
+        _dump(_folder(info) / PENDING, snap)
+    except OSError:
+        return
+
+
+def promote(info: RepoInfo, commit: str) -> int:
+    """Keep the pending snapshot of ``commit``'s tree, now that the push that brought
+    it was accepted and its objects are in the repository (checked). Returns 1 if
+    one was kept, else 0."""
+    if in_quarantine():
+        return 0
+    found = _commit_tree(info, commit)
+    if found is None:
+        return 0
+    tree = found[1]
+    pending = _folder(info) / PENDING / tree
+    if not pending.is_file():
+        return 0
+    present = git(info.root, "rev-parse", "-q", "--verify", f"{tree}^{{tree}}", check=False)
+    try:
+        if present.decode().strip() != tree:
+            pending.unlink()
+            return 0
+        target = _folder(info) / tree
+        os.replace(pending, target)
+        os.utime(target)  # the newest: the next push starts from it
+        _prune(info)
+    except OSError:
+        return 0
+    return 1
+
+
+def sweep_pending(info: RepoInfo, age: float = PENDING_SECONDS) -> None:
+    """Drop pending snapshots of pushes that never completed (refused after the
+    pre-receive hook, or interrupted)."""
+    now = time.time()
+    try:
+        for path in (_folder(info) / PENDING).iterdir():
+            if now - path.stat().st_mtime > age:
+                path.unlink(missing_ok=True)
     except OSError:
         return
 
@@ -542,7 +617,7 @@ def snapshot_of(
         for other in _stored(info)[:1]:
             older = read(info, other.name)
             if older is not None and older.day == today:
-                snap = _carry(info, older, tree, day)
+                snap = _carry_safely(info, older, tree, day)
     if snap is None or snap.day != today:
         if snap is None and not _large(info, commit):
             return None
@@ -556,6 +631,84 @@ def snapshot_of(
         snap.tree = tree
         write(info, snap)
     return snap
+
+
+def _carry_safely(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | None:
+    """:func:`_carry`, or None when the older snapshot names objects that are gone
+    (a stale snapshot must never stop a check: the whole check takes over)."""
+    try:
+        return _carry(info, older, tree, day)
+    except GitError:
+        return None
+
+
+def judge_commits(
+    info: RepoInfo, commits: list[str], day: date
+) -> Iterator[tuple[str, list[Problem], Snapshot | None]]:
+    """Each commit's problems on ``day``, in the order given, with its snapshot
+    (None: checked whole). Each commit is judged from the snapshot of the one
+    before it (the first from its parent's or the newest stored one) when few files
+    differ, so a push of many commits costs the size of its changes. Nothing is
+    stored: this serves a push still in quarantine."""
+    from ..checks import validate
+    from ..records.repository import load
+    from .store import GitStore
+
+    previous: Snapshot | None = None
+    for commit in commits:
+        snap = None
+        if cache_enabled():
+            try:
+                snap = _next_snapshot(info, commit, previous, day)
+            except GitError:
+                snap = None  # a snapshot naming objects that are gone: check whole
+        if snap is not None:
+            previous = snap
+            yield commit, snap.problems, snap
+            continue
+        store = GitStore(info.root, commit)
+        try:
+            problems = validate(load(store), day)
+        finally:
+            store.close()
+        yield commit, problems, None
+
+
+def _next_snapshot(
+    info: RepoInfo, commit: str, previous: Snapshot | None, day: date
+) -> Snapshot | None:
+    """The snapshot of ``commit``'s tree (kept in memory only): stored, carried from
+    ``previous`` or from a stored one, or built by a whole check of a large tree."""
+    found = _commit_tree(info, commit)
+    if found is None:
+        return None
+    tree, today = found[1], day.isoformat()
+    if previous is not None and previous.tree == tree:
+        return previous
+    stored = read(info, tree)
+    if stored is not None and stored.day == today:
+        return stored
+    if previous is not None:
+        starts = [previous]
+    else:
+        parent = _commit_tree(info, f"{commit}^") if _has_parent(info, commit) else None
+        starts = [read(info, parent[1])] if parent else []
+        starts += [read(info, p.name) for p in _stored(info)[:1]]
+    for older in starts:
+        if older is not None and older.day == today:
+            carried = _carry_safely(info, older, tree, day)
+            if carried is not None:
+                carried.tree = tree
+                return carried
+    if not _large(info, commit):
+        return None
+    built = build(info, commit, tree, day)
+    return built if len(built.blobs) >= SNAPSHOT_FROM else None
+
+
+def _has_parent(info: RepoInfo, commit: str) -> bool:
+    out = git(info.root, "rev-parse", "-q", "--verify", f"{commit}^1", check=False)
+    return bool(out.strip())
 
 
 def _large(info: RepoInfo, commit: str) -> bool:

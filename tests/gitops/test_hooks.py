@@ -61,20 +61,30 @@ def test_push_with_invalid_record_is_rejected_and_main_unchanged(server, clone, 
     # the same commit on another branch is not the protected branch's business
     other = git_run(clerk.root, "push", "-q", "origin", "HEAD:refs/heads/draft", path_env=BARE_PATH)
     assert other.returncode == 0, other.stderr
-    # fixed on top: accepted
+    # fixed on top: still refused, as the invalid commit would enter main's history
     clerk.write("members/bad.toml", BAD_MEMBER.replace('"ful"', '"applicant"'))
     clerk.commit("member: fix bad")
+    pushed = git_run(clerk.root, "push", "origin", "main", path_env=BARE_PATH)
+    assert pushed.returncode != 0 and f"commit {bad[:10]}" in pushed.stderr
+    # the bad commit itself mended: accepted
+    clerk.git("reset", "-q", "--soft", "HEAD~2")
+    clerk.commit("member: add bad, mended")
     pushed = git_run(clerk.root, "push", "-q", "origin", "main", path_env=BARE_PATH)
     assert pushed.returncode == 0, pushed.stderr
     assert _main(server, git_run) != before
 
 
-def test_pre_receive_accepts_deletions_and_other_branches(server, git_run):
+def test_pre_receive_refuses_deleting_main_and_passes_other_branches(server, git_run):
     tip = _main(server, git_run)
     zero = "0" * 40
-    lines = [f"{tip} {zero} refs/heads/main", f"{zero} {tip} refs/heads/feature"]
-    verdicts = check_push(server, lines, "main")
-    assert [v.accepted for v in verdicts] == [True, True]
+    lines = [
+        f"{tip} {zero} refs/heads/main",
+        f"{zero} {tip} refs/heads/feature",
+        f"{tip} {zero} refs/heads/feature",
+    ]
+    verdicts = check_push(server, lines)  # main: the bare repository's HEAD
+    assert [v.accepted for v in verdicts] == [False, True, True]
+    assert "may not be deleted" in verdicts[0].reason
 
 
 def test_configured_branch_is_the_protected_one(server, clone, git_run):

@@ -20,6 +20,7 @@ import pytest
 
 from dangjian_cli.gitops import snapshot
 from dangjian_cli.gitops.scope import mentioned
+from dangjian_cli.records import repository
 from dangjian_cli.records.mentions import named_ids
 from dangjian_cli.records.repository import load
 from dangjian_cli.records.store import FolderStore
@@ -282,30 +283,50 @@ def test_review_from_a_snapshot_matches_a_search_of_the_base(county, monkeypatch
     assert json.loads(indexed.stdout)["problems_introduced"]
 
 
+def _refuse_whole(*_a: object, **_k: object) -> None:
+    raise AssertionError("a whole check where snapshots should serve")
+
+
 def test_pre_receive_judges_pushes_from_the_last_snapshot(county, monkeypatch, tmp_path) -> None:
-    from dangjian_cli.gitops.hooks import check_push
+    """Pushes of two commits each, every commit judged through snapshots exactly as
+    a whole check judges it; only accepted tips' snapshots are kept."""
+    from dangjian_cli.gitops.hooks import check_push, keep_accepted
 
     server = tmp_path / "server.git"
     county.git("clone", "-q", "--bare", str(county.root), str(server))
     county.git("remote", "add", "origin", str(server))
+    snapshot.judge(server, "main")  # the server's main, checked once and kept
+    first = county.git("rev-parse", "HEAD^{tree}").strip()
     rng = random.Random(11)
-    rejected = 0
+    verdicts: list[bool] = []
+    accepted: set[str] = set()
     for step in range(4):
         old = county.git("rev-parse", "HEAD").strip()
-        for _ in range(2):
-            rng.choice(EDITS)(county, rng)
-        new = county.commit(f"step {step}")
-        county.git("push", "-q", "origin", "HEAD:refs/heads/draft")  # objects on the server
+        for i in range(2):
+            (new_member if (step + i) % 2 else rng.choice(EDITS))(county, rng)
+            new = county.commit(f"step {step}.{i}")
+        county.git("push", "-q", "origin", "+HEAD:refs/heads/draft")  # objects on the server
         line = [f"{old} {new} refs/heads/main"]
         with monkeypatch.context() as patch:
             patch.setenv("DANGJIAN_CACHE", "0")
             whole = check_push(server, line)[0]
-        judged = check_push(server, line)[0]
-        assert judged.accepted == whole.accepted
+        with monkeypatch.context() as patch:  # each commit from the one before it
+            patch.setattr(snapshot, "build", _refuse_whole)
+            patch.setattr(repository, "load", _refuse_whole)
+            judged = check_push(server, line)[0]
+        assert (judged.accepted, judged.commit) == (whole.accepted, whole.commit)
         assert [p.as_dict() for p in judged.problems] == [p.as_dict() for p in whole.problems]
-        rejected += not judged.accepted
-    assert rejected
-    assert list((server / snapshot.FOLDER).iterdir())
+        verdicts.append(judged.accepted)
+        if judged.accepted:  # as git does, then the post-receive hook
+            county.git("update-ref", "refs/heads/main", new, cwd=server)
+            assert keep_accepted(server, line) == 1
+            accepted.add(county.git("rev-parse", f"{new}^{{tree}}").strip())
+        else:  # the clerk starts again from the server's main
+            county.git("reset", "-q", "--hard", old)
+    assert True in verdicts and False in verdicts, verdicts
+    # only snapshots of accepted trees (and of the first main) are kept
+    kept = {p.name for p in (server / snapshot.FOLDER).iterdir() if not p.name.startswith(".")}
+    assert kept and kept <= accepted | {first}
 
 
 def _listing(repo, *args: str, whole: bool = False):
