@@ -17,6 +17,8 @@ import sys
 MIN_COLUMN = 6
 #: tabulate's "simple" format puts two spaces between columns
 GAP = 2
+#: ... and makes each column two cells wider than its header (tabulate.MIN_PADDING)
+HEADER_PAD = 2
 #: a summary line is cut to this many cells (and to the terminal, when narrower)
 SUMMARY_WIDTH = 100
 
@@ -139,12 +141,15 @@ def fit(
     """
     if limit is None or not headers:
         return headers, table
-    natural = [_block(h) for h in headers]
+    # tabulate makes a column at least its header plus HEADER_PAD wide
+    natural = [_block(h) + HEADER_PAD for h in headers]
     for row in table:
         for i, cell in enumerate(row):
             natural[i] = max(natural[i], _block(cell))
     floor = [
-        natural[i] if i in keep else min(natural[i], max(MIN_COLUMN, _block(headers[i])))
+        natural[i]
+        if i in keep
+        else min(natural[i], max(MIN_COLUMN, _block(headers[i]) + HEADER_PAD))
         for i in range(len(headers))
     ]
     shown = list(range(len(headers)))

@@ -347,7 +347,8 @@ def _listing(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         flat = dict(row)
         flat["overridden"] = ", ".join(row["overridden"])
         if not row["enabled"]:
-            flat["overridden"] = ", ".join(filter(None, [_("off"), flat["overridden"]]))
+            rest = [k for k in row["overridden"] if k != "enabled"]
+            flat["overridden"] = ", ".join([_("off"), *rest])
         out.append(flat)
     return out
 
