@@ -96,6 +96,20 @@ class _BlobStore(Store):
                     break
                 if target not in resolved:
                     break
+            else:
+                target = None  # still a link after ten: the links go round
+            if target is None or (target and target not in blobs and target not in folders):
+                if name.endswith(".toml"):  # a loop, or a link to nothing
+                    self._refused.append(
+                        error(
+                            "E-SYMLINK",
+                            name,
+                            "symbolic link is broken or loops; refused",
+                            hint="replace the link with the record file itself",
+                            line=1,
+                        )
+                    )
+                continue
             if not target:
                 if name.endswith(".toml"):
                     self._refused.append(

@@ -41,3 +41,19 @@ def test_a_folder_replaced_by_a_link_out_is_refused_through_snapshots(tracked, t
     result = tracked.run("validate")
     assert result.exit_code == 1, result.output
     assert "members:1: error E-SYMLINK" in result.output
+
+
+def test_looping_and_broken_links_in_a_commit_are_refused(make_repo):
+    repo = make_repo(git=True)
+    folder = repo.root / "members"
+    os.symlink("m5.toml", folder / "m4.toml")
+    os.symlink("m4.toml", folder / "m5.toml")
+    os.symlink("nowhere.toml", folder / "m6.toml")
+    repo.commit("links")
+    result = repo.run("validate", "--rev", "HEAD")
+    assert result.exit_code == 1, result.output
+    for name in ("m4", "m5", "m6"):
+        assert (
+            f"members/{name}.toml:1: error E-SYMLINK symbolic link is broken or loops; refused"
+            in result.output
+        )
