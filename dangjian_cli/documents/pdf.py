@@ -22,6 +22,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import InputError
+from ..records.write import temp_prefix
 
 #: official face -> installed stand-in (first one fontconfig has wins)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -171,7 +172,8 @@ def convert(docx_files: list[Path], out_dir: Path, force: bool, timeout: float =
             written.append((pdf, target))
         out_dir.mkdir(parents=True, exist_ok=True)
         for pdf, target in written:
-            staged = target.with_name(f".{target.name}.tmp")
+            # named by host and pid: the next run removes it if this one is killed
+            staged = target.with_name(f"{temp_prefix(target.name)}pdf.tmp")
             shutil.move(str(pdf), staged)  # may cross file systems: copy next to target first
             os.replace(staged, target)
         return targets
