@@ -383,6 +383,7 @@ def copy(ctx: click.Context, lang: str | None, force: bool) -> None:
     """Copy the built-in templates into the repository's templates/ to edit them."""
     from ..documents.builder import write_atomic
     from ..documents.templating import builtin_root
+    from ..records.write import safe_target
 
     root = repo_root(ctx)
     copied = 0
@@ -390,7 +391,8 @@ def copy(ctx: click.Context, lang: str | None, force: bool) -> None:
         for source in sorted((builtin_root() / language).iterdir()):
             if not source.is_file():
                 continue
-            target = root / "templates" / language / source.name
+            # a templates/ folder linked out of the repository is refused
+            target = safe_target(root, f"templates/{language}/{source.name}")
             if target.exists() and not force:
                 click.echo(f"kept {target} (exists; --force to overwrite)", err=True)
                 continue
