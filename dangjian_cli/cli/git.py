@@ -7,6 +7,7 @@ masks personal data, prints text, Markdown or JSON and picks the exit code.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -428,7 +429,7 @@ def hooks_pre_receive(ctx: click.Context, branch: str | None) -> None:
     """
     from ..gitops.hooks import check_push
 
-    lines = click.get_text_stream("stdin").read().splitlines()
+    lines = sys.stdin.read().splitlines()
     verdicts = check_push(_git_dir(ctx), lines, branch)
     rejected = [v for v in verdicts if not v.accepted]
     for v in rejected:
@@ -461,7 +462,7 @@ def hooks_post_receive(ctx: click.Context, branch: str | None) -> None:
     """
     from ..gitops.hooks import keep_accepted
 
-    lines = click.get_text_stream("stdin").read().splitlines()
+    lines = sys.stdin.read().splitlines()
     try:
         keep_accepted(_git_dir(ctx), lines, branch)
     except InputError as exc:  # the push is in: say so, and carry on

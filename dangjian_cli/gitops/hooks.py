@@ -56,9 +56,9 @@ def launcher_script(purpose: str, args: str) -> str:
         "fi\n"
         'echo "dangjian: the $(basename "$0") hook cannot find dangjian: it is not on PATH,'
         ' and $py (which installed the hook) is gone or no longer has it." >&2\n'
-        'echo "Install it where git finds it (pipx install dangjian, or pip install'
-        " dangjian in a virtualenv whose bin folder is on PATH), then run"
-        " 'dangjian hooks install' again.\" >&2\n"
+        'echo "Put the bin folder of an environment that has dangjian on PATH (python3 -m venv'
+        " ENV && ENV/bin/pip install DANGJIAN-SOURCE), or run 'dangjian hooks install' again"
+        ' with the dangjian you use now." >&2\n'
         f"exit {NOT_FOUND}\n"
     )
 

@@ -189,9 +189,17 @@ def _prune(info: RepoInfo) -> None:
 
 
 def stage(info: RepoInfo, snap: Snapshot) -> None:
-    """Leave a pushed tip's snapshot pending, for :func:`promote` once the push is in."""
+    """Leave a pushed tip's snapshot pending, for :func:`promote` once the push is in
+    (the newest :data:`KEEP` pending are kept: without a post-receive hook nothing
+    promotes them)."""
+    sweep_pending(info)
     try:
         _dump(_folder(info) / PENDING, snap)
+        pending = sorted(
+            (_folder(info) / PENDING).iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+        for old in pending[KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError:
         return
 
@@ -660,8 +668,8 @@ def judge_commits(
         if cache_enabled():
             try:
                 snap = _next_snapshot(info, commit, previous, day)
-            except GitError:
-                snap = None  # a snapshot naming objects that are gone: check whole
+            except Exception:  # a stale or damaged snapshot is only a cache: check whole
+                snap = None
         if snap is not None:
             previous = snap
             yield commit, snap.problems, snap
