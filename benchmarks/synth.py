@@ -5,7 +5,7 @@
                                [--seed S] [--git] [--force] [--check]
     python benchmarks/synth.py OUT_DIR --check-only
 
-The repository follows the layout and the validation rules of DOMAIN.md (§1, §2):
+The repository follows the layout and the validation rules of docs/records.md and docs/codes.md:
 every record is valid by construction, and a known number of gaps is planted for
 the obligations engine to find (see the summary line and ``synth-manifest.json``).
 Meetings run up to ``LAST_DAY`` (2026-06-30); evaluate obligations with

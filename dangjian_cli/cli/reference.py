@@ -225,15 +225,15 @@ def example_finding(rule_id: str, values: dict[str, Any]) -> dict[str, Any]:
     if kind in ("probation", "dues"):
         subject, subject_name = "li-ming", _("Li Ming")
     if period_kind:
-        period = period_of(
-            period_kind, date(2026, 6, 15) if period_kind != "year" else date(2025, 6, 1)
-        )
         deadline_text = values.get("deadline")
+        fixed_day = isinstance(deadline_text, str) and not deadline_text.startswith("+")
+        year_day = date(2026 if fixed_day else 2025, 6, 1)
+        period = period_of(period_kind, date(2026, 6, 15) if period_kind != "year" else year_day)
         if isinstance(deadline_text, str) and deadline_text.startswith("+"):
             deadline = shift(period.end, deadline_text[1:])
         elif isinstance(deadline_text, str):
             month, _sep, day = deadline_text.partition("-")
-            deadline = date(period.start.year + (period_kind == "year"), int(month), int(day))
+            deadline = date(period.start.year, int(month), int(day))
         else:
             deadline = period.end + timedelta(days=int(values.get("grace_days", 0)))
         label = period.label

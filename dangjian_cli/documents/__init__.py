@@ -1,6 +1,6 @@
 """Word output: documents built in code on a reference .docx, words from Jinja text templates.
 
-Why this shape (STYLE.md): Jinja tags inside Word files break when Word splits a
+Why this shape: Jinja tags inside Word files break when Word splits a
 tag across runs and do not escape ``<`` and ``&``; text templates diff cleanly in
 git and a clerk edits them without Python. The reference .docx holds what Word is
 good at (page setup, styles, letterhead in headers); :mod:`.builder` fills in the

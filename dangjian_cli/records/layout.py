@@ -1,6 +1,6 @@
 """Where each kind of record lives: repository path <-> (kind, id).
 
-The layout is the file-format contract of DOMAIN.md §1. Everything here works on
+The layout is the file-format contract of docs/records.md. Everything here works on
 repository-relative POSIX paths (``meetings/qingshan/2026-03-15-theme_day.toml``)
 so that the same rules serve a work tree, a git commit and a cache.
 """

@@ -1,4 +1,4 @@
-"""One typed class per record kind of DOMAIN.md §1, and the vocabularies they use.
+"""One typed class per record kind (docs/records.md), and the vocabularies they use.
 
 Records are plain data: built by :mod:`.schema` from a parsed file, never from
 click or git. The few methods here answer questions about one record on a date

@@ -1,6 +1,6 @@
 """The obligations engine: records + rules + an as-of date in, obligations out.
 
-DOMAIN.md §3 is the specification. Records are indexed once (meetings by org and
+docs/rules.md states the rules. Records are indexed once (meetings by org and
 kind, lectures by org, kind and lecturer, reports / letters / assessments by org
 and period); each rule then visits only its own subjects (orgs, members,
 notices) and looks counts up in the index, so the cost grows with the number of
@@ -10,7 +10,7 @@ a shortfall) is worked out once per rule; ``orgs`` and ``statuses`` drop subject
 before their obligations are built, so a listing of findings on a county builds a
 few thousand obligations, not a hundred thousand.
 
-Choices where DOMAIN.md is silent (also noted in builtin.toml):
+Choices where the rules are silent (also noted in builtin.toml):
 
 * Meetings, reports, letters and lectures dated after ``as_of`` do not count yet.
 * Periodic rules (meetings, reports, letters, assessments, contact-point lessons)
