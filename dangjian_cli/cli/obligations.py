@@ -667,6 +667,8 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         "findings": [
             ob.as_dict() for ob in this_year if ob.is_finding or ob.status == engine.SETTLED
         ],
+        # met, but after the deadline (with the days late)
+        "late": [ob.as_dict() for ob in this_year if ob.status == engine.MET_LATE],
         "last_meetings": {k: last[k] for k in m.MEETING_KINDS if k in last},
     }
 
@@ -696,11 +698,15 @@ def _status_text(info: dict[str, Any]) -> str:
     ob = info["obligations"]
     lines.append(
         f"Obligations {info['as_of'].year} as of {info['as_of']}: met {ob['met']}, "
+        f"met late {ob['met_late']}, "
         f"due {ob['due']}, overdue {ob['overdue']}, upcoming {ob['upcoming']}, "
         f"settled {ob['settled']}"
     )
     if info["findings"]:
         lines.append(render(info["findings"], "table", list(TABLE_COLUMNS[1:])))
+    if info["late"]:
+        lines.append("Filed late:")
+        lines.append(render(info["late"], "table", list(TABLE_COLUMNS[1:])))
     lines.append("Last meeting of each kind:")
     if info["last_meetings"]:
         width = max(len(k) for k in info["last_meetings"])

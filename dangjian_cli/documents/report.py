@@ -53,12 +53,20 @@ def _inside(label: str, span: Span) -> bool:
     return span.start <= period.start and period.end <= span.end
 
 
+def _settled_words(ob: Any, lang: str) -> str:
+    """What the report adds to a finding settled by a rectified notice."""
+    if ob.status != "settled" or not ob.notice:
+        return ""
+    return f"（已按{ob.notice}整改）" if lang == "zh" else f" (rectified under {ob.notice})"
+
+
 def report_context(
     records: Any, org_id: str, span: Span, subtree: bool, as_of: date, lang: str
 ) -> tuple[dict[str, Any], bytes]:
     """The template values of a report, and its chart as PNG bytes."""
     from ..rules.catalog import load_rules
-    from ..rules.engine import MET, OVERDUE, evaluate
+    from ..rules.engine import MET, MET_LATE, OVERDUE, SETTLED, evaluate, tracked_from
+    from ..rules.settle import settle
 
     need_org(records, org_id)
     orgs = records.subtree(org_id) if subtree else [org_id]
@@ -66,7 +74,12 @@ def report_context(
     meeting_rules = {rid for rid, rule in rules.items() if rule.type == "meetings"}
     obligations = [
         ob
-        for ob in evaluate(records, as_of, since=span.start, rules=rules, orgs=orgs)
+        for ob in settle(
+            # the window rule of `overdue`: nothing before tracking_since is owed
+            evaluate(records, as_of, tracked_from(records.settings, span.start), rules, orgs),
+            records.notices,
+            as_of,
+        )
         if _inside(ob.period, span)
     ]
     per_org: dict[str, Counter[str]] = {o: Counter() for o in orgs}
@@ -74,7 +87,14 @@ def report_context(
     owed: Counter[str] = Counter()
     missed_rows = []
     for ob in obligations:
-        status = "met" if ob.status == MET else "missed" if ob.status == OVERDUE else "open"
+        # filed late is met (and marked); settled by a rectified notice is still missed
+        status = (
+            "met"
+            if ob.status in (MET, MET_LATE)
+            else "missed"
+            if ob.status in (OVERDUE, SETTLED)
+            else "open"
+        )
         per_org[ob.org][status] += 1
         if ob.rule in meeting_rules:
             held[ob.org] += min(ob.found, ob.required)
@@ -85,6 +105,7 @@ def report_context(
                 {
                     "org": org_view(records, ob.org)["name"],
                     "title": rule.text("title", lang) if rule else ob.rule,
+                    "settled": ob.notice if ob.status == SETTLED else None,
                     "subject": ob.subject_name if ob.subject != ob.org else "",
                     "period": ob.period,
                     "required": ob.required,

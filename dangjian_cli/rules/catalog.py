@@ -56,6 +56,8 @@ class Rule:
     task: dict[str, str] = field(default_factory=dict)
     #: how much the rule weighs in `rank` (0: not scored); any rule may set it
     weight: int = 1
+    #: whether a report, letter or debriefing filed late (met_late) counts as met in `rank`
+    late_is_met: bool = True
 
     def text(self, key: str, language: str = "en") -> str:
         """``title`` or ``task`` in ``language``, falling back to English, then the id."""
@@ -108,7 +110,7 @@ _INTS = (
     "weight",
 )
 #: keys every rule accepts in dangjian.toml though builtin.toml need not name them
-_ANY_RULE = ("enabled", "weight")
+_ANY_RULE = ("enabled", "weight", "late_is_met")
 
 
 #: the range of each number a rule override may set: wide for any county's
@@ -153,7 +155,7 @@ def _vocabulary(rule_type: str, key: str) -> tuple[Any, ...] | None:
 
 def _check_value(rule_type: str, key: str, value: Any) -> str | None:
     """Why ``value`` cannot be the rule's ``key``, or None when it can."""
-    if key == "enabled":
+    if key in ("enabled", "late_is_met"):
         return None if isinstance(value, bool) else "must be true or false"
     if key in _INTS:
         if isinstance(value, bool) or not isinstance(value, int):

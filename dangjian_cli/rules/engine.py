@@ -52,7 +52,9 @@ from .periods import (
 MET, DUE, OVERDUE, UPCOMING = "met", "due", "overdue", "upcoming"
 #: a finding covered by a rectified notice (see rules/settle.py): not listed again
 SETTLED = "settled"
-STATUSES = (MET, DUE, OVERDUE, UPCOMING)
+#: a report, letter or debriefing filed after its deadline (``days_late`` says by how much)
+MET_LATE = "met_late"
+STATUSES = (MET, MET_LATE, DUE, OVERDUE, UPCOMING)
 FINDINGS = (OVERDUE, DUE)
 #: the JSON / CSV fields of an obligation, in order (issue 3)
 FIELDS = (
@@ -67,6 +69,7 @@ FIELDS = (
     "deadline",
     "clause",
     "notice",
+    "days_late",
 )
 #: org kinds a helping branch must pair with (§9)
 PAIRABLE = ("village_branch", "community_branch")
@@ -89,6 +92,8 @@ class Obligation:
     #: the notice a `rectification` finding is about, or (status settled) the
     #: rectified notice that settled this finding
     notice: str | None = None
+    #: status met_late: how many days after the deadline it was filed
+    days_late: int | None = None
 
     @property
     def is_finding(self) -> bool:
@@ -107,6 +112,7 @@ class Obligation:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "clause": self.clause,
             "notice": self.notice,
+            "days_late": self.days_late,
         }
 
     def sort_key(self) -> tuple[str, str, str, str]:
@@ -408,10 +414,26 @@ def _filed(
                 filed = table.get((org.id, label if by_label else p.start.year))
                 found = sum(1 for d in filed if d is None or d <= as_of) if filed else 0
                 status = MET if found >= rule.min else short
+                late = None
+                if status == MET and filed:
+                    late = _days_late(filed, rule.min, deadline, as_of)
+                    if late:
+                        status = MET_LATE
                 if not run.unwanted(status):
-                    yield _org_obligation(org, rule, label, status, found, deadline)
+                    ob = _org_obligation(org, rule, label, status, found, deadline)
+                    ob.days_late = late
+                    yield ob
 
     return evaluate
+
+
+def _days_late(filed: list[Any], needed: int, deadline: date, as_of: date) -> int | None:
+    """Days after ``deadline`` the ``needed``-th filing came (None: in time, or undated)."""
+    dated = sorted(d for d in filed if d is not None and d <= as_of)
+    if len(dated) < needed or len(dated) < len([d for d in filed if d is None or d <= as_of]):
+        return None  # an undated filing (an assessment without assessed_on) is taken as in time
+    day = dated[needed - 1]
+    return (day - deadline).days if day > deadline else None
 
 
 _report = _filed(lambda index: (index.reports, True))

@@ -14,6 +14,8 @@ Fair, in the ways a plain share of rows was not:
 * orgs are ranked within comparable groups (branches; township and street
   committees; others), ties share a rank, an org with nothing scored yet comes
   last without a rank, and ``--bottom`` never marks an org that missed nothing;
+* a report, letter or debriefing filed late (``met_late``) counts as met unless
+  ``[rules.<id>] late_is_met = false``; the row counts them (``late``);
 * findings settled by a rectified notice still count as missed for their year
   (the year's record does not change); the row says how many were rectified.
 """
@@ -28,12 +30,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from .catalog import Rule
-from .engine import DUE, MET, OVERDUE, SETTLED, Obligation, _deadline_of, evaluate, tracked_from
+from .engine import (
+    DUE,
+    MET,
+    MET_LATE,
+    OVERDUE,
+    SETTLED,
+    Obligation,
+    _deadline_of,
+    evaluate,
+    tracked_from,
+)
 from .periods import period_of
 from .settle import settle
 
-#: a late submission (see the engine): met for ranking unless the repository says otherwise
-MET_LATE = "met_late"
 #: rule types judged on one day (the as-of day) rather than per period
 STATE_TYPES = ("pairing", "project")
 #: `--by kind-group`: which group an org kind is ranked in
@@ -141,7 +151,13 @@ def score_orgs(
         if sc is None:
             sc = scores[ob.org] = Score(ob.org, org.name or ob.org, group_of(org.kind, by))
         tally = per_rule[(ob.org, ob.rule)]  # met, owed (scored), pending
-        if ob.status in (MET, MET_LATE):
+        rule = rules.get(ob.rule)
+        late_is_met = rule.late_is_met if rule is not None else True
+        if ob.status == MET_LATE and not late_is_met:
+            sc.late += 1
+            sc.missed += 1
+            tally[1] += 1
+        elif ob.status in (MET, MET_LATE):
             sc.met += 1
             sc.late += ob.status == MET_LATE
             tally[0] += 1

@@ -27,7 +27,9 @@ def test_report_submitted_counts_even_late_but_not_before_it_is_submitted(evalua
     files = {"reports/town/2025-h2.toml": report("2025-h2", "2026-02-09")}
     before = evaluated(files, date(2026, 2, 5)).of("half-year-report", "town")["2025-H2"]
     assert (before.status, before.deadline) == ("overdue", date(2026, 1, 31))
-    assert evaluated(files, date(2026, 2, 9)).status("half-year-report", "2025-H2", "town") == "met"
+    # issue 11: a late report is met but marked late, with the days late
+    late = evaluated(files, date(2026, 2, 9)).of("half-year-report", "town")["2025-H2"]
+    assert (late.status, late.days_late) == ("met_late", 9)
 
 
 def test_reports_only_for_non_branches_with_a_parent(evaluated):
