@@ -181,3 +181,20 @@ def test_outside_a_repository_english_is_the_default(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["explain", "E-QUORUM"])
     assert result.exit_code == 0
     assert result.stdout.startswith("E-QUORUM (error): Not quorate")
+
+
+def test_init_makes_a_chinese_repository_unless_asked(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    monkeypatch.delenv("DANGJIAN_LANG", raising=False)
+    runner = CliRunner()
+    zh = tmp_path / "zh"
+    assert runner.invoke(cli, ["init", str(zh)]).exit_code == 0
+    assert tomllib.loads((zh / "dangjian.toml").read_text(encoding="utf-8"))["language"] == "zh"
+    checked = runner.invoke(cli, ["-C", str(zh), "validate"])
+    assert checked.stdout.strip().splitlines()[-1] == "0个错误，0个警告，共1个文件"
+    en = tmp_path / "en"
+    assert runner.invoke(cli, ["--lang", "en", "init", str(en)]).exit_code == 0
+    assert tomllib.loads((en / "dangjian.toml").read_text(encoding="utf-8"))["language"] == "en"

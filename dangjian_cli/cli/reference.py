@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from ..errors import InputError
-from ..i18n import _, date_name, kind_name, ngettext, period_name, pick, status_name
+from ..i18n import _, date_name, kind_name, language, ngettext, period_name, pick, status_name
 from .common import format_option
 
 LISTING_FORMATS = ("table", "json", "csv", "markdown")
@@ -170,7 +170,7 @@ def _owed_by(values: dict[str, Any]) -> str:
     parts.extend(conditions.get(c, c) for c in values.get("requires") or ())
     if values.get("type") == "contact-lesson":
         parts.append(_("leading cadres with a contact point"))
-    return "; ".join(parts) or _("every org it applies to")
+    return _("; ").join(parts) or _("every org it applies to")
 
 
 def rule_rows(settings: Any) -> list[dict[str, Any]]:
@@ -391,7 +391,19 @@ def rules(ctx: click.Context, rule_id: str | None, fmt: str) -> None:
 
     columns = ["id", "rule_name", *RULE_COLUMNS[1:]] if fmt == "csv" else list(RULE_COLUMNS)
     headers = None if fmt == "csv" else _rule_headers()
-    click.echo(render(_listing(rows), fmt, columns, headers=headers))
+    if fmt == "table" and not any(r["overridden"] or not r["enabled"] for r in rows):
+        columns, headers = columns[:-1], (headers or [])[:-1]  # nothing overridden here
+    click.echo(
+        render(
+            _listing(rows),
+            fmt,
+            columns,
+            headers=headers,
+            wrap=("owed_by", "schedule"),
+            keep=("id", "clause"),
+            drop=("name_en",) if language() == "zh" else ("name_zh",),
+        )
+    )
 
 
 # ---- explain -------------------------------------------------------------------------
