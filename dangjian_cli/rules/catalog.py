@@ -24,7 +24,7 @@ from .periods import PERIOD_KINDS, parse_span
 #: rule types whose subjects are members (their `kinds` are member statuses)
 MEMBER_TYPES = ("probation", "dues")
 #: rule types whose subjects are notices (their `kinds` are notice kinds)
-NOTICE_TYPES = ("notice",)
+NOTICE_TYPES = ("notice", "followup")
 #: extra conditions an org must meet for a rule with `requires`
 CONDITIONS = ("committee", "party_groups", "parent", "secretary", "poor_village")
 #: types that are evaluated per calendar period
@@ -335,8 +335,8 @@ def applicable_rules(records: Any, org_id: str) -> list[Rule]:
         if rule.type in MEMBER_TYPES:
             if org.is_branch:
                 out.append(rule)
-        elif rule.type == "notice":
-            continue
+        elif rule.type in ("notice", "followup", "weak"):
+            continue  # owed only after a notice, a poor grade or a weak record
         elif rule.type == "contact-lesson":
             if org.contact_points:
                 out.append(rule)

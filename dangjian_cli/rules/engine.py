@@ -722,6 +722,83 @@ def _notice(run: Run, rule: Rule) -> Iterator[Obligation]:
         )
 
 
+def _followup(run: Run, rule: Rule) -> Iterator[Obligation]:
+    """A ``poor`` debriefing grade: a notice of ``rule.kinds`` (an admonition) to the org
+    or its secretary is due within ``deadline`` of the debriefing (§3).
+
+    The debriefing day is ``assessed_on``, else 31 January after the year. The
+    finding is filed under the graded org (as its other findings are, so that a
+    change to its records re-judges it), though its parent issues the notice.
+    """
+    day = run.as_of
+    records = run.records
+    issued: dict[str, list[date]] = defaultdict(list)
+    for notice in records.notices:
+        if notice.kind in rule.kinds and notice.target and notice.issued_on:
+            issued[notice.target].append(notice.issued_on)
+    span = (rule.deadline or "+30d").lstrip("+")
+    for asm in sorted(records.assessments, key=attrgetter("path")):
+        if asm.grade != "poor":
+            continue
+        year = asm.year if asm.year is not None else _folder_year(asm.path)
+        org_id = asm.org or asm.id
+        org = records.orgs.get(org_id)
+        if year is None or org is None:
+            continue
+        start = getattr(asm, "assessed_on", None) or date(year + 1, 1, 31)
+        if start > day:
+            continue  # the grade is not known yet
+        deadline = shift(start, span)
+        targets = (org_id, asm.secretary or org.secretary or "")
+        done = any(start <= d <= day for t in targets if t for d in issued.get(t, ()))
+        if done and deadline < run.window_start:
+            continue
+        if not run.kept(org_id):
+            continue
+        status = deadline_status(done, deadline, rule.due_before, day)
+        if not run.unwanted(status):
+            yield Obligation(
+                org_id,
+                org.name or org_id,
+                org_id,
+                rule.id,
+                str(deadline.year),
+                status,
+                1,
+                int(done),
+                deadline,
+                rule.clause,
+            )
+
+
+def _weak(run: Run, rule: Rule) -> Iterator[Obligation]:
+    """A weak and lax organisation (weak/<yyyy>/<org>.toml) rectified by its deadline (§12)."""
+    day = run.as_of
+    for rec in sorted(getattr(run.records, "weak", ()), key=attrgetter("path")):
+        if rec.deadline is None:
+            continue
+        org_id = rec.org or rec.id
+        if not run.kept(org_id):
+            continue
+        done = rec.rectified_on is not None and rec.rectified_on <= day
+        if done and rec.deadline < run.window_start:
+            continue
+        status = deadline_status(done, rec.deadline, rule.due_before, day)
+        if not run.unwanted(status):
+            yield Obligation(
+                org_id,
+                run.org_name(org_id),
+                org_id,
+                rule.id,
+                str(rec.deadline.year),
+                status,
+                1,
+                int(done),
+                rec.deadline,
+                rule.clause,
+            )
+
+
 EVALUATORS: dict[str, Callable[[Run, Rule], Iterable[Obligation]]] = {
     "meetings": _meetings,
     "report": _report,
@@ -734,6 +811,8 @@ EVALUATORS: dict[str, Callable[[Run, Rule], Iterable[Obligation]]] = {
     "dues": _dues,
     "election": _election,
     "notice": _notice,
+    "followup": _followup,
+    "weak": _weak,
 }
 
 
