@@ -147,7 +147,11 @@ def extreme_date(rng: random.Random, target: Path, data: bytes) -> str:
     dates = list(re.finditer(r"(?<![\d\"-])\d{4}-\d{2}-\d{2}(?![\d\"])", text))
     if not dates:
         return type_swap(rng, target, data)
-    found = rng.choice(dates)
+    by_key: dict[str, list[re.Match[str]]] = {}
+    for found in dates:  # each field alike, not mostly the dozens of `paid_on`
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        by_key.setdefault(text[line_start : found.start()].split("=")[0].strip(), []).append(found)
+    found = rng.choice(by_key[rng.choice(sorted(by_key))])
     day = rng.choice(EXTREME_DATES)
     target.write_bytes((text[: found.start()] + day + text[found.end() :]).encode("utf-8"))
     return f"date {day}"
@@ -332,7 +336,7 @@ def _installed() -> Path:
     return Path(sys.executable).parent / "dangjian"
 
 
-@pytest.mark.parametrize("kind", ["fifo", "deep", "huge"])
+@pytest.mark.parametrize("kind", ["fifo", "deep"])
 def test_fuzz_installed_command(county: Path, kind: str, record_property) -> None:
     """The installed command, in its own process: ends in time, exit 1, names the file."""
     rel = "members/" + sorted(os.listdir(county / "members"))[0]
@@ -342,10 +346,9 @@ def test_fuzz_installed_command(county: Path, kind: str, record_property) -> Non
         if kind == "fifo":
             target.unlink()
             os.mkfifo(target)
-        elif kind == "deep":
-            _append(target, data, "\nx = " + "[" * 5000 + "]" * 5000 + "\n")
         else:
-            _append(target, data, "\nx = " + "7" * 5000 + "\n")
+            deep = "[" * 5000 + "]" * 5000
+            _append(target, data, f"\nx = {deep}\ny = {'7' * 5000}\n")
         failures = []
         for command in ("validate", "overdue"):
             done = subprocess.run(
