@@ -146,6 +146,9 @@ def document_references(ctx: Context) -> Iterator[Problem]:
     for a in r.assessments:
         yield from refs.org(a.path, a.org, ("org",), "`org`")
         yield from refs.member(a.path, a.secretary, ("secretary",), "`secretary`")
+    for weak in r.weak:
+        if not refs.known_org(weak.org):
+            yield error("E-REF-ORG", weak.path, f"file name names unknown org {weak.org!r}")
 
 
 @check("E-CYCLE")

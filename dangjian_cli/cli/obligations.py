@@ -35,8 +35,10 @@ from .common import (
     judged,
     load_records,
     options,
+    repo_root,
     rev_option,
 )
+from .git import WRITTEN, commit_option
 
 #: the table shows the responsible org first, then the JSON fields in their order
 TABLE_COLUMNS = ("org", *(f for f in engine.FIELDS if f != "org"))
@@ -453,7 +455,24 @@ def _bottom(value: str) -> tuple[str, float]:
     default=None,
     help="Exit 1 if any org is marked for rectification.",
 )
-@click.option("--force", is_flag=True, help="Compute even if the records are invalid.")
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Write weak/<year>/<org>.toml for each org marked (weak and lax, §12).",
+)
+@click.option(
+    "--deadline",
+    type=ISO_DATE,
+    default=None,
+    metavar="DATE",
+    help="With --record: rectify by DATE (default: 31 December of the next year).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Compute even if the records are invalid; with --record, replace existing records.",
+)
+@commit_option("add", lambda p: f"rank {p['year']}")
 @rev_option
 @click.pass_context
 def rank(
@@ -466,6 +485,8 @@ def rank(
     subtree: bool,
     fmt: str,
     fail_on: str | None,
+    record: bool,
+    deadline: date | None,
     force: bool,
     rev: str | None,
 ) -> None:
@@ -476,7 +497,10 @@ def rank(
     shown as pending but not scored. Ties share a rank; an org that missed
     nothing is never marked; findings settled by a rectified notice still count
     as missed (column `rectified`). `--format json` explains each score rule by
-    rule. Exit 0 whatever is listed; 1 with --fail-on marked when an org is marked.
+    rule. --record writes a weak/<year>/<org>.toml record (reasons: the rules
+    missed) for each org marked, to be completed with measures and the person
+    responsible; the weak-rectification rule then tracks its deadline.
+    Exit 0 whatever is listed; 1 with --fail-on marked when an org is marked.
     """
     from ..rules import ranking
 
@@ -497,6 +521,12 @@ def rank(
     scores = ranking.score_orgs(obligations, records, rules, by)
     rows = ranking.rank(scores, how)
     marked = sum(1 for r in rows if r["rectify"])
+    if record:
+        if rev is not None:
+            raise click.UsageError("--record writes to the work tree: it cannot be used with --rev")
+        when = deadline or date(year + 1, 12, 31)
+        written = _record_weak(ctx, records, rules, rows, year, when, force)
+        ctx.meta[WRITTEN] = (repo_root(ctx), written)  # for --commit
     columns = [
         "rank",
         "group",
@@ -531,6 +561,54 @@ def rank(
     _print_listing(rows, fmt, columns, summary)
     if fail_on == "marked" and marked:
         ctx.exit(1)
+
+
+def _record_weak(
+    ctx: click.Context,
+    records: Records,
+    rules: dict[str, Any],
+    rows: list[dict[str, Any]],
+    year: int,
+    deadline: date,
+    force: bool,
+) -> list[str]:
+    """weak/<year>/<org>.toml for each marked org; refused (nothing written) when one
+    exists, unless ``force``. Returns the paths written."""
+    import tomlkit
+
+    from ..records import layout
+    from ..records.write import safe_target, write_atomic
+
+    root = repo_root(ctx)
+    marked = [r for r in rows if r["rectify"]]
+    paths = [layout.weak_path(year, r["org"]) for r in marked]
+    existing = [p for p in paths if (root / p).exists()]
+    if existing and not force:
+        raise Refused(f"{existing[0]} exists; use --force to replace it")
+    lang = (records.settings.language if records.settings else None) or "en"
+    for row, path in zip(marked, paths, strict=True):
+        org = records.orgs.get(row["org"])
+        doc = tomlkit.document()
+        doc.add(
+            tomlkit.comment(f"weak and lax organisation, marked by `dangjian rank --year {year}`")
+        )
+        reasons = tomlkit.array()
+        reasons.multiline(True)
+        for rule_id, got in sorted(row["rules"].items()):
+            if got["owed"] and got["met"] < got["owed"]:
+                rule = rules.get(rule_id)
+                title = rule.text("title", lang) if rule else rule_id
+                reasons.append(f"{title}: {got['met']}/{got['owed']}")
+        doc["reasons"] = reasons
+        doc["measures"] = tomlkit.array()
+        if org is not None and org.parent:
+            doc["responsible"] = org.parent
+        doc["deadline"] = deadline
+        write_atomic(
+            safe_target(root, path), tomlkit.dumps(doc).encode("utf-8"), exclusive=not force
+        )
+        click.echo(f"recorded {path}", err=True)
+    return paths
 
 
 # ---- sample ----------------------------------------------------------------------
@@ -669,8 +747,27 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         ],
         # met, but after the deadline (with the days late)
         "late": [ob.as_dict() for ob in this_year if ob.status == engine.MET_LATE],
+        # weak and lax (§12): this org's records, and how many orgs of its subtree per year
+        "weak": [
+            {
+                "year": w.year,
+                "deadline": w.deadline,
+                "rectified_on": w.rectified_on,
+                "reasons": list(w.reasons),
+            }
+            for w in sorted(records.weak, key=lambda w: w.path)
+            if w.org == org_id
+        ],
+        "weak_per_year": weak_per_year(records, org_id),
         "last_meetings": {k: last[k] for k in m.MEETING_KINDS if k in last},
     }
+
+
+def weak_per_year(records: Records, org_id: str | None = None) -> dict[int, int]:
+    """How many orgs (of ``org_id``'s subtree, or all) were recorded weak each year."""
+    keep = set(records.subtree(org_id)) if org_id else None
+    years = Counter(w.year for w in records.weak if keep is None or w.org in keep)
+    return dict(sorted(years.items()))
 
 
 def _status_text(info: dict[str, Any]) -> str:
@@ -707,6 +804,12 @@ def _status_text(info: dict[str, Any]) -> str:
     if info["late"]:
         lines.append("Filed late:")
         lines.append(render(info["late"], "table", list(TABLE_COLUMNS[1:])))
+    for w in info["weak"]:
+        state = f"rectified {w['rectified_on']}" if w["rectified_on"] else "not rectified"
+        lines.append(f"Weak and lax ({w['year']}): rectify by {w['deadline']}, {state}")
+    if info["weak_per_year"]:
+        counts = ", ".join(f"{y} {n}" for y, n in info["weak_per_year"].items())
+        lines.append(f"Weak and lax orgs per year (this org and below): {counts}")
     lines.append("Last meeting of each kind:")
     if info["last_meetings"]:
         width = max(len(k) for k in info["last_meetings"])

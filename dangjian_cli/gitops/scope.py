@@ -35,7 +35,7 @@ _QUOTED = re.compile(rb"[\"']([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)[\"
 
 _PARENT = re.compile(rb"(?m)^\s*parent\s*=\s*[\"']([^\"']+)[\"']")
 _ORG_FOLDERS = ("meetings", "funds", "reports")
-_YEAR_FOLDERS = ("letters", "assessments")
+_YEAR_FOLDERS = ("letters", "assessments", "weak")
 
 
 def mentioned(data: bytes) -> set[str]:
@@ -85,7 +85,7 @@ def touched(
             out.changed_orgs.add(loc.id)
         if loc.folder in orgs:
             out.orgs.add(loc.folder)
-        if loc.kind in (layout.LETTER, layout.ASSESSMENT) and loc.id in orgs:
+        if loc.kind in (layout.LETTER, layout.ASSESSMENT, layout.WEAK) and loc.id in orgs:
             out.orgs.add(loc.id)
         for data in (before.get(path), after.get(path)):
             if data:

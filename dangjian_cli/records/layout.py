@@ -20,6 +20,7 @@ LETTER = "letter"
 REPORT = "report"
 NOTICE = "notice"
 ASSESSMENT = "assessment"
+WEAK = "weak"
 
 SETTINGS_FILE = "dangjian.toml"
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -38,6 +39,7 @@ FOLDERS: dict[str, tuple[str, int]] = {
     "reports": (REPORT, 3),
     "notices": (NOTICE, 3),
     "assessments": (ASSESSMENT, 3),
+    "weak": (WEAK, 3),
 }
 
 #: human-readable pattern per kind, for error messages and `dangjian new`
@@ -50,6 +52,7 @@ PATTERNS: dict[str, str] = {
     REPORT: "reports/<org>/<yyyy>-h1.toml or -h2.toml",
     NOTICE: "notices/<yyyy>/<nnn>.toml",
     ASSESSMENT: "assessments/<yyyy>/<org>.toml",
+    WEAK: "weak/<yyyy>/<org>.toml",
 }
 
 #: top-level names that are never records (left alone by validation)
@@ -99,7 +102,7 @@ def classify(path: str) -> Location:
         raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
     if kind == FUND and not YEAR.match(stem):
         raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
-    if kind in (LETTER, NOTICE, ASSESSMENT) and not YEAR.match(folder):
+    if kind in (LETTER, NOTICE, ASSESSMENT, WEAK) and not YEAR.match(folder):
         raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
     if kind == REPORT and not REPORT_STEM.match(stem):
         raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
@@ -148,6 +151,10 @@ def letter_path(year: int, org: str) -> str:
 
 def report_path(org: str, year: int, half: int) -> str:
     return f"reports/{org}/{year}-h{half}.toml"
+
+
+def weak_path(year: int, org: str) -> str:
+    return f"weak/{year}/{org}.toml"
 
 
 def notice_path(year: int, number: int) -> str:

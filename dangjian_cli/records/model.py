@@ -339,6 +339,20 @@ class Notice(Record):
 
 @dataclass(slots=True)
 class Assessment(Record):
+@dataclass(slots=True)
+class Weak(Record):
+    """A weak and lax organisation (软弱涣散) put under rectification for a year (§12);
+    the org is the file name, the year its folder."""
+
+    year: int = 0
+    org: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    responsible: str | None = None
+    deadline: date | None = None
+    rectified_on: date | None = None
+
+
     org: str | None = None
     secretary: str | None = None
     year: int | None = None
@@ -389,3 +403,4 @@ for _cls in (
     Assessment,
 ):
     _pickle_by_position(_cls)
+    Weak,

@@ -37,6 +37,8 @@ class Records:
     reports: list[m.Report] = field(default_factory=list)
     notices: list[m.Notice] = field(default_factory=list)
     assessments: list[m.Assessment] = field(default_factory=list)
+    #: weak and lax organisations under rectification (weak/<yyyy>/<org>.toml)
+    weak: list[m.Weak] = field(default_factory=list)
     by_path: dict[str, m.Record] = field(default_factory=dict)
     #: files that could not be read, parsed or placed; and schema problems
     problems: list[Problem] = field(default_factory=list)
@@ -105,6 +107,7 @@ _FIXED = {
     layout.FUND: lambda loc: {"org": loc.folder, "year": int(loc.id)},
     layout.LETTER: lambda loc: {"year": int(loc.folder)},
     layout.NOTICE: lambda loc: {"year": int(loc.folder)},
+    layout.WEAK: lambda loc: {"year": int(loc.folder), "org": loc.id},
 }
 
 #: the list of :class:`Records` each kind of document record goes to, by its class
@@ -115,6 +118,7 @@ _COLLECTION: dict[type, str] = {
     m.Report: "reports",
     m.Notice: "notices",
     m.Assessment: "assessments",
+    m.Weak: "weak",
 }
 
 

@@ -221,6 +221,14 @@ SPECS: dict[str, Spec] = {
         ),
     ),
     layout.ASSESSMENT: R(
+    layout.WEAK: R(
+        m.Weak,
+        reasons=F(STRS, True),
+        measures=F(STRS),
+        responsible=F(STR),
+        deadline=F(DATE, True),
+        rectified_on=F(DATE),
+    ),
         m.Assessment,
         org=F(STR, True),
         secretary=F(STR),

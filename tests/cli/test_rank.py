@@ -167,3 +167,39 @@ def test_settled_findings_still_count_as_missed(county):
 def test_fail_on_marked(county):
     assert county.run("rank", "--year", "2025").exit_code == 0
     assert county.run("rank", "--year", "2025", "--fail-on", "marked").exit_code == 1
+
+
+def test_record_writes_weak_orgs_tracked_by_their_deadline(make_repo):
+    files = {
+        "dangjian.toml": settings("theme-day", "weak-rectification"),
+        "orgs/village2.toml": branch("Second Village"),
+        **theme_days("village", range(1, 13)),
+        **theme_days("village2", range(1, 4)),
+    }
+    repo = make_repo(files, git=True)
+    args = ("rank", "--year", "2025", "--bottom", "1", "--record", "--deadline", "2026-06-30")
+    result = repo.run(*args, "--commit")
+    assert result.exit_code == 0, result.stderr
+    import tomllib
+
+    weak = tomllib.loads(repo.read("weak/2025/village2.toml"))
+    assert weak["deadline"].isoformat() == "2026-06-30" and weak["responsible"] == "town"
+    assert weak["reasons"] == ["Party theme day: 3/12"]
+    assert not (repo.root / "weak/2025/village.toml").exists()
+    assert repo.git("status", "--porcelain").strip() == ""  # committed
+    assert repo.run("validate").exit_code == 0
+    again = repo.run(*args)
+    assert again.exit_code == 1 and "--force" in again.stderr
+
+    late = json.loads(repo.run("overdue", "--as-of", "2026-07-01", "--rule", "weak-rectification",
+                               "--format", "json").stdout)  # fmt: skip
+    assert [(r["subject"], r["period"]) for r in late] == [("village2", "2026")]
+    info = json.loads(repo.run("status", "village2", "--as-of", "2026-07-01",
+                               "--format", "json").stdout)  # fmt: skip
+    assert info["weak"][0]["deadline"] == "2026-06-30"
+    town = json.loads(repo.run("status", "town", "--as-of", "2026-07-01",
+                               "--format", "json").stdout)  # fmt: skip
+    assert town["weak_per_year"] == {"2025": 1}
+    assert repo.run("set", "weak/2025/village2", "rectified_on", "2026-06-20").exit_code == 0
+    done = repo.run("overdue", "--as-of", "2026-07-01", "--rule", "weak-rectification")
+    assert done.exit_code == 0 and "village2" not in done.stdout
