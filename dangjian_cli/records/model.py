@@ -338,8 +338,6 @@ class Notice(Record):
 
 
 @dataclass(slots=True)
-class Assessment(Record):
-@dataclass(slots=True)
 class Weak(Record):
     """A weak and lax organisation (软弱涣散) put under rectification for a year (§12);
     the org is the file name, the year its folder."""
@@ -353,6 +351,8 @@ class Weak(Record):
     rectified_on: date | None = None
 
 
+@dataclass(slots=True)
+class Assessment(Record):
     org: str | None = None
     secretary: str | None = None
     year: int | None = None
@@ -401,6 +401,6 @@ for _cls in (
     Report,
     Notice,
     Assessment,
+    Weak,
 ):
     _pickle_by_position(_cls)
-    Weak,

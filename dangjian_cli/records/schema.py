@@ -220,7 +220,6 @@ SPECS: dict[str, Spec] = {
             ),
         ),
     ),
-    layout.ASSESSMENT: R(
     layout.WEAK: R(
         m.Weak,
         reasons=F(STRS, True),
@@ -229,6 +228,7 @@ SPECS: dict[str, Spec] = {
         deadline=F(DATE, True),
         rectified_on=F(DATE),
     ),
+    layout.ASSESSMENT: R(
         m.Assessment,
         org=F(STR, True),
         secretary=F(STR),
