@@ -27,6 +27,7 @@ TITLES = {
     layout.REPORT: ("Half-year reports", "半年报告", None),
     layout.NOTICE: ("Notices", "通报", None),
     layout.ASSESSMENT: ("Secretary assessments", "书记述职评议考核", None),
+    layout.WEAK: ("Weak and lax organisations", "软弱涣散党组织", None),
 }
 
 #: what a field means, where its name does not say it all
@@ -106,7 +107,10 @@ MEANING = {
     "year": "",
     "grade": "",
     "score": "",
-    "assessed_on": "",
+    "assessed_on": "day of the debriefing (a `poor` grade makes an admonition due 30 days on)",
+    "reasons": "why the org was found weak and lax",
+    "measures": "rectification measures",
+    "responsible": "who answers for the rectification (org or member id)",
 }
 
 

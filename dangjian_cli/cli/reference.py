@@ -125,6 +125,12 @@ def schedule(values: dict[str, Any]) -> str:
         )
     if kind == "notice":
         return _("by the notice's deadline")
+    if kind == "followup":
+        return _("within {span} of the debriefing").format(
+            span=_span_words(str(deadline or "+30d")[1:])
+        )
+    if kind == "weak":
+        return _("by the weak record's deadline")
     return _("at all times")
 
 
@@ -146,6 +152,10 @@ def _owed_by(values: dict[str, Any]) -> str:
     """Who owes a rule, in the language in use: kinds, parent kinds, conditions."""
     from ..records.model import BRANCH_KINDS, COMMITTEE_KINDS
 
+    if values.get("type") == "followup":
+        return _("orgs whose secretary's debriefing was graded poor")
+    if values.get("type") == "weak":
+        return _("orgs recorded as weak and lax (weak/<yyyy>/<org>.toml)")
     given = tuple(values.get("kinds") or ())
     if set(given) == set(BRANCH_KINDS):
         kinds = [_("every branch and general branch")]
