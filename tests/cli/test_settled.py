@@ -126,3 +126,25 @@ def test_no_numbering_pattern_is_refused_before_anything_is_written(make_repo, t
         (tmp_path / "out-criticism-2025-06-15").iterdir()
     )
     assert repo.git("rev-parse", "HEAD") == head
+
+
+def test_settled_through_snapshots(repo, tmp_path, monkeypatch):
+    """A large repository lists findings through cached snapshots: a notice rectified
+    in the work tree (not yet committed) settles its findings there too."""
+    from dangjian_cli.gitops import snapshot
+
+    monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
+    monkeypatch.setattr(snapshot, "CHANGED_SHARE", 1.0)
+    before = _keys(_overdue(repo, "2025-07-15"))
+    result = _notice(repo, "rectification", "2025-06-15", tmp_path, "--deadline", "2025-06-30")
+    assert result.exit_code == 0, result.stderr
+    assert _keys(_overdue(repo, "2025-07-15")) == before | {("village", "rectification", "2025")}
+    done = repo.run("set", "notices/2025/001.toml", "rectified_on", "2025-06-28")
+    assert done.exit_code == 0, done.stderr
+    after = _keys(_overdue(repo, "2025-07-15"))
+    assert ("village", "theme-day", "2025-01") not in after
+    assert ("village", "theme-day", "2025-06") in after
+    assert (repo.root / ".git" / snapshot.FOLDER).exists()  # the snapshot path was taken
+    settled = [r for r in _overdue(repo, "2025-07-15", "--include-settled")
+               if r["status"] == "settled"]  # fmt: skip
+    assert ("village", "theme-day", "2025-01") in _keys(settled)
