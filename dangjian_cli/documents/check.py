@@ -1,15 +1,22 @@
-"""`templates check`: render every template on sample records before a clerk needs it.
+"""`templates check`: render every branch of every template before a clerk needs it.
 
 The sample is a tiny repository built in memory, with names full of what breaks
 naive templates (``&``, ``<``, quotes, ``|``, ``#``, newlines, very long text),
-pushed through the same context builders and the same builder as real
-documents. A template with a syntax error, an unknown value, bad markup, or a
-reference document without the styles the markup needs is reported as
-``path:line: message``.
+pushed through the same context builders, the same sandbox and the same builder
+as real documents. Each template is rendered in every variant its branches can
+meet (:func:`variants`): each notice kind with and without a deadline, empty,
+sampled and long lists, orgs with and without a parent or a subtree, signed and
+unsigned letters, in each language asked for; with strict undefined values, so a
+misspelt ``{{ target.nmae }}`` in any branch fails. A template with a syntax
+error, an unknown value, bad markup, a refused access, or a reference document
+without the styles the markup needs is reported once, at its first failure, as
+``path:line: message [variant]``.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +27,9 @@ from ..records import model as m
 from ..records.repository import Records
 from ..records.store import OverlayStore, Store
 from .templating import KINDS, find, reference_bytes, template_name
+
+#: items in a "long" list: a table that runs over a page
+LONG = 40
 
 TRICKY = "A & B <Branch> \"Red\" 'Star' | #1\n@second line"
 
@@ -118,45 +128,174 @@ def sample_records(lang: str) -> Records:
     return records
 
 
+#: a sample context and the images its document needs (the report's chart)
+Variant = tuple[str, dict[str, Any], dict[str, Any] | None]
+
+
+def _call(func: Callable[..., Any], *args: Any, **optional: Any) -> Any:
+    """``func(*args, **optional)``, passing only the optional values ``func`` takes."""
+    accepted = inspect.signature(func).parameters
+    return func(*args, **{k: v for k, v in optional.items() if k in accepted})
+
+
+def _lists(context: dict[str, Any], mode: str) -> dict[str, Any]:
+    """``context`` with every top-level list empty, or (``long``) repeated to LONG items."""
+    out = dict(context)
+    for key, value in context.items():
+        if not isinstance(value, list):
+            continue
+        if mode == "empty":
+            out[key] = []
+        elif value:
+            items = (value * (LONG // len(value) + 1))[:LONG]
+            out[key] = [
+                {**item, "no": i} if isinstance(item, dict) and "no" in item else item
+                for i, item in enumerate(items, start=1)
+            ]
+    return out
+
+
+def _list_modes(what: str, context: dict[str, Any], images: Any = None) -> Iterator[Variant]:
+    for mode in ("sample", "long", "empty"):
+        yield f"{what}, {mode} lists", _lists(context, mode), images
+
+
+def variants(records: Records, lang: str, kind: str) -> Iterator[Variant]:
+    """Every sample context of one document kind: ``(what, context, images)``.
+
+    Notice kinds come from ``notice.KINDS``, the one list of the kinds a notice can
+    be rendered as: a kind added there is checked here without another word.
+    """
+    issued, as_of, deadline = date(2025, 6, 1), date(2025, 6, 1), date(2025, 7, 1)
+    if kind == "letter":
+        from .letter import letter_context
+
+        base = letter_context(records, "village", 2025, lang)
+        for signed in (None, date(2025, 3, 1)):
+            what = "signed" if signed else "unsigned"
+            yield from _list_modes(f"{what} letter", {**base, "signed_on": signed})
+    elif kind == "notice":
+        from .notice import KINDS as NOTICE_KINDS
+        from .notice import extra_row, finding_rows, notice_context
+
+        rows = [*finding_rows(records, "village", as_of, lang), extra_row(TRICKY)]
+        for notice_kind in NOTICE_KINDS:
+            for due in (None, deadline):
+                context = notice_context(
+                    records,
+                    "town",
+                    "village",
+                    notice_kind,
+                    "〔2025〕1号",
+                    issued,
+                    as_of,
+                    due,
+                    rows,
+                    lang,
+                )
+                what = f"{notice_kind} notice, {'with' if due else 'no'} deadline"
+                yield from _list_modes(what, context)
+    elif kind == "report":
+        from .report import parse_span, report_context
+
+        for org, subtree in (("town", True), ("village", False), ("county", False)):
+            context, chart = report_context(
+                records, org, parse_span("2025-h1"), subtree, date(2025, 7, 15), lang
+            )
+            what = f"report of {org}{' and below' if subtree else ''}"
+            yield from _list_modes(what, context, {"chart": chart})
+    else:
+        from .funding import funding_context
+
+        for org, subtree in (("town", True), ("village", False), ("county", False)):
+            for problems in ([TRICKY], None):
+                context = _call(
+                    funding_context,
+                    records,
+                    org,
+                    2025,
+                    subtree,
+                    lang,
+                    dated=date(2025, 12, 31),
+                    problems=problems,
+                )
+                what = (
+                    f"funding report of {org}{' and below' if subtree else ''}, "
+                    f"{'with' if problems else 'no'} problems text"
+                )
+                yield from _list_modes(what, context)
+
+
 def sample_document(root: Path | None, lang: str, kind: str) -> bytes:
-    """Render one kind of document from the sample records (raises InputError when broken)."""
+    """One document of ``kind`` from the sample records, with sample lists (a notice: a
+    rectification with a deadline, its fullest form); raises InputError when broken."""
     from .builder import DocBuilder
-    from .funding import funding_context
-    from .letter import letter_context
-    from .notice import extra_row, notice_context
-    from .report import parse_span, report_context
+    from .templating import render_blocks
+
+    for what, context, images in variants(sample_records(lang), lang, kind):
+        if kind == "notice" and not what.startswith("rectification notice, with deadline"):
+            continue
+        blocks = render_blocks(root, lang, kind, {**context, "lang": lang})
+        return DocBuilder(reference_bytes(root, lang), images).add(blocks).to_bytes()
+    raise InputError(f"no sample {kind}")
+
+
+def check_template(root: Path | None, lang: str, kind: str) -> str | None:
+    """The first failure of one template over all its variants, or None.
+
+    Every variant is rendered in the sandbox and its markup parsed; the first is also
+    built into a .docx on the reference (the styles every block kind needs are
+    checked on the reference itself, so one build per template is enough).
+    """
+    from .builder import DocBuilder
     from .templating import render_blocks
 
     records = sample_records(lang)
-    images = None
-    if kind == "letter":
-        context = letter_context(records, "village", 2025, lang)
-    elif kind == "notice":
-        context = notice_context(
-            records,
-            "town",
-            "village",
-            "rectification",
-            "〔2025〕1号",
-            date(2025, 6, 1),
-            date(2025, 6, 1),
-            date(2025, 7, 1),
-            [extra_row(TRICKY)],
-            lang,
-        )
-    elif kind == "report":
-        context, chart = report_context(
-            records, "town", parse_span("2025-h1"), True, date(2025, 7, 15), lang
-        )
-        images = {"chart": chart}
-    else:
-        context = funding_context(records, "town", 2025, True, lang)
-    blocks = render_blocks(root, lang, kind, {**context, "lang": lang})
-    return DocBuilder(reference_bytes(root, lang), images).add(blocks).to_bytes()
+    built = False
+    try:
+        path = find(root, lang, template_name(kind))
+        for what, context, images in variants(records, lang, kind):
+            try:
+                blocks = render_blocks(root, lang, kind, {**context, "lang": lang})
+            except InputError as exc:
+                return f"{exc} [{what}]"
+            if built:
+                continue
+            built = True
+            try:
+                DocBuilder(reference_bytes(root, lang), images).add(blocks).to_bytes()
+            except InputError:
+                raise
+            except Exception as exc:  # the builder meets what the reference cannot hold
+                return f"{path}: cannot be built into a document: {exc} [{what}]"
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
+def other_templates(root: Path | None, lang: str) -> list[str]:
+    """Problems of the other ``*.j2`` files (macros, parts): each must compile."""
+    from .templating import environment, search_path
+
+    names = {template_name(kind) for kind in KINDS}
+    problems: list[str] = []
+    for folder in search_path(root, lang):
+        for path in sorted(folder.glob("*.j2")):
+            if path.name in names:
+                continue
+            names.add(path.name)
+            try:
+                environment(root, lang).get_template(path.name)
+            except Exception as exc:  # syntax error or refused file: one line either way
+                line = getattr(exc, "lineno", None)
+                where = f"{path}:{line}" if line else str(path)
+                message = getattr(exc, "message", None) or str(exc)
+                problems.append(f"{where}: {' '.join(message.split())}")
+    return problems
 
 
 def check_templates(root: Path | None, langs: list[str]) -> tuple[list[str], int]:
-    """Problems (``path: message``) and how many templates were checked."""
+    """Problems (``path:line: message``) and how many templates were checked."""
     from .reference import STYLE_NAMES
 
     problems: list[str] = []
@@ -178,9 +317,8 @@ def check_templates(root: Path | None, langs: list[str]) -> tuple[list[str], int
             problems.append(f"{root or ''}templates/{lang}/reference.docx: cannot be read: {exc}")
         for kind in KINDS:
             checked += 1
-            try:
-                find(root, lang, template_name(kind))
-                sample_document(root, lang, kind)
-            except InputError as exc:
-                problems.append(str(exc))
+            problem = check_template(root, lang, kind)
+            if problem:
+                problems.append(problem)
+        problems.extend(other_templates(root, lang))
     return problems, checked

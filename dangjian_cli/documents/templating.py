@@ -5,6 +5,10 @@ Search order for ``<kind>.md.j2`` and ``reference.docx`` in language ``lang``:
 ``templates/<lang>/`` of this project, shipped inside the package (so an
 installed, non-editable package finds them too). Parsed templates and reference
 bytes are cached per process: a batch of hundreds of letters parses each once.
+
+A repository's templates are untrusted: every template, built-in or not, renders
+in one sandboxed environment (:mod:`.sandbox`), and no file is read through a link
+out of the repository's ``templates/`` folder.
 """
 
 from __future__ import annotations
@@ -38,12 +42,22 @@ def builtin_root() -> Path:
 
 def search_path(repo_root: Path | None, lang: str) -> list[Path]:
     """Folders searched for templates of ``lang``, first match wins."""
+    return [folder.path for folder in _folders(repo_root, lang)]
+
+
+def _folders(repo_root: Path | None, lang: str) -> list[Any]:
+    """The search folders, each with the folder its files must stay in: the
+    repository's ``templates/`` (resolved from the repository, so a ``templates``
+    link out of it leads nowhere) or the package's own templates."""
+    from .sandbox import Folder
+
     folders = []
     if repo_root is not None:
         own = Path(repo_root) / "templates" / lang
         if own.is_dir():
-            folders.append(own)
-    folders.append(builtin_root() / lang)
+            folders.append(Folder(own, Path(repo_root).resolve() / "templates"))
+    builtin = builtin_root()
+    folders.append(Folder(builtin / lang, builtin.resolve()))
     return folders
 
 
@@ -52,11 +66,17 @@ def template_name(kind: str) -> str:
 
 
 def find(repo_root: Path | None, lang: str, name: str) -> Path:
-    for folder in search_path(repo_root, lang):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    raise InputError(f"no template {lang}/{name} in {repo_root or 'the package'} or built-in")
+    """The file ``name`` of ``lang``, the repository's own first; InputError when there is
+    none, or when the repository's is a link out of its ``templates/`` or a special file."""
+    from .sandbox import SecurityError, find_in
+
+    try:
+        found = find_in(_folders(repo_root, lang), name)
+    except SecurityError as exc:
+        raise InputError(str(exc)) from None
+    if found is None:
+        raise InputError(f"no template {lang}/{name} in {repo_root or 'the package'} or built-in")
+    return found
 
 
 def reference_bytes(repo_root: Path | None, lang: str) -> bytes:
@@ -90,15 +110,17 @@ def _finalizer(lang: str):
 
 
 def environment(repo_root: Path | None, lang: str) -> Any:
-    """The Jinja environment for a search path (cached: templates compile once)."""
-    folders = tuple(str(p) for p in search_path(repo_root, lang))
-    key = (lang, folders)
+    """The sandboxed Jinja environment for a search path (cached: templates compile once)."""
+    folders = _folders(repo_root, lang)
+    key = (lang, tuple(str(f.path) for f in folders))
     env = _ENVS.get(key)
     if env is None:
         import jinja2
 
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(list(folders), encoding="utf-8"),
+        from .sandbox import DocumentSandbox
+
+        env = DocumentSandbox(
+            folders,
             autoescape=True,  # every value passes finalize -> markup.escape, never raw
             finalize=_finalizer(lang),
             undefined=jinja2.StrictUndefined,
@@ -107,8 +129,8 @@ def environment(repo_root: Path | None, lang: str) -> Any:
             keep_trailing_newline=True,
             auto_reload=True,
         )
-        env.filters["date"] = lambda d: format_date(d, lang) if d else ""
-        env.filters["money"] = money
+        env.add_filter("date", lambda d: format_date(d, lang) if d else "")
+        env.add_filter("money", money)
         _ENVS[key] = env
     return env
 
@@ -122,19 +144,30 @@ def render_blocks(
     """
     import jinja2
 
+    from . import sandbox
+
     env = environment(repo_root, lang)
     name = template_name(kind)
     try:
         template = env.get_template(name)
-        rendered = template.render(**context)
+        rendered = sandbox.render(template, context)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateNotFound:
-        raise InputError(f"no template {lang}/{name}") from None
-    except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"{exc.filename or name}:{exc.lineno}: {_one_line(exc.message)}") from None
+    except sandbox.TemplateRefused as exc:  # a file that may not be read, named in the message
+        filename, line = _template_line(exc)
+        where = f"{filename}:{line}: " if filename else ""
+        raise InputError(f"{where}{_one_line(str(exc))}") from None
+    except jinja2.TemplateNotFound as exc:
+        filename, line = _template_line(exc)
+        if filename is None:
+            raise InputError(f"no template {lang}/{name}") from None
+        raise InputError(
+            f"{filename}:{line}: no template {exc.name!r} in the templates folders"
+        ) from None
+    except Exception as exc:  # anything a template can raise: the sandbox, values, arithmetic
         filename, line = _template_line(exc)
         where = f"{filename}:{line}" if filename else f"{lang}/{name}"
-        raise InputError(f"{where}: {exc}") from None
+        raise InputError(f"{where}: {_one_line(str(exc)) or type(exc).__name__}") from None
     try:
         return markup.parse(rendered)
     except markup.MarkupError as exc:
@@ -143,6 +176,10 @@ def render_blocks(
         raise InputError(
             f"{filename}: {exc} (in the rendered line {markup.text(shown)!r})"
         ) from None
+
+
+def _one_line(message: str | None) -> str:
+    return " ".join((message or "").split())
 
 
 def _template_line(exc: BaseException) -> tuple[str | None, int | None]:

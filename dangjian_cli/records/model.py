@@ -248,6 +248,10 @@ class Member(Record):
     stars: dict[str, int] = field(default_factory=dict)
     dues: list[Dues] = field(default_factory=list)
     phone: str | None = None
+    #: roster fields (花名册) a county keeps and the party statistics count
+    ethnicity: str | None = None
+    education: str | None = None
+    occupation: str | None = None
 
     def org_on(self, day: date) -> str | None:
         """The org that kept this membership on ``day``, following ``[[transfers]]``."""
