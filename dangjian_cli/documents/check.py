@@ -139,15 +139,19 @@ def _call(func: Callable[..., Any], *args: Any, **optional: Any) -> Any:
 
 
 def _lists(context: dict[str, Any], mode: str) -> dict[str, Any]:
-    """``context`` with every top-level list empty, or (``long``) repeated to LONG items."""
+    """``context`` with every top-level list empty, or (``long``) repeated to LONG items
+    or twice its length, whichever is more; ``sample`` leaves them as built."""
     out = dict(context)
+    if mode == "sample":
+        return out
     for key, value in context.items():
         if not isinstance(value, list):
             continue
         if mode == "empty":
             out[key] = []
         elif value:
-            items = (value * (LONG // len(value) + 1))[:LONG]
+            size = max(LONG, 2 * len(value))
+            items = (value * (size // len(value) + 1))[:size]
             out[key] = [
                 {**item, "no": i} if isinstance(item, dict) and "no" in item else item
                 for i, item in enumerate(items, start=1)
