@@ -59,10 +59,16 @@ def _report(report: m.Report) -> Iterable[str | None]:
 
 def _notice(notice: m.Notice) -> Iterable[str | None]:
     yield from (notice.issuer, notice.target)
+    for item in notice.items:
+        yield from (item.subject, item.org)
 
 
 def _assessment(a: m.Assessment) -> Iterable[str | None]:
     yield from (a.org, a.secretary)
+
+
+def _weak(w: m.Weak) -> Iterable[str | None]:
+    yield w.responsible  # the org itself is the file name
 
 
 _NAMES: dict[type, Callable[[Any], Iterable[str | None]]] = {
@@ -74,6 +80,7 @@ _NAMES: dict[type, Callable[[Any], Iterable[str | None]]] = {
     m.Report: _report,
     m.Notice: _notice,
     m.Assessment: _assessment,
+    m.Weak: _weak,
 }
 
 
