@@ -206,6 +206,7 @@ def _review_text(result: Any) -> str:
                 lines.append("      (cannot be parsed on one side; see the problems)")
             for f in change.fields if kind != "added" else []:
                 lines.append(f"      {f.text()}")
+    lines += _templates_text(result)
     sections = [
         ("Problems introduced", [p.text() for p in result.introduced]),
         ("Problems fixed", [p.text() for p in result.fixed]),
@@ -216,6 +217,28 @@ def _review_text(result: Any) -> str:
         lines += ["", f"{title}: {len(items)}"]
         lines += [f"  {item}" for item in items]
     return "\n".join(lines)
+
+
+TEMPLATES_NOTE = (
+    "a reviewer should read these: the repository's templates write every clerk's documents"
+)
+_TEMPLATE_MARK = {"added": "+", "removed": "-", "changed": "*"}
+
+
+def _templates_text(result: Any) -> list[str]:
+    """The template changes, in their own section (none: no section)."""
+    if not result.templates:
+        return []
+    lines = ["", f"Templates changed: {len(result.templates)} ({TEMPLATES_NOTE})"]
+    return lines + [f"  {_TEMPLATE_MARK.get(c, '*')} {p}  [{c}]" for c, p in result.templates]
+
+
+def _templates_markdown(result: Any) -> list[str]:
+    if not result.templates:
+        return []
+    lines = ["", f"#### Templates changed ({len(result.templates)})", ""]
+    lines += [f"**Attention:** {TEMPLATES_NOTE}.", ""]
+    return lines + [f"- `{p}` ({c})" for c, p in result.templates]
 
 
 def _md(text: str) -> str:
@@ -240,6 +263,7 @@ def _review_markdown(result: Any) -> str:
             lines.append(f"- {_change_title(change, code=True)}")
             for f in change.fields if kind != "added" else []:
                 lines.append(f"  - {_md(f.text())}")
+    lines += _templates_markdown(result)
     errors = result.introduced_errors
     verdict = (
         f"**{errors} validation error{'s' * (errors != 1)} introduced**"

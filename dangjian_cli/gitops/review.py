@@ -62,6 +62,9 @@ class Review:
     fixed: list[Problem] = field(default_factory=list)
     findings_introduced: list[Any] = field(default_factory=list)
     findings_resolved: list[Any] = field(default_factory=list)
+    #: (change, path) of files under the repository's own templates/: they decide the
+    #: words of every clerk's documents, so a reviewer is asked to read them
+    templates: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def introduced_errors(self) -> int:
@@ -80,6 +83,7 @@ class Review:
             "problems_fixed": [p.as_dict() for p in self.fixed],
             "findings_introduced": [_finding_dict(f) for f in self.findings_introduced],
             "findings_resolved": [_finding_dict(f) for f in self.findings_resolved],
+            "templates_changed": [{"change": c, "path": p} for c, p in self.templates],
         }
 
 
@@ -193,6 +197,28 @@ def changed_paths(
             {p: i for p, i in ids.items() if p in keep},
         ),
     )
+
+
+_TEMPLATE_STATUS = {"A": ADDED, "D": REMOVED, "M": CHANGED, "T": CHANGED}
+
+
+def template_changes(info: RepoInfo, base: str, head: str | None) -> list[tuple[str, str]]:
+    """(change, path) of the files under ``templates/`` that differ between ``base`` and
+    ``head`` (None: the work tree, untracked files included).
+
+    Templates are not records (``changed_paths`` leaves them out), but a repository's
+    templates render on every clerk's machine: a change to them needs a reader.
+    """
+    args = ["diff", "-z", "--name-status", "--no-renames", "--no-ext-diff", "--relative", base]
+    if head:
+        args.append(head)
+    fields = list(nul_fields(git(info.root, *args, "--", "templates/")))
+    pairs = zip(fields[::2], fields[1::2], strict=True)
+    out = {path: _TEMPLATE_STATUS.get(status[:1], CHANGED) for status, path in pairs}
+    if head is None and not info.bare:
+        untracked = git(info.root, "ls-files", "-z", "--others", "--exclude-standard", "templates/")
+        out.update(dict.fromkeys(nul_fields(untracked), ADDED))
+    return sorted((change, path) for path, change in out.items())
 
 
 def read_by_id(
@@ -482,6 +508,7 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
             search = Grep(info, base_side.commit, direct.words)  # runs while we go on
         base_store = GitStore(info.root, base_side.commit)
     result.changes = record_changes(before, changes, renames)
+    result.templates = template_changes(info, base_side.commit, head_side.commit)
 
     sides = None
     if search is not None:
