@@ -15,16 +15,12 @@ THEME = 'kind = "theme_day"\ndate = {day}\nattendees = ["m1", "m2"]\n'
 
 def settings(*keep: str, extra: str = "") -> str:
     off = "\n".join(f"[rules.{r}]\nenabled = false\n" for r in builtin() if r not in keep)
-    return (
-        'name = "Test county"\nlanguage = "en"\ntracking_since = 2025-01-01\n'
-        f"{extra}\n{off}"
-    )
+    return f'name = "Test county"\nlanguage = "en"\ntracking_since = 2025-01-01\n{extra}\n{off}'
 
 
 def branch(name: str, established: str = "2000-01-01") -> str:
     return (
-        f'name = "{name}"\nkind = "village_branch"\nparent = "town"\n'
-        f"established = {established}\n"
+        f'name = "{name}"\nkind = "village_branch"\nparent = "town"\nestablished = {established}\n'
     )
 
 
