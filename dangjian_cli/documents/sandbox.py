@@ -257,10 +257,15 @@ def _check_join(parts: list[Any], separator: Any) -> None:
         raise _too_large("the joined text")
 
 
+#: methods whose integer arguments are a width or a length to fill
+_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs", "to_bytes"})
+
+
 def _check_str_method(owner: Any, name: str, args: tuple[Any, ...], kwargs: dict) -> None:
     """Pre-checks for the methods of strings and numbers that can multiply a size."""
-    for value in (*args, *kwargs.values()):
-        _check_int(value, f"the argument to {name}()")
+    if name in _WIDTH_METHODS:
+        for value in (*args, *kwargs.values()):
+            _check_int(value, f"the argument to {name}()")
     if name == "join" and args:
         parts = list(args[0])
         _check_join(parts, owner)

@@ -155,7 +155,8 @@ def test_ordinary_template_features_still_work(tmp_path: Path):
         "{% set ns = namespace(total=0) %}{% for i in range(3) %}{% set ns.total = ns.total + i %}"
         "{% endfor %}{{ ns.total }} {{ '%05.1f'|format(2.5) }} {{ 'a-b'.replace('-', '+') }} "
         "{{ ['x', 'y']|join(', ') }} {{ 'Title'|center(11) }} {{ '{:>4}'.format(7) }} "
-        "{{ 'ab' * 2 }} {{ 2 ** 10 }} {{ [1, 2]|sum }} {{ 'x' ~ 1 }}"
+        "{{ 'ab' * 2 }} {{ 2 ** 10 }} {{ [1, 2]|sum }} {{ 'x' ~ 1 }} {{ '{:,}'.format(1234567) }} "
+        "{{ 'abc'.startswith('b', 1, 100000) }} {{ 'x'.ljust(3) }}|"
     )
     (tmp_path / "repo/templates/en").mkdir(parents=True)
     (tmp_path / "repo/templates/en/part.j2").write_text("included", encoding="utf-8")
@@ -164,7 +165,10 @@ def test_ordinary_template_features_still_work(tmp_path: Path):
     blocks = templating.render_blocks(root, "en", "letter", {})
     from dangjian_cli.documents.markup import text as plain
 
-    assert plain(blocks[1].text) == "3 002.5 a+b x, y    Title       7 abab 1024 3 x1"
+    assert (
+        plain(blocks[1].text)
+        == "3 002.5 a+b x, y    Title       7 abab 1024 3 x1 1,234,567 yes x  |"
+    )
     assert plain(blocks[2].text) == "included"
 
 
