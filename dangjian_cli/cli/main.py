@@ -60,6 +60,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "render:templates",
         "The document templates: check them, or copy the built-in ones to edit.",
     ),
+    "import": (
+        "tables:import_group",
+        "Read members or dues from an Excel roster (.xlsx) or CSV: checked, then written.",
+    ),
+    "list": (
+        "tables:list_records",
+        "List members (the roster), orgs, meetings, notices, or unpaid dues.",
+    ),
+    "stats": (
+        "tables:stats",
+        "Party statistics on a day: members, orgs and the year's changes (totals agree).",
+    ),
     "review": (
         "git:review",
         "What a change does to the records: record changes, problems, findings.",

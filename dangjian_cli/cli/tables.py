@@ -1,0 +1,526 @@
+"""`dangjian import`, `dangjian list` and `dangjian stats`: spreadsheets in and out.
+
+Import reads a roster (花名册) or a dues sheet (xlsx or CSV), plans the records it
+creates or changes (:mod:`~dangjian_cli.records.roster`), lists every row error as
+``roster.xlsx:Sheet1!E7: message`` and writes nothing while any is left, unless
+``--skip-invalid`` (then the valid rows are written and the others go to an error
+workbook). What is written is validated first like every other write.
+
+List and stats show tables in the terminal, as JSON, CSV or an xlsx workbook;
+personal data is masked unless ``--show-personal``. openpyxl and pypinyin are
+imported only inside these commands.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InputError, Refused
+from .common import ISO_DATE, load_records, repo_root
+from .git import WRITTEN, commit_option
+
+LIST_FORMATS = ("table", "json", "csv", "xlsx")
+_SHOWN = 50
+
+
+# ---- import -------------------------------------------------------------------------
+
+
+@click.group("import")
+def import_group() -> None:
+    """Read members or dues from an Excel roster (.xlsx) or CSV: checked, then written."""
+
+
+def _import_options(func: Callable) -> Callable:
+    for option in reversed(
+        (
+            click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+            click.option(
+                "--map",
+                "map_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help='A TOML table of other headings: `"党员姓名" = "name"`.',
+            ),
+            click.option("--sheet", default=None, help="Read only this sheet of the workbook."),
+            click.option("--org", "default_org", default=None, help="Org of rows that name none."),
+            click.option("--dry-run", is_flag=True, help="Show what would change; write nothing."),
+            click.option(
+                "--skip-invalid",
+                is_flag=True,
+                help="Write the valid rows; put the others in an error workbook.",
+            ),
+            click.option(
+                "--errors-out",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="The error workbook of --skip-invalid (default: FILE-errors.xlsx).",
+            ),
+            click.option("--force", is_flag=True, help="Replace an existing error workbook."),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def _read_map(path: Path | None, fields: dict[str, Any]) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: not a TOML file ({exc})") from None
+    table = table.get("columns", table)
+    out: dict[str, str] = {}
+    for heading, name in table.items():
+        if not isinstance(name, str) or name not in fields:
+            raise InputError(
+                f"{path}: {heading!r} maps to {name!r}, not one of {', '.join(fields)}"
+            )
+        out[heading] = name
+    return out
+
+
+def _rows(file: Path, sheet: str | None, columns: dict[str, Any], extra: dict[str, str]):
+    from ..records.roster import heading_index, rows_of
+    from ..tables.sheets import read_tables
+
+    index = heading_index(columns, extra)
+    rows = []
+    found = False
+    for title, table, ref in read_tables(file, sheet):
+        got = rows_of(table, title, index, ref)
+        if got is None:
+            continue
+        found = True
+        rows.extend(got[0])
+    if not found:
+        names = ", ".join(f"{v[0]} ({k})" for k, v in list(columns.items())[1:5])
+        raise InputError(
+            f"{file}: no header row found: a row naming 姓名 (name) and other columns "
+            f"such as {names} (or give --map)"
+        )
+    return rows
+
+
+def _run_import(ctx: click.Context, kind: str, file: Path, opts: dict[str, Any]) -> list[str]:
+    from ..checks import validate as run_checks
+    from ..records import roster, write
+    from ..records.store import FolderStore
+
+    root = repo_root(ctx)
+    store = FolderStore(root)
+    columns = roster.MEMBER_COLUMNS if kind == "members" else roster.DUES_COLUMNS
+    extra = _read_map(opts["map_file"], columns)
+    errors_out = opts["errors_out"] or file.with_name(f"{file.stem}-errors.xlsx")
+    if opts["skip_invalid"] and not opts["dry_run"]:
+        from ..tables.sheets import ensure_new
+
+        ensure_new(errors_out, opts["force"])
+    rows = _rows(file, opts["sheet"], columns, extra)
+    records = load_records(ctx, store=store)
+    default_org = opts["default_org"]
+    if default_org is not None and default_org not in records.orgs:
+        raise InputError(f"--org: no org {default_org!r} in the repository")
+    if kind == "members":
+        plan = roster.plan_members(rows, records.members, records.orgs, default_org)
+    else:
+        plan = roster.plan_dues(rows, records.members, records.orgs, default_org, opts.get("month"))
+    changes, new = _changes(store, plan, write)
+    # what the written records would break, traced back to the rows they came from
+    by_path = {p.path: p for p in plan.planned}
+    if changes:
+        for problem in write.introduced(store, changes, run_checks):
+            if not problem.is_error:
+                continue
+            planned = by_path.get(problem.path)
+            if planned is None:
+                plan.errors.append(roster.RowError("", problem.text()))
+                continue
+            field = problem.key[0] if problem.key else "name"
+            row = planned.rows[0]
+            ref = row.ref(str(field))
+            plan.errors.append(
+                roster.RowError(ref, f"{problem.message} ({problem.code})", row.number, row.sheet)
+            )
+    _show_errors(file, plan.errors)
+    bad = plan.bad_rows()
+    bad_paths = {p.path for p in plan.planned if any((r.sheet, r.number) in bad for r in p.rows)}
+    if opts["dry_run"]:
+        _show_plan(plan, bad_paths)
+        if plan.errors:
+            ctx.exit(1)
+        return []
+    if plan.errors and not opts["skip_invalid"]:
+        n = len(bad) or len(plan.errors)
+        raise Refused(
+            f"refused: {n} row{'s' * (n != 1)} of {file.name} with errors; nothing was written "
+            "(fix them, or --skip-invalid to write the others)"
+        )
+    for path in bad_paths:
+        changes.pop(path, None)
+    new = tuple(p for p in new if p in changes)
+    if plan.errors:
+        _error_workbook(errors_out, plan, columns)
+        click.echo(f"errors: {len(bad)} rows written to {errors_out}", err=True)
+    written: list[str] = []
+    if changes:
+        write.sweep(root)
+        write.guard(store, changes, run_checks)
+        written = write.apply(root, changes, new)
+    created = sum(1 for p in written if p in new)
+    click.echo(
+        f"{file.name}: {plan.rows} rows; {created} created, {len(written) - created} changed, "
+        f"{plan.unchanged} unchanged, {len(bad)} with errors"
+    )
+    ctx.meta[WRITTEN] = (root, written)
+    if plan.errors:
+        ctx.exit(1)  # rows were left out: not a clean run (the written files are committed)
+    return written
+
+
+def _changes(store: Any, plan: Any, write: Any) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    changes: dict[str, bytes] = {}
+    new: list[str] = []
+    for item in plan.planned:
+        if item.new:
+            changes[item.path] = write.new_document(item.fields.items())
+            new.append(item.path)
+            continue
+        data = store.read(item.path)
+        for name, (_old, value) in item.changes.items():
+            data = write.set_value(item.path, data, write.resolve_field("member", name), value)
+        for row in item.dues:
+            data = write.append_row(item.path, data, "dues", row)
+        changes[item.path] = data
+    return changes, tuple(new)
+
+
+def _show_errors(file: Path, errors: list[Any]) -> None:
+    from ..privacy import mask_text
+
+    def order(e: Any) -> tuple[str, int, str]:
+        return (e.sheet, e.row, e.ref)
+
+    for e in sorted(errors, key=order):
+        where = f"{file.name}:{e.ref}: " if e.ref else f"{file.name}: "
+        click.echo(where + mask_text(e.message), err=True)
+
+
+def _show_plan(plan: Any, bad_paths: set[str]) -> None:
+    from ..privacy import mask_field
+
+    created = changed = 0
+    for item in plan.planned:
+        if item.path in bad_paths:
+            continue
+        if item.new:
+            created += 1
+            name = item.fields.get("name")
+            click.echo(f"create {item.path}: {name}, {item.fields.get('org')}")
+        else:
+            changed += 1
+            parts = [
+                f"{k} {mask_field(k, old) or '-'} -> {mask_field(k, new)}"
+                for k, (old, new) in item.changes.items()
+            ]
+            parts += [f"dues {d['month']} {d['amount']}" for d in item.dues]
+            click.echo(f"change {item.path}: {'; '.join(parts)}")
+    click.echo(
+        f"dry run: {plan.rows} rows; {created} to create, {changed} to change, "
+        f"{plan.unchanged} unchanged, {len(plan.bad_rows())} with errors; nothing written"
+    )
+
+
+def _error_workbook(target: Path, plan: Any, columns: dict[str, Any]) -> None:
+    """The rows with errors, with their values and what is wrong, as an importable workbook."""
+    from datetime import datetime
+
+    from ..i18n import language
+    from ..tables.sheets import DATE, TEXT, Sheet, write_xlsx
+
+    zh = language() == "zh"
+    messages: dict[tuple[str, int], list[str]] = {}
+    for e in plan.errors:
+        messages.setdefault((e.sheet, e.row), []).append(f"{e.ref}: {e.message}")
+    fields = list(columns)
+    heads = [columns[f][0] if zh else f for f in fields]
+    heads += ["错误" if zh else "error"]
+    out = []
+    for key in sorted(messages):
+        row = plan.all_rows.get(key)
+        values = []
+        for f in fields:
+            cell = row.cells.get(f) if row else None
+            v = cell.value if cell else None
+            if isinstance(v, datetime):
+                v = v.date()
+            if cell is not None and cell.formula:
+                v = str(v)
+            values.append(v)
+        out.append([*values, "; ".join(messages[key])])
+    kinds = [
+        DATE if f in ("birth_date", "paid_on") or f.endswith("_since") else TEXT for f in fields
+    ]
+    write_xlsx(target, [Sheet("errors", heads, out, [*kinds, TEXT])])
+
+
+@import_group.command("members")
+@_import_options
+@commit_option("import")
+@click.pass_context
+def import_members(ctx: click.Context, file: Path, **opts: Any) -> list[str]:
+    """Create and update members from a roster (花名册): FILE.xlsx or FILE.csv.
+
+    Columns are found by their headings, in Chinese or English (README: "Importing
+    rosters"); title rows above the heading row and blank rows are skipped. Members
+    are matched by ID number, then by name and org; a matched member's fields are
+    updated from non-empty cells, and masked cells (***) are left as they are, so
+    re-importing a roster changes nothing. New members get ids from their names in
+    pinyin. Any row error writes nothing, unless --skip-invalid.
+    """
+    return _run_import(ctx, "members", file, opts)
+
+
+@import_group.command("dues")
+@_import_options
+@click.option("--month", default=None, metavar="YYYY-MM", help="Month of rows that name none.")
+@commit_option("import")
+@click.pass_context
+def import_dues(ctx: click.Context, file: Path, **opts: Any) -> list[str]:
+    """Add [[dues]] rows from a dues sheet (xlsx or CSV) to the members' records.
+
+    Columns: the member (编号 id, ID number, or name and org), 月份 month, 金额
+    amount, 交纳日期 paid_on.
+
+    A month already recorded with the same amount and date is unchanged (re-importing
+    changes nothing); with another amount it is an error, never a silent change.
+    """
+    return _run_import(ctx, "dues", file, opts)
+
+
+# ---- list ---------------------------------------------------------------------------
+
+
+def _scope(records: Any, org: str | None, subtree: bool) -> set[str] | None:
+    if org is None:
+        if subtree:
+            raise click.UsageError("--subtree needs --org")
+        return None
+    from ..records.names import need_org
+
+    org_id = need_org(records, org.strip().removeprefix("orgs/").removesuffix(".toml")).id
+    return set(records.subtree(org_id)) if subtree else {org_id}
+
+
+def _emit(
+    ctx: click.Context,
+    sheets: list[Any],
+    fmt: str,
+    out: Path | None,
+    force: bool,
+    show_personal: bool,
+    text: str | None = None,
+) -> None:
+    """Print or write listings (``sheets`` of :class:`~dangjian_cli.tables.sheets.Sheet`)."""
+    if fmt == "xlsx":
+        if out is None:
+            raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+        from ..tables.sheets import ensure_new, write_xlsx
+
+        ensure_new(out, force)
+        write_xlsx(out, sheets)
+        click.echo(f"wrote {out}", err=True)
+        return
+    assert text is not None
+    if out is not None:
+        from ..records.write import write_atomic
+        from ..tables.sheets import ensure_new
+
+        ensure_new(out, force)
+        write_atomic(out, (text + "\n").encode("utf-8"))
+        click.echo(f"wrote {out}", err=True)
+        return
+    click.echo(text)
+
+
+def _common(func: Callable) -> Callable:
+    for option in reversed(
+        (
+            click.option("--org", default=None, help="Only this org (id)."),
+            click.option("--subtree", is_flag=True, help="With --org: and every org below it."),
+            click.option("--as-of", "as_of", type=ISO_DATE, default=None, metavar="DATE"),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(LIST_FORMATS),
+                default="table",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--out",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write to FILE (needed for xlsx).",
+            ),
+            click.option("--force", is_flag=True, help="Replace an existing --out file."),
+            click.option(
+                "--show-personal", is_flag=True, help="Show ID and phone numbers unmasked."
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+@click.command("list")
+@click.argument("what", type=click.Choice(("members", "orgs", "meetings", "notices", "dues")))
+@_common
+@click.option("--status", default=None, help="members: only this status (full, probationary...).")
+@click.pass_context
+def list_records(
+    ctx: click.Context,
+    what: str,
+    org: str | None,
+    subtree: bool,
+    as_of: date | None,
+    fmt: str,
+    out: Path | None,
+    force: bool,
+    show_personal: bool,
+    status: str | None,
+) -> None:
+    """List members (the roster), orgs, meetings, notices, or unpaid dues.
+
+    `list dues` gives, per member, the months unpaid as of --as-of (default today):
+    from admission (or tracking_since) to the last month ended. `list members
+    --format xlsx --out roster.xlsx` writes a roster that `import members` reads
+    back unchanged. ID and phone numbers are masked unless --show-personal.
+    """
+    from ..records import model as m
+    from ..tables import listing as lst
+
+    if status is not None and status not in m.MEMBER_STATUSES:
+        raise click.BadParameter(
+            f"{status!r} is not one of {', '.join(m.MEMBER_STATUSES)}", param_hint="--status"
+        )
+    records = load_records(ctx)
+    scope = _scope(records, org, subtree)
+    if what == "members":
+        table = lst.members(records, scope, as_of, status)
+    elif what == "orgs":
+        table = lst.orgs(records, scope, as_of)
+    elif what == "meetings":
+        table = lst.meetings(records, scope, as_of)
+    elif what == "notices":
+        table = lst.notices(records, scope, as_of)
+    else:
+        table = lst.unpaid_dues(records, scope, as_of or date.today(), status)
+    _emit_listing(ctx, table, fmt, out, force, show_personal)
+
+
+def _emit_listing(
+    ctx: click.Context, table: Any, fmt: str, out: Path | None, force: bool, show_personal: bool
+) -> None:
+    from ..tables import listing as lst
+    from ..tables.sheets import Sheet
+
+    if fmt == "xlsx":
+        rows = lst.masked_rows(table, show_personal)
+        sheet = Sheet(table.title, table.headers, rows, table.kinds)
+        _emit(ctx, [sheet], fmt, out, force, show_personal)
+        return
+    from ..output import render
+
+    text = render(
+        table.rows,
+        fmt,
+        columns=table.columns,
+        headers=table.headers if fmt == "table" else None,
+        show_personal=show_personal,
+        wrap=table.wrap,
+        drop=table.drop,
+    )
+    if fmt == "table" and not table.rows:
+        from ..i18n import _
+
+        text = _("nothing to list")
+    _emit(ctx, [], fmt, out, force, show_personal, text)
+
+
+# ---- stats --------------------------------------------------------------------------
+
+
+@click.command("stats")
+@_common
+@click.pass_context
+def stats(
+    ctx: click.Context,
+    org: str | None,
+    subtree: bool,
+    as_of: date | None,
+    fmt: str,
+    out: Path | None,
+    force: bool,
+    show_personal: bool,
+) -> None:
+    """Party statistics on a day: members, orgs and the year's changes (totals agree).
+
+    Members by status, gender, age band, education, ethnicity and party standing;
+    orgs by kind and by committee; members admitted, converted, transferred in and
+    out, and left in the year.
+
+    Every member table counts the same members, so their totals agree; the year's
+    changes lead from the members on 1 January to the members on the day.
+    """
+    from ..i18n import _
+    from ..tables import stats as st
+    from ..tables.sheets import INT, TEXT, Sheet
+
+    records = load_records(ctx)
+    day = as_of or date.today()
+    scope = _scope(records, org, subtree)
+    tables = st.compute(records, day, scope)
+    if fmt == "xlsx":
+        sheets = [
+            Sheet(t.key, [t.title, _("count")], [[k, n] for k, n in t.rows], [TEXT, INT])
+            for t in tables
+        ]
+        _emit(ctx, sheets, fmt, out, force, show_personal)
+        return
+    if fmt == "json":
+        import json
+
+        data = {
+            "as_of": day.isoformat(),
+            "org": org,
+            "subtree": subtree,
+            "tables": {t.key: [{"value": k, "count": n} for k, n in t.rows] for t in tables},
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    elif fmt == "csv":
+        from ..output import render
+
+        rows = [{"table": t.key, "value": k, "count": n} for t in tables for k, n in t.rows]
+        text = render(rows, "csv", columns=["table", "value", "count"], show_personal=True)
+    else:
+        from tabulate import tabulate
+
+        parts = []
+        for t in tables:
+            parts.append(
+                tabulate(
+                    [[k, n] for k, n in t.rows],
+                    headers=[t.title, _("count")],
+                    tablefmt="simple",
+                    disable_numparse=True,
+                )
+            )
+        text = "\n\n".join(parts)
+    _emit(ctx, [], fmt, out, force, show_personal, text)
