@@ -272,7 +272,7 @@ def _error_workbook(target: Path, plan: Any, columns: dict[str, Any]) -> None:
 
 @import_group.command("members")
 @_import_options
-@commit_option("import")
+@commit_option("import", lambda p: f"from {p['file'].name}")
 @click.pass_context
 def import_members(ctx: click.Context, file: Path, **opts: Any) -> list[str]:
     """Create and update members from a roster (花名册): FILE.xlsx or FILE.csv.
@@ -290,7 +290,7 @@ def import_members(ctx: click.Context, file: Path, **opts: Any) -> list[str]:
 @import_group.command("dues")
 @_import_options
 @click.option("--month", default=None, metavar="YYYY-MM", help="Month of rows that name none.")
-@commit_option("import")
+@commit_option("import", lambda p: f"from {p['file'].name}")
 @click.pass_context
 def import_dues(ctx: click.Context, file: Path, **opts: Any) -> list[str]:
     """Add [[dues]] rows from a dues sheet (xlsx or CSV) to the members' records.
