@@ -82,7 +82,7 @@ def test_rules_explains_every_rule_with_an_example_finding(tmp_path, rule_id):
     assert "Example of a finding:" in en.stdout and "not done (due by " in en.stdout
     zh = outside(tmp_path, "--lang", "zh", "rules", rule_id)
     assert table["task"]["zh"] in zh.stdout
-    assert f"未完成{table['title']['zh']}（应于" in zh.stdout
+    assert f" 未完成{table['title']['zh']}（应于" in zh.stdout
 
 
 def test_rules_listing_in_every_format(tmp_path):
