@@ -345,7 +345,9 @@ def slug_of(name: str) -> str:
     if re.search(r"[\u4e00-\u9fff]", text):
         from pypinyin import Style, lazy_pinyin  # only when an import makes ids
 
-        syllables = [s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if s]
+        syllables = [
+            s for s in lazy_pinyin(text, style=Style.NORMAL, errors="default") if s.strip()
+        ]
         parts = [syllables[0], "".join(syllables[1:])] if syllables else []
         text = "-".join(p for p in parts if p)
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -354,13 +356,19 @@ def slug_of(name: str) -> str:
     return slug[:60].rstrip("-")
 
 
-def member_id(name: str, taken: set[str]) -> str:
-    """A new member id from ``name``, not in ``taken`` (``-2``, ``-3``... added); added to it."""
+def member_id(name: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
+    """A new member id from ``name``, not in ``taken`` (``-2``, ``-3``... added); added to it.
+
+    ``counters`` remembers the last number tried per name, so that a county's many
+    namesakes cost one step each, not a walk past all the others."""
     base = slug_of(name)
-    candidate, n = base, 1
+    n = counters.get(base, 1) if counters is not None else 1
+    candidate = base if n == 1 else f"{base}-{n}"
     while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
+    if counters is not None:
+        counters[base] = n
     taken.add(candidate)
     return candidate
 
@@ -546,6 +554,7 @@ def plan_members(
     matcher = Matcher(members)
     names = org_names(orgs)
     taken = set(members)
+    counters: dict[str, int] = {}
     seen_idn: dict[str, str] = {}
     seen_name: dict[tuple[str, str], str] = {}
     seen_member: dict[str, str] = {}
@@ -633,7 +642,7 @@ def plan_members(
                     )
                 )
                 continue
-        new_id = member_id(fields["name"], taken)
+        new_id = member_id(fields["name"], taken, counters)
         ordered = {k: fields[k] for k in MEMBER_ORDER if fields.get(k) is not None}
         plan.planned.append(Planned(layout.member_path(new_id), [row], True, fields=ordered))
     return plan

@@ -253,3 +253,32 @@ def test_a_5000_row_roster(repo, tmp_path):
     assert len(member_files(repo)) == 5003
     again = repo.run("import", "members", str(book), "--dry-run")
     assert "0 to create, 0 to change, 5000 unchanged, 0 with errors" in again.stdout
+
+
+def test_new_member_files_are_written_as_new_document_writes_them():
+    from dangjian_cli.cli.tables import _Values
+    from dangjian_cli.records import write
+
+    fields = {
+        "name": '王"天佑\\',
+        "gender": "male",
+        "birth_date": date(1980, 5, 5),
+        "id_number": idn(1),
+        "occupation": "西山村\n村民",
+        "org": "village",
+        "status": "full",
+        "admitted": date(2001, 7, 1),
+    }
+    assert _Values().document(fields) == write.new_document(fields.items())
+
+
+def test_ids_from_names_are_pinyin_slugs_made_unique():
+    from dangjian_cli.records.roster import member_id
+
+    taken = {"wang-tianyou"}
+    counters: dict[str, int] = {}
+    assert member_id("王天佑", taken, counters) == "wang-tianyou-2"
+    assert member_id("王天佑", taken, counters) == "wang-tianyou-3"
+    assert member_id("吕 丽", taken, counters) == "lv-li"
+    assert member_id("../../etc", taken, counters) == "etc"
+    assert member_id("Anna Smith", taken, counters) == "anna-smith"
