@@ -134,7 +134,9 @@ def test_row_errors_name_file_sheet_and_cell_and_nothing_is_written(repo, tmp_pa
 
 
 def test_skip_invalid_writes_the_valid_rows_and_an_error_workbook(repo, tmp_path):
-    book = roster(tmp_path / "r.xlsx", [person(1, "王天佑"), person(2, "孙丽", 所在党组织="nowhere")])
+    book = roster(
+        tmp_path / "r.xlsx", [person(1, "王天佑"), person(2, "孙丽", 所在党组织="nowhere")]
+    )
     result = repo.run("import", "members", str(book), "--skip-invalid")
     assert result.exit_code == 1
     assert "1 created, 0 changed, 0 unchanged, 1 with errors" in result.stdout
@@ -237,7 +239,9 @@ def test_commit_commits_the_written_files(make_repo, tmp_path):
     assert result.exit_code == 0, result.output
     assert "git: committed" in result.stdout
     assert repo.git("status", "--porcelain").strip() == ""
-    assert "member: import wang-tianyou from r.xlsx (+1 files)" in repo.git("log", "-1", "--format=%s")
+    assert "member: import wang-tianyou from r.xlsx (+1 files)" in repo.git(
+        "log", "-1", "--format=%s"
+    )
 
 
 def test_a_5000_row_roster(repo, tmp_path):
