@@ -75,7 +75,7 @@ def test_roster_workbook_types_masking_and_no_formula(make_repo, tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
     assert head[:3] == ("id", "name", "gender")
-    by_id = {r[0]: dict(zip(head, r)) for r in rows[1:]}
+    by_id = {r[0]: dict(zip(head, r, strict=True)) for r in rows[1:]}
     assert set(by_id) == {"m1", "m2", "m3", "m4"}  # "gone" has left
     m1 = by_id["m1"]
     assert m1["name"] == '\'=HYPERLINK("x")'  # text, never a formula
