@@ -1,10 +1,9 @@
 """Tables that fit the terminal: display widths (East Asian characters count double),
 columns shortened with an ellipsis or wrapped, a summary line cut to fit.
 
-A listing is fitted when its width is known: ``COLUMNS`` in the environment, else
-the terminal's width when stdout is one. Output that goes to a file or a pipe is
-never cut (a clerk's spreadsheet gets every character), nor is anything under
-``--wide``.
+A listing is fitted when it goes to a terminal (to ``COLUMNS``, else the
+terminal's width) or when ``DANGJIAN_WIDTH`` names a width. Output that goes to a
+file or a pipe is otherwise never cut, nor is anything under ``--wide``.
 """
 
 from __future__ import annotations
@@ -31,17 +30,26 @@ def set_wide(wide: bool) -> None:
 
 
 def width() -> int | None:
-    """The width tables are fitted to, or None (``--wide``, a file, a pipe)."""
+    """The width tables are fitted to, or None (``--wide``, a file, a pipe).
+
+    ``DANGJIAN_WIDTH`` fits any output to that width (tests, ``watch``); otherwise
+    only a terminal is fitted, to ``COLUMNS`` or its own width. ``COLUMNS`` alone
+    never cuts what goes to a pipe: some programs export it to every child (curses
+    does), and a clerk's ``> file.txt`` should get every character.
+    """
     if _state["wide"]:
         return None
-    given = os.environ.get("COLUMNS", "").strip()
-    if given.isdigit() and int(given) > 0:
-        return int(given)
+    forced = os.environ.get("DANGJIAN_WIDTH", "").strip()
+    if forced.isdigit() and int(forced) > 0:
+        return int(forced)
     try:
         if not os.isatty(sys.stdout.fileno()):
             return None
     except (AttributeError, OSError, ValueError):
         return None
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
     return shutil.get_terminal_size().columns
 
 

@@ -18,7 +18,9 @@ DOCS = ROOT / "docs"
 def _printed(tmp_path: Path, monkeypatch, *args: str) -> str:
     """What a command prints outside any records repository, in English."""
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, list(args), env={"DANGJIAN_LANG": "en", "COLUMNS": "80"})
+    result = CliRunner().invoke(
+        cli, list(args), env={"DANGJIAN_LANG": "en", "DANGJIAN_WIDTH": "80"}
+    )
     assert result.exit_code == 0, result.output
     return result.stdout
 

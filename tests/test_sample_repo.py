@@ -37,7 +37,7 @@ def test_readme_lists_gaps():
 
 def test_overdue_finds_exactly_the_planted_gaps():
     result = CliRunner().invoke(
-        cli, ["-C", str(SAMPLE), "overdue", "--as-of", AS_OF, "--format", "json"]
+        cli, ["--lang", "en", "-C", str(SAMPLE), "overdue", "--as-of", AS_OF, "--format", "json"]
     )
     assert result.exit_code == 0, result.stderr
     findings = json.loads(result.stdout)
@@ -50,7 +50,9 @@ def test_overdue_finds_exactly_the_planted_gaps():
 def test_installed_command_fails_on_overdue_for_ci():
     exe = Path(sys.executable).parent / "dangjian"
     done = subprocess.run(
-        [str(exe), "-C", str(SAMPLE), "overdue", "--as-of", AS_OF, "--fail-on", "overdue"],
+        # English (the sample is a zh repository), all columns: the test reads ids
+        [str(exe), "--lang", "en", "--wide", "-C", str(SAMPLE), "overdue", "--as-of", AS_OF]
+        + ["--fail-on", "overdue"],
         capture_output=True,
         text=True,
         check=False,

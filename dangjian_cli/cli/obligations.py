@@ -51,8 +51,8 @@ FINDING_COLUMNS = tuple(
 #: what a table of findings leaves out first on a narrow terminal (--wide keeps all):
 #: in English the rule's id says enough, in Chinese its name does
 FINDING_DROP = {
-    "en": ("notice", "clause", "rule_name", "subject", "org"),
-    "zh": ("notice", "clause", "rule", "subject", "org"),
+    "en": ("notice", "days_late", "clause", "rule_name", "subject", "org"),
+    "zh": ("notice", "days_late", "clause", "rule", "subject", "org"),
 }
 #: columns never shortened: they are typed back as options (--rule) or compared
 FINDING_KEEP = ("period", "status", "required", "found", "deadline")
@@ -177,6 +177,7 @@ def _finding_headers(columns: Iterable[str]) -> list[str] | None:
         "deadline": _("deadline"),
         "clause": _("clause"),
         "notice": _("notice"),
+        "days_late": _("days late"),
     }
     return [labels.get(c, c) for c in columns]
 

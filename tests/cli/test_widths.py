@@ -50,7 +50,7 @@ def _lines(text: str) -> list[str]:
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_overdue_fits_the_terminal(county, monkeypatch, columns, language):
     repo = county(language)
-    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("DANGJIAN_WIDTH", str(columns))
     result = repo.run("overdue", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     lines = _lines(result.stdout)
@@ -67,7 +67,7 @@ def test_overdue_fits_the_terminal(county, monkeypatch, columns, language):
 
 
 def test_headers_speak_the_repositorys_language(county, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "300")
+    monkeypatch.setenv("DANGJIAN_WIDTH", "300")
     zh = county("zh").run("overdue", "--as-of", AS_OF)
     head = zh.stdout.splitlines()[0].split()
     assert head[:3] == ["组织", "对象", "名称"] and "时段" in head and "状态" in head
@@ -108,6 +108,13 @@ def test_fit_and_shorten_count_chinese_double():
     assert widths.cells(name) + max(widths.cells(x) for x in text.split("\n")) + 10 + 4 <= 30
     heads, table = widths.fit([["x" * 50, "y" * 50]], ["a", "b"], 60, drop=(0,))
     assert heads == ["b"] and table == [["y" * 50]]
+
+
+def test_a_pipe_is_never_cut_by_columns_alone(county, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # exported to children by curses, for one
+    monkeypatch.delenv("DANGJIAN_WIDTH", raising=False)
+    result = county("zh").run("overdue", "--as-of", AS_OF)
+    assert LONG in result.stdout and "…" not in result.stdout
 
 
 def test_summary_line_counts_what_does_not_fit():
