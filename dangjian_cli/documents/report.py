@@ -53,6 +53,48 @@ def _inside(label: str, span: Span) -> bool:
     return span.start <= period.start and period.end <= span.end
 
 
+def _accountability(
+    records: Any, obligations: list[Any], orgs: list[str], rules: dict[str, Any], lang: str
+) -> dict[str, Any]:
+    """What the report says about accountability (§3, §12): reports, letters and
+    debriefings filed late (with the days late), the weak and lax organisations
+    of the report's orgs, and how many there were each year."""
+    from ..rules.engine import MET_LATE
+    from ..rules.wording import period_words
+
+    late = []
+    for ob in obligations:
+        if ob.status == MET_LATE:
+            rule = rules.get(ob.rule)
+            late.append(
+                {
+                    "org": org_view(records, ob.org)["name"],
+                    "title": rule.text("title", lang) if rule else ob.rule,
+                    "period": period_words(ob.period, lang),
+                    "days_late": ob.days_late,
+                }
+            )
+    keep = set(orgs)
+    weak_records = sorted((w for w in records.weak if w.org in keep), key=lambda w: w.path)
+    state = {
+        True: "已完成整顿" if lang == "zh" else "rectified",
+        False: "整顿中" if lang == "zh" else "under rectification",
+    }
+    weak = [
+        {
+            "org": org_view(records, w.org)["name"],
+            "year": w.year,
+            "deadline": w.deadline,
+            "rectified_on": w.rectified_on,
+            "state": state[w.rectified_on is not None],
+        }
+        for w in weak_records
+    ]
+    years = Counter(w.year for w in weak_records)
+    weak_years = [{"year": y, "count": years[y]} for y in sorted(years)]
+    return {"late": late, "weak": weak, "weak_years": weak_years}
+
+
 def _settled_words(ob: Any, lang: str) -> str:
     """What the report adds to a finding settled by a rectified notice."""
     if ob.status != "settled" or not ob.notice:
@@ -196,6 +238,7 @@ def report_context(
         "subtree": subtree,
         "obligations": obligation_rows,
         "missed": missed_rows,
+        **_accountability(records, obligations, orgs, rules, lang),
         "totals": {
             "met": sum(r["met"] for r in obligation_rows),
             "missed": sum(r["missed"] for r in obligation_rows),
