@@ -225,12 +225,12 @@ def load_stamped(
 
 
 def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
-    from ..problems import error
+    from .repository import _unreadable
 
     try:
         data = store.read(path)
     except OSError as exc:
-        return None, [error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)]
+        return None, [_unreadable(path, exc)]
     doc, problems = parse_file(path, data)
     if doc is None:
         return None, problems

@@ -17,7 +17,7 @@ from . import layout
 from . import model as m
 from .parse import Locator, parse
 from .schema import SPECS, Builder
-from .store import Store
+from .store import Store, TooBig
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -242,7 +242,8 @@ def _load_one(store: Store, path: str, data: bytes | None = None) -> Loaded:
 
 
 def _unreadable(path: str, exc: OSError) -> Problem:
-    return error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)
+    code = "E-TOO-BIG" if isinstance(exc, TooBig) else "E-IO"
+    return error(code, path, f"cannot read: {exc.strerror or exc}", line=1)
 
 
 #: the store of a parallel load, inherited by the forked workers (never pickled)

@@ -27,6 +27,11 @@ class StoreError(OSError):
     """The source itself cannot be read (not a folder, unknown revision...)."""
 
 
+class TooBig(OSError):
+    """A file larger than :data:`MAX_BYTES`: never read, so that nothing works on
+    (or writes back) a part of it."""
+
+
 class Store(ABC):
     """A read-only view of a records repository's files."""
 
@@ -130,12 +135,17 @@ class FolderStore(Store):
     def read(self, path: str) -> bytes:
         # os-level calls: half the cost of a Path and a buffered file per record,
         # which adds up over a county's 150,000 small files. Non-blocking, so that
-        # a file replaced by a FIFO since the listing cannot hang the run; at most
-        # one byte past the size limit is read (``parse`` refuses the file)
+        # a file replaced by a FIFO since the listing cannot hang the run; a file
+        # past the size limit is refused (one that grows meanwhile is cut one byte
+        # past the limit, and ``parse`` refuses it)
         fd = os.open(os.path.join(self._folder, path), os.O_RDONLY | os.O_NONBLOCK)
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 raise OSError(errno.EINVAL, "not a regular file")
+            if st.st_size > MAX_BYTES:
+                limit = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
+                raise TooBig(errno.EFBIG, limit, path)
             chunks = []
             left = MAX_BYTES + 1
             while left > 0 and (chunk := os.read(fd, min(1 << 16, left))):

@@ -71,7 +71,19 @@ def test_a_huge_number_where_a_date_belongs_is_a_type_error(repo):
 def test_file_past_the_size_limit_is_refused_unparsed(repo):
     repo.write("members/m4.toml", MEMBER + "# " + "x" * MAX_BYTES + "\n", dedent=False)
     lines = _error_lines(repo.run("validate"), "members/m4.toml")
-    assert len(lines) == 1 and " error E-TOO-BIG file is larger than 4 MiB" in lines[0]
+    assert len(lines) == 1
+    assert lines[0].startswith("members/m4.toml:1: error E-TOO-BIG ")
+    assert "larger than 4 MiB" in lines[0]
+
+
+def test_a_file_past_the_size_limit_is_never_written_back_in_part(repo):
+    big = MEMBER + "# " + "x" * MAX_BYTES + "\n"
+    repo.write("members/m4.toml", big, dedent=False)
+    result = repo.run("set", "members/m4", "name", "Vier")
+    assert result.exit_code in (1, 2), result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "members/m4.toml" in result.output and "larger than 4 MiB" in result.output
+    assert repo.read("members/m4.toml") == big
 
 
 def test_ten_years_of_monthly_dues_are_within_the_limits(repo):
