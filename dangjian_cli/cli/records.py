@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -95,10 +94,10 @@ def _org_field(store: Store, org: str, field: str) -> Any:
     path = layout.org_path(org)
     if not store.exists(path):
         return None
-    try:
-        return tomllib.loads(store.read(path).decode("utf-8")).get(field)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
+    from ..records.parse import parse  # never raises: an unreadable org gives no default
+
+    doc, _ = parse(path, store.read(path))
+    return doc.get(field) if doc is not None else None
 
 
 force_option = click.option(

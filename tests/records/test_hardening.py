@@ -274,3 +274,15 @@ def test_settings_nested_too_deep_do_not_stop_choosing_the_language(repo):
     # the parser's own recursion limit, or the depth limit: which depends on the stack
     assert len(lines) == 1
     assert " error E-TOO-BIG " in lines[0] or " error E-TOML " in lines[0]
+
+
+def test_new_letter_reads_the_org_default_safely(repo):
+    """`new letter` reads the org's parent for its default: an org file nested past
+    the parser's limits gives no default, not a traceback."""
+    org = repo.read("orgs/village.toml") + "deep = " + "[" * 5000 + "]" * 5000 + "\n"
+    repo.write("orgs/village.toml", org, dedent=False)
+    result = repo.run("new", "letter", "--org", "village", "--signed-on", "2026-03-01")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1, result.output
+    assert "nothing was written" in result.output  # no default: the letter lacks its parent
+    assert not (repo.root / "letters").exists()
