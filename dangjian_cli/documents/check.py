@@ -305,6 +305,7 @@ def check_templates(root: Path | None, langs: list[str]) -> tuple[list[str], int
     problems: list[str] = []
     checked = 0
     for lang in langs:
+        reference: Path | str = f"templates/{lang}/reference.docx"
         try:
             reference = find(root, lang, "reference.docx")
             import io
@@ -318,7 +319,7 @@ def check_templates(root: Path | None, langs: list[str]) -> tuple[list[str], int
         except InputError as exc:
             problems.append(str(exc))
         except Exception as exc:  # a file Word cannot open either
-            problems.append(f"{root or ''}templates/{lang}/reference.docx: cannot be read: {exc}")
+            problems.append(f"{reference}: cannot be read: {' '.join(str(exc).split())}")
         for kind in KINDS:
             checked += 1
             problem = check_template(root, lang, kind)

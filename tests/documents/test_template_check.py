@@ -156,3 +156,12 @@ def test_each_language_and_only_the_first_failure_of_a_template(tmp_path: Path):
 @pytest.mark.parametrize("kind", ["notice", "letter"])
 def test_builtin_templates_pass_every_variant(lang: str, kind: str):
     assert check_template(None, lang, kind) is None
+
+
+def test_an_unreadable_reference_document_is_named_in_one_line(tmp_path: Path):
+    reference = _own(tmp_path, "en", "reference.docx", "not a zip\nat all")
+    for kind in ("letter", "notice", "report", "funding"):
+        _own(tmp_path, "en", f"{kind}.md.j2", f"# {kind}\n")
+    problems, _ = check_templates(tmp_path, ["en"])
+    assert problems and problems[0].startswith(f"{reference}: cannot be read: ")
+    assert all("\n" not in p for p in problems)
