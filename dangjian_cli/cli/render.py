@@ -326,6 +326,17 @@ def report(
 @click.option("--year", type=int, required=True, help="Year investigated.")
 @click.option("--org", "org", required=True, metavar="ID", help="The org investigated.")
 @click.option("--subtree", is_flag=True, help="Include every org below --org.")
+@click.option(
+    "--date", "dated", type=ISO_DATE, default=None, help="Date of the report (default today)."
+)
+@click.option(
+    "--problems",
+    "problems_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Text file of the problems-and-suggestions section (blank lines part paragraphs); "
+    "without it the section is left out.",
+)
 @_output_options
 @click.pass_context
 def funding(
@@ -333,6 +344,8 @@ def funding(
     year: int,
     org: str,
     subtree: bool,
+    dated: date | None,
+    problems_file: Path | None,
     out_dir: Path | None,
     pdf: bool,
     lang: str | None,
@@ -342,11 +355,30 @@ def funding(
     """Funding guarantee investigation report (§11): money in and out, balances."""
     from ..documents.funding import render_funding
 
+    problems = None
+    if problems_file is not None:
+        try:
+            text = problems_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"--problems: {problems_file}: {exc}") from None
+        problems = [_joined(p) for p in text.replace("\r\n", "\n").split("\n\n")]
     job = Job(ctx, out_dir, lang, force, rev)
-    document = render_funding(job.records, org, year, subtree, job.lang, job.root)
+    document = render_funding(
+        job.records, org, year, subtree, job.lang, job.root, dated or date.today(), problems
+    )
     job.refuse_existing([document.name])
     job.write(document)
     job.finish(pdf, "funding report")
+
+
+def _joined(paragraph: str) -> str:
+    """The lines of a paragraph as one: a space between words, none between CJK lines."""
+    out = ""
+    for line in (part.strip() for part in paragraph.splitlines()):
+        if line and out and (out[-1].isascii() and line[0].isascii()):
+            out += " "
+        out += line
+    return out
 
 
 @click.group()

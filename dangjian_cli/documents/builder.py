@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,6 @@ _BREAK_AFTER = (
     "的",
     "委员会",
     "党委",
-    "党组",
     "总支部",
     "支部",
     "总支",
@@ -48,7 +48,37 @@ _BREAK_AFTER = (
     "与",
     "、",
 )
-_BREAK_BEFORE = ("关于", "的", "限期", "基层", "予以", "工作", "调查", "党建", "通报", "表扬")
+_BREAK_BEFORE = ("关于", "的", "限期", "基层", "予以", "工作", "调查", "通报", "表扬")
+
+
+#: words a title line never splits
+_WORDS = (
+    "上半年",
+    "下半年",
+    "年度",
+    "季度",
+    "党支部",
+    "党总支",
+    "党组织",
+    "党委",
+    "委员会",
+    "基层",
+    "党建",
+    "工作",
+    "报告",
+    "通知",
+    "通报",
+    "批评",
+    "整改",
+    "限期",
+    "调查",
+    "经费",
+    "保障",
+    "情况",
+    "诫勉",
+    "表扬",
+    "责任书",
+)
 
 
 def text_width(text: str, size: float) -> float:
@@ -59,12 +89,16 @@ def text_width(text: str, size: float) -> float:
 def _break_cost(text: str, i: int) -> float:
     """How badly a line break before ``text[i]`` cuts a word (0: between words)."""
     head, tail = text[:i], text[i:]
-    if head[-1].isdigit() and tail[0].isdigit():
+    if head[-1].isdigit() and (tail[0].isdigit() or tail[0] in "年月日号"):
         return 100
     if tail[0] in "度）》”，。、":
         return 50
     if head.endswith("年") and tail[0] in "度上下第":
         return 50
+    for word in _WORDS:
+        start = text.find(word, max(0, i - len(word) + 1))
+        if 0 <= start < i < start + len(word):
+            return 30
     if any(head.endswith(w) for w in _BREAK_AFTER) or any(
         tail.startswith(w) for w in _BREAK_BEFORE
     ):
@@ -72,39 +106,60 @@ def _break_cost(text: str, i: int) -> float:
     return 6
 
 
-def balance_title(text: str, capacity: int) -> str:
+def balance_title(text: str, width: float, size: float) -> str:
     """A CJK title in lines broken by sense and balanced (GB/T 9704 §7.3.3: 词意完整，排列对称).
 
-    A title that fits one line stays on one; otherwise the fewest lines of at most
-    ``capacity`` characters, no line shorter than three characters, breaks between
-    words preferred and line lengths as equal as can be. Lines are joined by ``\n``.
+    A title that fits one line (``width`` points at ``size``) stays on one;
+    otherwise the fewest lines that fit, no line shorter than three characters,
+    breaks between words preferred and line widths as equal as can be. Lines are
+    joined by ``\n``.
     """
-    if "\n" in text or len(text) <= capacity or not _CJK.search(text):
+    if "\n" in text or text_width(text, size) <= width or not _CJK.search(text):
         return text
     n = len(text)
-    lines = -(-n // capacity)
-    best: tuple[float, list[int]] | None = None
+    widths = [text_width(ch, size) / size for ch in text]
+    prefix = [0.0, *itertools.accumulate(widths)]
+    total = prefix[-1]
+    # the fewest lines that could hold the title, then more only if no break fits
+    for lines in range(max(2, math.ceil(total * size / width)), 7):
+        cuts = _balanced_cuts(text, prefix, lines, width / size)
+        if cuts is not None:
+            bounds = [0, *cuts, n]
+            return "\n".join(text[a:b] for a, b in itertools.pairwise(bounds))
+    return text
 
-    def search(start: int, left: int, cuts: list[int], cost: float) -> None:
-        nonlocal best
-        rest = n - start
-        if left == 1:
-            if 3 <= rest <= capacity:
-                parts = [b - a for a, b in zip([0, *cuts], [*cuts, n], strict=True)]
-                total = cost + 2 * (max(parts) - min(parts))
-                if best is None or total < best[0]:
-                    best = (total, list(cuts))
-            return
-        for end in range(start + 3, min(start + capacity, n - 3 * (left - 1)) + 1):
-            search(end, left - 1, [*cuts, end], cost + _break_cost(text, end))
 
-    while best is None and lines <= 6:
-        search(0, lines, [], 0.0)
-        lines += 1
-    if best is None:
-        return text
-    bounds = [0, *best[1], n]
-    return "\n".join(text[a:b] for a, b in itertools.pairwise(bounds))
+def _balanced_cuts(text: str, prefix: list[float], lines: int, room: float) -> list[int] | None:
+    """Break positions for ``lines`` lines of at most ``room`` ems, at least three
+    characters each, minimising the cost of the breaks plus the difference
+    of each line from the average (dynamic programming, so long names stay fast)."""
+    n = len(text)
+    mean = prefix[-1] / lines
+    inf = float("inf")
+    # best[k][i]: cost of putting text[:i] on k lines; back[k][i]: where line k starts
+    best = [[inf] * (n + 1) for _ in range(lines + 1)]
+    back = [[0] * (n + 1) for _ in range(lines + 1)]
+    best[0][0] = 0.0
+    for k in range(1, lines + 1):
+        for end in range(3 * k, n + 1):
+            for start in range(3 * (k - 1), end - 2):
+                if best[k - 1][start] == inf:
+                    continue
+                span = prefix[end] - prefix[start]
+                if span > room:
+                    continue
+                cost = best[k - 1][start] + 2 * abs(span - mean)
+                if end < n:
+                    cost += _break_cost(text, end)
+                if cost < best[k][end]:
+                    best[k][end], back[k][end] = cost, start
+    if best[lines][n] == inf:
+        return None
+    cuts, end = [], n
+    for k in range(lines, 1, -1):
+        end = back[k][end]
+        cuts.append(end)
+    return sorted(cuts)
 
 
 class DocBuilder:
@@ -162,12 +217,16 @@ class DocBuilder:
 
     def add(self, blocks: list[Block]) -> DocBuilder:
         signing = False  # inside the signature lines at the end
+        last_right: Any = None
         for block in blocks:
             if block.kind in ("right", "sign") and not signing:
                 # GB/T 9704 §7.3.5: no signature page without text: the last lines of
                 # body text go with the signature to its page
                 self._keep_body_with_next()
             signing = block.kind in ("right", "sign")
+            if block.kind != "right" and last_right is not None:
+                last_right.paragraph_format.keep_with_next = None  # the date ends the chain
+                last_right = None
             if block.kind == "table":
                 self._table(block.rows, header=True)
             elif block.kind == "sign":
@@ -185,20 +244,20 @@ class DocBuilder:
                 paragraph = self._paragraph(style)
                 text = block.text
                 if block.kind == "title":
-                    text = balance_title(text, self._title_capacity())
+                    size = self._size("Title") or 22.0
+                    # a little slack: the face drawn may be wider than the one measured
+                    text = balance_title(text, self._text_width_pt() - size / 2, size)
                 if block.kind == "right":
                     paragraph.paragraph_format.keep_with_next = True
+                    last_right = paragraph
                 self.run(paragraph, text, style if self._style(style) else "Normal")
+        if last_right is not None:
+            last_right.paragraph_format.keep_with_next = None
         return self
 
     def _text_width_pt(self) -> float:
         section = self.doc.sections[0]
         return (section.page_width - section.left_margin - section.right_margin) / EMU_PT
-
-    def _title_capacity(self) -> int:
-        """Characters of the title face that fit one line of the type area."""
-        size = self._size("Title") or 22.0
-        return max(4, int(self._text_width_pt() // size))
 
     def _size(self, style_name: str) -> float | None:
         """The font size in points of a paragraph style, following its base styles."""
@@ -215,6 +274,7 @@ class DocBuilder:
     def _keep_body_with_next(self) -> None:
         """Keep the last body paragraphs (two lines at least) with what follows."""
         from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph
 
         kept_chars = 0
         body = self.doc.element.body
@@ -226,10 +286,9 @@ class DocBuilder:
             text = "".join(t.text or "" for t in element.iter(qn("w:t")))
             if not text.strip():
                 continue  # the gap paragraph after a table
-            ppr = element.get_or_add_pPr()
-            for tag in ("w:keepNext", "w:widowControl"):
-                if ppr.find(qn(tag)) is None:
-                    ppr.append(ppr.makeelement(qn(tag), {}))
+            fmt = Paragraph(element, None).paragraph_format  # keeps the schema's order
+            fmt.keep_with_next = True
+            fmt.widow_control = True
             kept_chars += len(text)
             if kept_chars >= 40:  # comfortably more than one line of 28 characters
                 break
@@ -301,7 +360,7 @@ class DocBuilder:
         ]
         # a header may wrap to two lines, never character by character
         floor = [
-            max(min(header[c], max(4 * size, header[c] / 2)), 2 * size) + pad for c in range(cols)
+            max(min(header[c], max(5 * size, header[c] / 2)), 2 * size) + pad for c in range(cols)
         ]
         natural = [max(widest(c, False), 2 * size) + pad for c in range(cols)]
         short = [figures[c] or widest(c, True) <= 6 * size for c in range(cols)]
@@ -385,21 +444,85 @@ class DocBuilder:
 
         fmt.tab_stops.add_tab_stop(Pt(width - 2 * size), WD_TAB_ALIGNMENT.RIGHT)
         self.run(paragraph, f"{printed_by}\t{printed_on}", style)
+        # LibreOffice anchors a framed paragraph to the paragraph after it; without
+        # one it takes the date line along to the frame's page
+        anchor = self._paragraph("Flush")
+        anchor.paragraph_format.line_spacing = Pt(1)
 
     def _chart(self) -> None:
+        chart = self.images.get("chart")
+        if chart is None:
+            return
+        if isinstance(chart, bytes):
+            self._picture(chart)
+        else:
+            self._chart_rows(chart)
+
+    def _picture(self, png: bytes) -> None:
+        from docx.enum.text import WD_LINE_SPACING
         from docx.shared import Mm
 
-        png = self.images.get("chart")
-        if png is None:
-            return
         paragraph = self._paragraph("Centered")
-        from docx.enum.text import WD_LINE_SPACING
-
         # the style's exact line pitch would clip the picture to one line
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         section = self.doc.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
         paragraph.add_run().add_picture(io.BytesIO(png), width=min(width, Mm(150)))
+
+    def _chart_rows(self, chart: Any) -> None:
+        """The chart as rows: legend, then per org its name, its two bars and its figures."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+        from docx.oxml.ns import qn
+        from docx.shared import Mm, Pt, RGBColor
+
+        from .chart import HELD, OWED, bars_png
+
+        style = "Table Text" if self._style("Table Text") else "Normal"
+        size = self._size(style) or 12.0
+        legend = self._paragraph("Centered")
+        for color, label in zip((HELD, OWED), chart.legend, strict=True):
+            self.run(legend, "■", style)
+            legend.runs[-1].font.color.rgb = RGBColor(*color)
+            self.run(legend, f" {label}　", style)
+        legend.paragraph_format.keep_with_next = True
+        if not chart.rows:
+            return
+        peak = max(max(h, o) for _, h, o in chart.rows) or 1
+        avail = self._text_width_pt()
+        name_w = min(avail * 0.4, max(text_width(n, size) for n, _, _ in chart.rows) + 12)
+        figure_w = max(text_width(f"{peak}/{peak}", size), 3 * size) + 12
+        bars_w = avail - name_w - figure_w
+        table = self.doc.add_table(rows=len(chart.rows), cols=3)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        widths = (name_w, bars_w, figure_w)
+        for (name, held, owed), row in zip(chart.rows, table.rows, strict=True):
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+            for c, cell in enumerate(row.cells):
+                cell.width = Pt(widths[c])
+                paragraph = cell.paragraphs[0]
+                style_id = self._style(style)
+                if style_id:
+                    paragraph._p.style = style_id
+                fmt = paragraph.paragraph_format
+                fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+                fmt.space_before = fmt.space_after = Pt(2)
+                if c == 0:
+                    self.run(paragraph, name, style)
+                elif c == 1:
+                    png = bars_png(held, owed, peak)
+                    paragraph.add_run().add_picture(
+                        io.BytesIO(png), width=Pt(bars_w - 12), height=Mm(6)
+                    )
+                else:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    self.run(paragraph, f"{held}/{owed}", style)
+        for c, column in enumerate(table.columns):
+            column.width = Pt(widths[c])
+        tbl_pr = table._tbl.tblPr
+        tbl_pr.append(tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"}))
 
     # ---- output ---------------------------------------------------------------
 

@@ -1,16 +1,17 @@
-"""A grouped bar chart as a PNG, drawn with zlib and struct only.
+"""The report's chart of meetings held against meetings owed, one row per org.
 
-python-docx does not need Pillow and matplotlib would add a heavy dependency for
-one picture, so the chart is drawn pixel by pixel: for each org, a bar of
-meetings held next to a bar of meetings owed, numbered under the bars; the
-document's table beside it names the orgs by the same numbers.
+Words in a picture would need a font rasteriser (and a CJK face on every
+machine that renders), so the chart is a borderless table instead: the org's
+short name and the figures are text in the document's own face, and each row's
+picture holds only its two bars, drawn with zlib and struct: held on top (red),
+owed below (grey), all rows on one scale. A legend above names the colours.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 HELD = (178, 34, 34)
 OWED = (170, 170, 170)
@@ -18,19 +19,14 @@ AXIS = (60, 60, 60)
 GRID = (225, 225, 225)
 WHITE = (255, 255, 255)
 
-# 3x5 digits, rows top to bottom, bits left to right
-_DIGITS = {
-    "0": ("111", "101", "101", "101", "111"),
-    "1": ("010", "110", "010", "010", "111"),
-    "2": ("111", "001", "111", "100", "111"),
-    "3": ("111", "001", "111", "001", "111"),
-    "4": ("101", "101", "111", "001", "001"),
-    "5": ("111", "100", "111", "001", "111"),
-    "6": ("111", "100", "111", "101", "111"),
-    "7": ("111", "001", "010", "010", "010"),
-    "8": ("111", "101", "111", "101", "111"),
-    "9": ("111", "101", "111", "001", "111"),
-}
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """What the builder draws for ``@chart``: (short name, held, owed) per org."""
+
+    rows: list[tuple[str, int, int]]
+    #: legend words for the held and the owed bar, in that order (top, bottom)
+    legend: tuple[str, str]
 
 
 class Canvas:
@@ -47,19 +43,6 @@ class Canvas:
         for y in range(y0, y1):
             start = (y * self.width + x0) * 3
             self.pixels[start : start + len(span)] = span
-
-    def number(self, x: int, y: int, value: int, scale: int, color: tuple[int, int, int]) -> None:
-        """Draw ``value`` centred on ``x`` with its top at ``y``."""
-        digits = str(value)
-        width = (len(digits) * 4 - 1) * scale
-        left = x - width // 2
-        for i, digit in enumerate(digits):
-            for row, bits in enumerate(_DIGITS[digit]):
-                for col, bit in enumerate(bits):
-                    if bit == "1":
-                        px = left + (i * 4 + col) * scale
-                        py = y + row * scale
-                        self.rect(px, py, px + scale, py + scale, color)
 
     def png(self) -> bytes:
         raw = bytearray()
@@ -85,28 +68,39 @@ class Canvas:
         )
 
 
-def bar_chart(pairs: Sequence[tuple[int, int]], width: int = 1200, height: int = 480) -> bytes:
-    """PNG of grouped bars: ``pairs`` is (held, owed) per org, in table order."""
+def bars_png(held: int, owed: int, peak: int, width: int = 600, height: int = 48) -> bytes:
+    """One row of the chart: the held bar above the owed bar, ``peak`` the full width."""
     canvas = Canvas(width, height)
-    left, right, top, bottom = 70, 20, 20, 50
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max([1, *(max(h, o) for h, o in pairs)])
-    step = max(1, -(-peak // 5))  # five grid lines, whole numbers
-    peak = step * 5
-    for i in range(6):
-        y = top + plot_h - plot_h * i // 5
-        canvas.rect(left, y, left + plot_w, y + 1, GRID)
-        canvas.number(left - 30, y - 7, step * i, 3, AXIS)
-    canvas.rect(left, top, left + 2, top + plot_h, AXIS)
-    canvas.rect(left, top + plot_h, left + plot_w, top + plot_h + 2, AXIS)
-    n = max(1, len(pairs))
-    group = plot_w / n
-    bar = max(1, int(group * 0.35))
-    base = top + plot_h
-    for i, (held, owed) in enumerate(pairs):
-        x = int(left + group * i + group / 2)
-        canvas.rect(x - bar, base - plot_h * held // peak, x, base, HELD)
-        canvas.rect(x, base - plot_h * owed // peak, x + bar, base, OWED)
-        if n <= 60:
-            canvas.number(x, base + 12, i + 1, 3 if n <= 30 else 2, AXIS)
+    peak = max(1, peak)
+    for i in range(6):  # grid lines at fifths of the scale, the same in every row
+        x = min(width - 1, (width - 1) * i // 5)
+        canvas.rect(x, 0, x + 1, height, GRID)
+    canvas.rect(0, 0, 2, height, AXIS)
+    gap = height // 8
+    bar = (height - 3 * gap) // 2
+    canvas.rect(0, gap, width * held // peak, gap + bar, HELD)
+    canvas.rect(0, 2 * gap + bar, width * owed // peak, 2 * gap + 2 * bar, OWED)
     return canvas.png()
+
+
+def short_names(names: list[str], report_org: str) -> list[str]:
+    """Org names without the reporting org's name or the prefix every name shares
+    (青山县河西镇西山村党支部 -> 西山村党支部 in 河西镇's report)."""
+    if len(names) > 1:
+        prefix = names[0]
+        for name in names[1:]:
+            while not name.startswith(prefix):
+                prefix = prefix[:-1]
+        # cut only after a place name, never inside one (西山村, 西岭村)
+        while prefix and not prefix.endswith(("县", "市", "区", "镇", "乡", "街道", "社区", "村")):
+            prefix = prefix[:-1]
+    else:
+        prefix = ""
+    out = []
+    for name in names:
+        short = name
+        for cut in (report_org, prefix):
+            if cut and short.startswith(cut) and len(short) > len(cut) + 2:
+                short = short[len(cut) :]
+        out.append(short or name)
+    return out

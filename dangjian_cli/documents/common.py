@@ -70,3 +70,14 @@ def render_docx(
 
     blocks = render_blocks(repo_root, lang, kind, mask_data({**context, "lang": lang}))
     return DocBuilder(reference_bytes(repo_root, lang), images).add(blocks).to_bytes()
+
+
+def imprint(records: Any, issuer_name: str, day: Any) -> dict[str, Any]:
+    """The 版记 values: the printing org (``[documents] printed_by``, else the issuer)
+    and the printing date."""
+    documents = getattr(records.settings, "documents", None) or {}
+    printed_by = documents.get("printed_by") if isinstance(documents, dict) else None
+    return {
+        "by": printed_by if isinstance(printed_by, str) and printed_by else issuer_name,
+        "on": day,
+    }

@@ -15,15 +15,24 @@ from typing import Any
 
 from ..records.model import FUND_CATEGORIES, FUND_SOURCES
 from ..records.names import need_org
-from .common import Document, org_view, render_docx
+from .common import Document, imprint, org_view, render_docx
 from .words import word
 
 ZERO = Decimal(0)
 
 
 def funding_context(
-    records: Any, org_id: str, year: int, subtree: bool, lang: str
+    records: Any,
+    org_id: str,
+    year: int,
+    subtree: bool,
+    lang: str,
+    dated: date | None = None,
+    problems: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The template values of a funding report dated ``dated`` (default today);
+    ``problems`` are the paragraphs of the problems-and-suggestions section (none:
+    the section is left out)."""
     need_org(records, org_id)
     orgs = records.subtree(org_id) if subtree else [org_id]
     keep = set(orgs)
@@ -50,6 +59,7 @@ def funding_context(
     balance_rows = []
     for o in orgs:
         name = org_view(records, o)["name"]
+        before = len(balance_rows)
         for source in FUND_SOURCES:
             key = (o, source)
             if not (opening[key] or income[key] or expense[key]):
@@ -62,6 +72,17 @@ def funding_context(
                     "income": income[key],
                     "expense": expense[key],
                     "closing": opening[key] + income[key] - expense[key],
+                }
+            )
+        if len(balance_rows) == before:  # no money kept: the org is still counted
+            balance_rows.append(
+                {
+                    "org": name,
+                    "source": "—",
+                    "opening": ZERO,
+                    "income": ZERO,
+                    "expense": ZERO,
+                    "closing": ZERO,
                 }
             )
     category_rows = []
@@ -97,16 +118,34 @@ def funding_context(
             "closing": total("closing"),
             "fiscal_income": sum((v for (o, s), v in income.items() if s == "fiscal"), ZERO),
             "dues_income": sum((v for (o, s), v in income.items() if s == "dues_retained"), ZERO),
+            "other_income": sum((v for (o, s), v in income.items() if s == "other"), ZERO),
+            "income_by_source": [
+                {
+                    "source": word("source", src, lang),
+                    "amount": sum((v for (o, s), v in income.items() if s == src), ZERO),
+                }
+                for src in FUND_SOURCES
+            ],
             "by_source": {s: sum((r[s] for r in category_rows), ZERO) for s in FUND_SOURCES},
         },
         "dues_collected": dues_collected,
+        "dated": dated or date.today(),
+        "problems": [p.strip() for p in problems or [] if p.strip()],
+        "imprint": imprint(records, org_view(records, org_id)["name"], dated or date.today()),
     }
 
 
 def render_funding(
-    records: Any, org_id: str, year: int, subtree: bool, lang: str, repo_root: Path | None
+    records: Any,
+    org_id: str,
+    year: int,
+    subtree: bool,
+    lang: str,
+    repo_root: Path | None,
+    dated: date | None = None,
+    problems: list[str] | None = None,
 ) -> Document:
-    context = funding_context(records, org_id, year, subtree, lang)
+    context = funding_context(records, org_id, year, subtree, lang, dated, problems)
     suffix = "-subtree" if subtree else ""
     return Document(
         f"funding-{year}-{org_id}{suffix}.docx", render_docx(repo_root, lang, "funding", context)

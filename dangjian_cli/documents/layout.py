@@ -36,6 +36,10 @@ class Layout:
     table: Face
     page_number: Face
     letterhead: Face
+    #: the 版记 (printing org and date at the foot of the last page)
+    imprint: Face
+    #: distance from the top of the type area to the issuer's mark (GB/T 9704 §7.2.1)
+    letterhead_top_mm: float
     #: exact line pitch of body text in points (None: single spacing)
     line_pitch: float | None
     #: characters per line for the character grid (None: no grid)
@@ -70,6 +74,8 @@ ZH = Layout(
     table=Face("仿宋_GB2312", 12),  # 小四: tables of figures fit the width
     page_number=Face("宋体", 14),  # 4号
     letterhead=Face("方正小标宋简体", 36, color="E60012"),
+    imprint=Face("仿宋_GB2312", 14),  # 4号
+    letterhead_top_mm=35,
     line_pitch=28.95,
     chars_per_line=28,
     indent_chars=2,
@@ -89,6 +95,8 @@ EN = Layout(
     table=Face("Calibri", 10),
     page_number=Face("Calibri", 9),
     letterhead=Face("Calibri", 20, bold=True, color="C00000"),
+    imprint=Face("Calibri", 10),
+    letterhead_top_mm=0,
     line_pitch=None,
     chars_per_line=None,
     indent_chars=0,

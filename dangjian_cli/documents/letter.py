@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import InputError
 from ..records import layout
 from ..records.names import need_org
-from .common import Document, org_view, render_docx
+from .common import Document, imprint, org_view, render_docx
 
 
 def letter_orgs(records: Any, year: int, org: str | None, children_of: str | None) -> list[str]:
@@ -64,6 +64,9 @@ def letter_context(records: Any, org_id: str, year: int, lang: str) -> dict[str,
         "parent": org_view(records, org.parent),
         "tasks": tasks,
         "signed_on": signed_on,
+        "imprint": imprint(
+            records, org_view(records, org.parent)["name"], signed_on or date.today()
+        ),
     }
 
 

@@ -15,6 +15,8 @@ tables):
 ``@number text``       the document number, centred above a red rule
 ``| a | b | c |``      a table row; the first row of a run of rows is the header
 ``@sign a | b``        a row of the signature block (a table without borders)
+``@imprint a | b``     the 版记: printing org and printing date between two rules
+                       at the foot of the last page
 ``@chart``             the document's chart picture (reports)
 ``@pagebreak``         a new page
 =====================  ======================================================
@@ -39,7 +41,17 @@ GUARD = "\ue002"  # starts every value, so a value at a line start is never a ma
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SEPARATOR_ROW = re.compile(r"^\|[\s|:\-]*\|?$")
 
-DIRECTIVES = ("left", "center", "right", "letterhead", "number", "sign", "chart", "pagebreak")
+DIRECTIVES = (
+    "left",
+    "center",
+    "right",
+    "letterhead",
+    "number",
+    "sign",
+    "imprint",
+    "chart",
+    "pagebreak",
+)
 #: block kind -> paragraph style of the reference document
 STYLES = {
     "title": "Title",
@@ -66,7 +78,7 @@ class MarkupError(ValueError):
 class Block:
     """One paragraph, table, picture or page break of a document."""
 
-    kind: str  # a STYLES key, or "table", "sign", "chart", "pagebreak"
+    kind: str  # a STYLES key, or "table", "sign", "imprint", "chart", "pagebreak"
     text: str = ""
     rows: list[list[str]] = field(default_factory=list)
     line: int = 0
@@ -136,6 +148,12 @@ def parse(rendered: str) -> list[Block]:
                 table = _add_row(blocks, table, "sign", _cells(rest), number)
                 continue
             table = None
+            if name == "imprint":
+                cells = _cells(rest)
+                if len(cells) != 2:
+                    raise MarkupError("@imprint takes two parts: printing org | date", number)
+                blocks.append(Block("imprint", rows=[cells], line=number))
+                continue
             if name in ("chart", "pagebreak"):
                 if rest.strip():
                     raise MarkupError(f"@{name} takes no text", number)

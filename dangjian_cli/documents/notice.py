@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import InputError, Refused
 from ..records import layout
 from ..records.names import need_org
-from .common import Document, org_view, render_docx
+from .common import Document, imprint, org_view, render_docx
 from .words import basis, finding_sentence, period_words, word
 
 KINDS = ("criticism", "admonition", "rectification", "praise")
@@ -229,6 +229,7 @@ def notice_context(
         "as_of": as_of,
         "deadline": deadline,
         "findings": [{**row, "no": i} for i, row in enumerate(rows, start=1)],
+        "imprint": imprint(records, org_view(records, issuer)["name"], issued_on),
     }
 
 

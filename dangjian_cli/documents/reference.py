@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .layout import EN_EAST_ASIA, LAYOUTS, Face, Layout
+from .layout import EN_EAST_ASIA, LAYOUTS, PT_PER_MM, Face, Layout
 from .templating import builtin_root
 
 #: the named paragraph styles the markup uses (markup.py maps blocks to these)
@@ -32,8 +32,12 @@ STYLE_NAMES = (
     "Letterhead",
     "Doc Number",
     "Table Text",
+    "Imprint",
     "Footer",
 )
+
+#: the gap between the document number and the red rule under it: 4 mm
+RULE_GAP_PT = 4 * 72 / 25.4
 
 THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 
@@ -88,13 +92,13 @@ def build(layout: Layout) -> Any:
         sect_pr.remove(grid)
     if layout.line_pitch and layout.chars_per_line:
         grid = OxmlElement("w:docGrid")
-        grid.set(qn("w:type"), "linesAndChars")
+        # a line grid only: LibreOffice draws a character grid ("linesAndChars")
+        # with cells wider than asked (22 characters a line, digits spread out);
+        # 28 characters a line come from the body face condensed to the pitch
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(round(layout.line_pitch * 20)))
         pitch = layout.text_width_pt / layout.chars_per_line
-        grid.set(qn("w:charSpace"), str(round((pitch - layout.body.size) * 4096)))
         sect_pr.append(grid)
-        # Word squeezes 28 characters of 16 pt into the 15.8 pt pitch by itself;
-        # LibreOffice gives a wider character two cells unless it is condensed to fit
         condense = math.floor((pitch - layout.body.size) * 20) - 1  # twentieths of a point
         normal_rpr = doc.styles["Normal"].element.get_or_add_rPr()
         spacing = OxmlElement("w:spacing")
@@ -223,11 +227,15 @@ def build(layout: Layout) -> Any:
         after=0,
         pitch=pitch,
     )
+    # GB/T 9704 §7.2.1, §7.2.4: the issuer's mark 35 mm below the top of the type
+    # area, the number two lines below it, centred
     paragraph_style(
         "Letterhead",
         layout.letterhead,
         align=WD_ALIGN_PARAGRAPH.CENTER,
-        after=pitch or 12,
+        # the line box starts about a fifth of the face's size above the glyphs
+        before=max(0.0, layout.letterhead_top_mm * PT_PER_MM - 0.22 * layout.letterhead.size),
+        after=(pitch or 12) * (2 if zh else 1),
         pitch=None,
         keep_next=True,
         grid=False,
@@ -236,15 +244,17 @@ def build(layout: Layout) -> Any:
         "Doc Number",
         layout.body,
         align=WD_ALIGN_PARAGRAPH.CENTER,
-        after=(pitch or 12) * (2 if zh else 1),
+        after=(pitch or 12) * (2 if zh else 1) - RULE_GAP_PT,
         pitch=pitch,
         keep_next=True,
     )
-    # the red rule under the document number (GB/T 9704 §7.2.5)
+    # the red rule 4 mm under the document number, the width of the type area
+    # (GB/T 9704 §7.2.5); the title follows two lines below it
     ppr = number.element.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom_border = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "12"), ("space", "6"), ("color", "E60012")):
+    rule = (("val", "single"), ("sz", "8"), ("space", str(round(RULE_GAP_PT))), ("color", "E60012"))
+    for key, value in rule:
         bottom_border.set(qn(f"w:{key}"), value)
     borders.append(bottom_border)
     ppr.insert_element_before(
@@ -258,6 +268,8 @@ def build(layout: Layout) -> Any:
         "w:rPr",
     )
     paragraph_style("Table Text", layout.table, align=WD_ALIGN_PARAGRAPH.LEFT, grid=False)
+    # the 版记 (GB/T 9704 §7.4): 4号 body face, no grid, single spacing
+    paragraph_style("Imprint", layout.imprint, align=WD_ALIGN_PARAGRAPH.LEFT, grid=False)
     paragraph_style("Footer", layout.page_number, align=WD_ALIGN_PARAGRAPH.CENTER, grid=False)
 
     _page_numbers(doc, layout)

@@ -16,11 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..records.model import FUND_CATEGORIES, FUND_SOURCES, MEETING_KINDS, MEMBER_STATUSES
+from ..records.model import (
+    FUND_CATEGORIES,
+    FUND_SOURCES,
+    LEFT_STATUSES,
+    MEETING_KINDS,
+    MEMBER_STATUSES,
+)
 from ..records.names import need_org
-from .chart import bar_chart
-from .common import Document, org_view, render_docx
-from .words import period_label, word
+from .chart import Chart, short_names
+from .common import Document, imprint, org_view, render_docx
+from .words import basis, finding_sentence, period_label, period_words, word
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,53 @@ def _inside(label: str, span: Span) -> bool:
     except ValueError:
         return False
     return span.start <= period.start and period.end <= span.end
+
+
+def roll_status(member: Any, day: date) -> str | None:
+    """The status a person had on the roll on ``day``; None before joining the
+    pipeline or after leaving (a leaver without ``left_on`` left before any report)."""
+    from datetime import timedelta
+
+    if member.left_on is not None and day >= member.left_on:
+        return None
+    if member.status in LEFT_STATUSES:
+        if member.left_on is None:
+            return None
+        day = min(day, member.left_on - timedelta(days=1))
+    status = member.status_on(day)
+    if status is not None:
+        return status
+    for field, name in (
+        ("candidate_since", "candidate"),
+        ("activist_since", "activist"),
+        ("applied", "applicant"),
+    ):
+        since = getattr(member, field)
+        if since is not None and since <= day:
+            return name
+    if member.status in ("applicant", "activist", "candidate") and not any(
+        (member.applied, member.activist_since, member.candidate_since)
+    ):
+        return member.status  # no dates kept: take the record's word for it
+    return None
+
+
+def roll(records: Any, keep: set[str], start: date, end: date) -> tuple[Counter, Counter]:
+    """People on the roll of the orgs in ``keep`` at ``end`` by status, and those who
+    left in ``start``..``end`` by how they left (never counted in the first)."""
+    from datetime import timedelta
+
+    present: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    for mb in records.members.values():
+        if mb.left_on is not None and start <= mb.left_on <= end:
+            if mb.org_on(mb.left_on - timedelta(days=1)) in keep:
+                left[mb.status if mb.status in LEFT_STATUSES else "transferred_out"] += 1
+            continue
+        status = roll_status(mb, end)
+        if status is not None and mb.org_on(end) in keep:
+            present[status] += 1
+    return present, left
 
 
 def _accountability(
@@ -104,8 +157,8 @@ def _settled_words(ob: Any, lang: str) -> str:
 
 def report_context(
     records: Any, org_id: str, span: Span, subtree: bool, as_of: date, lang: str
-) -> tuple[dict[str, Any], bytes]:
-    """The template values of a report, and its chart as PNG bytes."""
+) -> tuple[dict[str, Any], Chart]:
+    """The template values of a report, and its chart."""
     from ..rules.catalog import load_rules
     from ..rules.engine import MET, MET_LATE, OVERDUE, SETTLED, evaluate, tracked_from
     from ..rules.settle import settle
@@ -147,9 +200,11 @@ def report_context(
                 {
                     "org": org_view(records, ob.org)["name"],
                     "title": rule.text("title", lang) if rule else ob.rule,
+                    "text": finding_sentence(ob, rule, lang) + _settled_words(ob, lang),
                     "settled": ob.notice if ob.status == SETTLED else None,
+                    "basis": basis(ob.clause, lang),
                     "subject": ob.subject_name if ob.subject != ob.org else "",
-                    "period": ob.period,
+                    "period": period_words(ob.period, lang),
                     "required": ob.required,
                     "found": ob.found,
                     "clause": ob.clause,
@@ -172,7 +227,9 @@ def report_context(
                 "owed": owed[o],
             }
         )
-    chart = bar_chart([(held[o], owed[o]) for o in orgs])
+    names = short_names([org_view(records, o)["name"] for o in orgs], "")
+    legend = ("已开次数", "应开次数") if lang == "zh" else ("held", "owed")
+    chart = Chart([(names[i], held[o], owed[o]) for i, o in enumerate(orgs)], legend)
 
     keep = set(orgs)
     meetings = Counter(
@@ -186,11 +243,16 @@ def report_context(
         if meetings[k]
     ]
     members = [mb for mb in records.members.values() if mb.org in keep]
-    statuses = Counter(mb.status for mb in members)
+    statuses, leavers = roll(records, keep, span.start, span.end)
     member_rows = [
         {"status": word("status", s, lang), "count": statuses[s]}
         for s in MEMBER_STATUSES
         if statuses[s]
+    ]
+    leaver_rows = [
+        {"status": word("status", s, lang), "count": leavers[s]}
+        for s in LEFT_STATUSES
+        if leavers[s]
     ]
     first_month, last_month = span.start.strftime("%Y-%m"), span.end.strftime("%Y-%m")
     dues: dict[str, Decimal] = defaultdict(Decimal)
@@ -247,12 +309,15 @@ def report_context(
         "meetings": meeting_rows,
         "meetings_total": sum(meetings.values()),
         "members": member_rows,
-        "members_total": len(members),
+        "members_total": sum(statuses.values()),
+        "leavers": leaver_rows,
+        "leavers_total": sum(leavers.values()),
         "dues": dues_rows,
         "dues_total": sum(dues.values(), Decimal(0)),
         "funds": fund_rows,
         "income_total": sum((r["income"] for r in fund_rows), Decimal(0)),
         "expense_total": sum((r["expense"] for r in fund_rows), Decimal(0)),
+        "imprint": imprint(records, org_view(records, org_id)["name"], as_of),
     }
     return context, chart
 

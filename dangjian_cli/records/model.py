@@ -201,6 +201,8 @@ class Settings(Record):
     tracking_since: date | None = None
     numbering: dict[str, Any] = field(default_factory=dict)
     rules: dict[str, Any] = field(default_factory=dict)
+    #: document settings: `printed_by` (the 版记 printing org)
+    documents: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -88,6 +88,7 @@ SPECS: dict[str, Spec] = {
         tracking_since=F(DATE),
         numbering=F(TABLE),
         rules=F(TABLE),
+        documents=F(TABLE),
     ),
     layout.ORG: R(
         m.Org,

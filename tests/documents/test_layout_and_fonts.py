@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from dangjian_cli.documents.chart import bar_chart
+from dangjian_cli.documents.chart import HELD, bars_png, short_names
 from dangjian_cli.documents.check import check_templates, sample_document
 from dangjian_cli.documents.templating import KINDS
 from dangjian_cli.documents.words import format_date, money
@@ -46,7 +46,7 @@ def test_chinese_page_follows_gbt9704(kind):
     assert abs(section.left_margin - Mm(28)) < Mm(0.1)
     assert abs(section.right_margin - Mm(26)) < Mm(0.1)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     assert grid.get(qn("w:linePitch")) == "579"  # 28.95 pt: 22 lines in 225 mm
     runs = [r for r in _runs(doc) if r.text or r._r.find(qn("w:fldChar")) is not None]
     assert runs
@@ -92,23 +92,45 @@ def test_english_is_a4():
     assert _close(section.page_width, Mm(210)) and _close(section.page_height, Mm(297))
 
 
-def test_report_holds_the_chart_picture():
-    doc = docx.Document(io.BytesIO(sample_document(None, "en", "report")))
-    assert len(doc.inline_shapes) == 1
-    blob = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+def test_report_chart_names_its_orgs_with_values_and_a_legend():
+    doc = docx.Document(io.BytesIO(sample_document(None, "zh", "report")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "■ 已开次数" in text and "■ 应开次数" in text  # legend, held first as in the caption
+    chart = next(t for t in doc.tables if any(r.cells[-1].text.count("/") == 1 for r in t.rows))
+    names = [row.cells[0].text for row in chart.rows]
+    assert all(names) and not any(n.isdigit() for n in names)  # names, not numbers
+    assert all("/" in row.cells[2].text for row in chart.rows)  # held/owed figures
+    pictures = doc.inline_shapes
+    assert len(pictures) == len(chart.rows)
+    blob = pictures[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     assert doc.part.related_parts[blob].blob.startswith(b"\x89PNG")
 
 
-def test_chart_png_is_well_formed():
+def test_chart_bars_png_is_well_formed_and_scaled():
     import struct
     import zlib
 
-    png = bar_chart([(1, 2), (3, 3)], width=200, height=100)
+    png = bars_png(3, 6, 6, width=200, height=40)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (200, 100)
+    assert (width, height) == (200, 40)
     idat = png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8]
-    assert len(zlib.decompress(idat)) == height * (1 + 3 * width)
+    raw = zlib.decompress(idat)
+    assert len(raw) == height * (1 + 3 * width)
+
+    def red_run(y: int) -> int:
+        row = raw[y * (1 + 3 * width) + 1 : (y + 1) * (1 + 3 * width)]
+        pixels = [tuple(row[i : i + 3]) for i in range(0, len(row), 3)]
+        return sum(1 for p in pixels if p == HELD)
+
+    top = max(red_run(y) for y in range(height // 2))
+    assert abs(top - width // 2) <= 2  # held 3 of a peak of 6: half the width, on top
+    assert max(red_run(y) for y in range(height // 2 + 3, height)) == 0  # owed below, grey
+
+
+def test_short_names_cut_shared_place_names_only():
+    names = ["青山县河西镇党委", "青山县河西镇西山村党支部", "青山县河西镇西岭村党支部"]
+    assert short_names(names, "") == ["青山县河西镇党委", "西山村党支部", "西岭村党支部"]
 
 
 def test_words():
