@@ -63,6 +63,33 @@ def read_tables(path: Path, sheet: str | None = None) -> Iterator[tuple[str, Any
         raise InputError(f"{path}: not an .xlsx or .csv file (save the workbook as .xlsx)")
     import zipfile
 
+    from .xlsx import read_sheets
+
+    try:
+        book = read_sheets(path)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{path}: not a readable xlsx workbook ({exc})") from None
+    except (KeyError, ValueError, IndexError, SyntaxError):
+        book = []
+    if not book:  # a workbook the fast reader does not know (strict OOXML...): openpyxl
+        yield from _openpyxl_tables(path, sheet)
+        return
+    titles = [title for title, _rows in book]
+    if sheet is not None and sheet not in titles:
+        raise InputError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(titles)})")
+    for title, rows in book:
+        if sheet is not None and title != sheet:
+            continue
+
+        def ref(pos: int, n: int, title: str = title) -> str:
+            return f"{title}!{column_letter(pos)}{n}"
+
+        yield title, rows, ref
+
+
+def _openpyxl_tables(path: Path, sheet: str | None) -> Iterator[tuple[str, Any, Any]]:
+    import zipfile
+
     from openpyxl import load_workbook
 
     try:
@@ -73,12 +100,11 @@ def read_tables(path: Path, sheet: str | None = None) -> Iterator[tuple[str, Any
     if sheet is not None and sheet not in titles:
         raise InputError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(titles)})")
     for title in [sheet] if sheet else titles:
-        ws = book[title]
 
         def ref(pos: int, n: int, title: str = title) -> str:
             return f"{title}!{column_letter(pos)}{n}"
 
-        yield title, _xlsx_rows(ws), ref
+        yield title, _xlsx_rows(book[title]), ref
 
 
 def _xlsx_rows(ws: Any) -> Iterator[tuple[int, list[Any], list[bool]]]:

@@ -287,3 +287,45 @@ def test_ids_from_names_are_pinyin_slugs_made_unique():
     assert member_id("吕 丽", taken, counters) == "lv-li"
     assert member_id("../../etc", taken, counters) == "etc"
     assert member_id("Anna Smith", taken, counters) == "anna-smith"
+
+
+def test_the_fast_reader_reads_what_openpyxl_reads(tmp_path):
+    """The roster reader (tables/xlsx.py) against openpyxl on an awkward workbook: shared
+    and inline strings, rich text, dates, serial numbers, formulas, gaps, two sheets."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from dangjian_cli.tables.sheets import _openpyxl_tables, read_tables
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "名册 1"
+    ws.append(["标题"])
+    ws.append([])
+    ws.append(["姓名", None, datetime(1980, 5, 5), 29346, 3.25, "=SUM(D4:E4)", True])
+    ws["B4"] = CellRichText("王", TextBlock(InlineFont(b=True), "天佑"))
+    ws["H5"] = idn(1)
+    book.create_sheet("二")["C2"] = 110101198005050011
+    path = tmp_path / "w.xlsx"
+    book.save(path)
+
+    def flat(tables):
+        return [(title, list(rows)) for title, rows, _ref in tables]
+
+    fast, slow = flat(read_tables(path)), flat(_openpyxl_tables(path, None))
+
+    def trimmed(tables):  # openpyxl pads rows to the sheet's width
+        out = []
+        for title, rows in tables:
+            kept = []
+            for n, values, formulas in rows:
+                while values and values[-1] is None:
+                    values, formulas = values[:-1], formulas[:-1]
+                if values:
+                    kept.append((n, values, formulas))
+            out.append((title, kept))
+        return out
+
+    assert trimmed(fast) == trimmed(slow)
+    assert trimmed(fast)[0][1][1][1][5] == "=SUM(D4:E4)"
+    assert trimmed(fast)[0][1][1][2][5] is True
