@@ -74,6 +74,8 @@ MEETING_KINDS = (
 
 FUND_DIRECTIONS = ("income", "expense")
 FUND_SOURCES = ("fiscal", "dues_retained", "other")
+#: how a member's dues standard is found (``[[dues_base]]`` rows, rules/dues.py)
+DUES_CATEGORIES = ("salary", "retiree", "farmer", "student", "unemployed", "low_income", "other")
 FUND_CATEGORIES = (
     "education",
     "training",
@@ -143,6 +145,18 @@ class Mobile:
     since: date | None = None
     location: str | None = None
     until: date | None = None
+
+
+@dataclass(slots=True)
+class DuesBase:
+    """From month ``since`` on, how the member's monthly dues standard is found."""
+
+    since: str | None = None
+    category: str | None = None
+    base: Decimal | None = None
+    amount: Decimal | None = None
+    approved_by: str | None = None
+    approved_on: date | None = None
 
 
 @dataclass(slots=True)
@@ -254,6 +268,8 @@ class Member(Record):
     ethnicity: str | None = None
     education: str | None = None
     occupation: str | None = None
+    #: how the dues standard is found, from a month on (rules/dues.py)
+    dues_base: list[DuesBase] = field(default_factory=list)
 
     def org_on(self, day: date) -> str | None:
         """The org that kept this membership on ``day``, following ``[[transfers]]``."""
@@ -394,6 +410,7 @@ for _cls in (
     Project,
     Transfer,
     Mobile,
+    DuesBase,
     Dues,
     Absence,
     NoticeItem,

@@ -153,6 +153,18 @@ SPECS: dict[str, Spec] = {
             ROWS,
             sub=R(m.Dues, month=F(STR, True), amount=F(MONEY, True), paid_on=F(DATE)),
         ),
+        dues_base=F(
+            ROWS,
+            sub=R(
+                m.DuesBase,
+                since=F(STR, True),
+                category=F(STR, True, choices=m.DUES_CATEGORIES),
+                base=F(MONEY),
+                amount=F(MONEY),
+                approved_by=F(STR),
+                approved_on=F(DATE),
+            ),
+        ),
     ),
     layout.MEETING: R(
         m.Meeting,
