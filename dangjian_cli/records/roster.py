@@ -554,7 +554,7 @@ def plan_members(
     taken = set(members)
     counters: dict[str, int] = {}
     seen_idn: dict[str, str] = {}
-    seen_name: dict[tuple[str, str], str] = {}
+    seen_name: dict[tuple[str, str, str | None], str] = {}
     seen_member: dict[str, str] = {}
     for row in rows:
         plan.rows += 1
@@ -583,7 +583,8 @@ def plan_members(
                 )
                 continue
             seen_idn[idn] = row.ref("id_number")
-        key = (values["name"], org)
+        # namesakes of one org are told apart by ID number, else by the roster's own id
+        key = (values["name"], org, values.get("id"))
         if not (idn and idn != MASK) and key in seen_name:
             plan.errors.append(
                 RowError(
