@@ -35,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "records:set_field",
         "Change one FIELD of RECORD, keeping the rest of the file as it is.",
     ),
+    "dues": (
+        "dues:dues",
+        "Dues: record the month's payments (the amount from each member's standard).",
+    ),
     "overdue": (
         "obligations:overdue",
         "List what is overdue: periods ended short, deadlines passed (docs/rules.md).",
