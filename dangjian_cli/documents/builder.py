@@ -176,6 +176,7 @@ class DocBuilder:
                 body.remove(child)
         self.images = images or {}
         self.style_ids, self._fonts = _styles_of(reference, self.doc)
+        self._letterhead_size: Any = None
 
     # ---- faces ----------------------------------------------------------------
 
@@ -243,6 +244,8 @@ class DocBuilder:
                 style = STYLES[block.kind]
                 paragraph = self._paragraph(style)
                 text = block.text
+                if block.kind == "letterhead":
+                    self._fit_letterhead(paragraph, text)
                 if block.kind == "title":
                     size = self._size("Title") or 22.0
                     # a little slack: the face drawn may be wider than the one measured
@@ -251,9 +254,25 @@ class DocBuilder:
                     paragraph.paragraph_format.keep_with_next = True
                     last_right = paragraph
                 self.run(paragraph, text, style if self._style(style) else "Normal")
+                if block.kind == "letterhead" and self._letterhead_size is not None:
+                    for run in paragraph.runs:
+                        run.font.size = self._letterhead_size
         if last_right is not None:
             last_right.paragraph_format.keep_with_next = None
         return self
+
+    def _fit_letterhead(self, paragraph: Any, text: str) -> None:
+        """A long issuer's name is set smaller so the mark stays on one line
+        (GB/T 9704 §7.2.4: no wider than the type area)."""
+        from docx.shared import Pt
+
+        size = self._size("Letterhead")
+        width = self._text_width_pt() - 8
+        if size and text_width(text, size) > width:
+            fitted = max(16.0, math.floor(size * width / text_width(text, size)))
+            self._letterhead_size = Pt(fitted)
+        else:
+            self._letterhead_size = None
 
     def _text_width_pt(self) -> float:
         section = self.doc.sections[0]
@@ -368,6 +387,12 @@ class DocBuilder:
             max(floor[c], widest(c, True) + pad) if short[c] else natural[c] for c in range(cols)
         ]
         flex = [c for c in range(cols) if not short[c]] or list(range(cols))
+        if len(flex) > 1:  # a modest text column (依据) keeps its lines; the widest wraps
+            widest_col = max(flex, key=lambda k: natural[k])
+            for c in list(flex):
+                if c != widest_col and natural[c] <= 0.3 * avail:
+                    widths[c] = natural[c]
+                    flex.remove(c)
         fixed = sum(widths[c] for c in range(cols) if c not in flex)
         room = avail - fixed
         if room < sum(floor[c] for c in flex):  # too many figures: share out everything
