@@ -47,12 +47,14 @@ def test_overdue_finds_exactly_the_planted_gaps():
     assert result.stderr.startswith(f"{len(found)} overdue as of {AS_OF}")
 
 
+FAIL = ("--fail-on", "overdue")
+
+
 def test_installed_command_fails_on_overdue_for_ci():
     exe = Path(sys.executable).parent / "dangjian"
     done = subprocess.run(
         # English (the sample is a zh repository), all columns: the test reads ids
-        [str(exe), "--lang", "en", "--wide", "-C", str(SAMPLE), "overdue", "--as-of", AS_OF]
-        + ["--fail-on", "overdue"],
+        [str(exe), "--lang", "en", "--wide", "-C", str(SAMPLE), "overdue", "--as-of", AS_OF, *FAIL],
         capture_output=True,
         text=True,
         check=False,
