@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -420,6 +421,171 @@ def new_report(
     ]
     data = write.new_document(fields)
     return finish(root, store, {path: data}, () if force else (path,))
+
+
+def _append_rows(
+    root: Path,
+    store: Store,
+    path: str,
+    key: str,
+    build: Callable[[Any], tuple[dict[str, Any], dict[str, Any]]],
+) -> list[str]:
+    """Append a ``[[key]]`` row to an existing record and set fields with it.
+
+    ``build(record)`` gives the row and the fields, from the record as read under
+    its lock: the file is read, changed and written under that lock and checked
+    as one change.
+    """
+    from ..i18n import _
+    from ..records.repository import load_file
+
+    with write.locked(root, path):
+        if not store.exists(path):
+            raise InputError(_("no record {path}").format(path=path))
+        old = store.read(path)
+        record, _problems = load_file(path, old)
+        if record is None:
+            raise InputError(_("cannot read {path}").format(path=path))
+        row, fields = build(record)
+        data = write.append_row(path, old, key, row)
+        kind = layout.classify(path).kind
+        for name, value in fields.items():
+            data = write.set_value(path, data, write.resolve_field(kind, name), value)
+        return finish(root, store, {path: data})
+
+
+@new.command("transfer")
+@click.argument("member")
+@click.option("--to", "to", required=True, help="The receiving org.")
+@click.option("--date", "day", required=True, type=ISO_DATE, help="Date of the transfer.")
+@click.option("--from", "from_", help="The sending org (default: the member's org that day).")
+@click.option(
+    "--out",
+    is_flag=True,
+    help="The receiving org is outside this repository: the member leaves the roll "
+    "(status transferred_out, left_on the date).",
+)
+@commit_option("transfer", lambda p: f"to {p['to']} {p['day'].isoformat()}")
+@click.pass_context
+def new_transfer(
+    ctx: click.Context, member: str, to: str, day: date, from_: str | None, out: bool
+) -> list[str]:
+    """Add a [[transfers]] row to a member's file, and move the member to the org.
+
+    Within the repository the member's `org` becomes the receiving org; a
+    transfer to an org outside it takes --out. Refused if the records would be
+    invalid (a transfer dated before the last one, a member who has left).
+    """
+    from ..i18n import _
+
+    root, store = _open(ctx)
+    path = _place(layout.member_path(member))
+    known = bool(layout.SLUG.match(to)) and store.exists(layout.org_path(to))
+    if known == out:
+        message = (
+            _("--to: {org} is an org of this repository; leave out --out")
+            if known
+            else _("--to: no org {org} in this repository (a transfer out of it takes --out)")
+        )
+        raise InputError(message.format(org=to))
+
+    def build(record: m.Member) -> tuple[dict[str, Any], dict[str, Any]]:
+        row = {"date": day, "from": from_ or record.org_on(day), "to": to}
+        if out:
+            return row, {"status": "transferred_out", "left_on": day}
+        return row, {"org": to}
+
+    return _append_rows(root, store, path, "transfers", build)
+
+
+@new.command("project")
+@click.argument("org")
+@click.option("--name", required=True, help="Name of the collective-economy project.")
+@click.option("--started", type=ISO_DATE)
+@click.option("--ended", type=ISO_DATE)
+@click.option("--annual-income", callback=_amount, help="Like 52000 or 52000.50.")
+@commit_option("project", lambda p: str(p["name"]))
+@click.pass_context
+def new_project(ctx: click.Context, org: str, **opts: Any) -> list[str]:
+    """Add a [[projects]] row (a collective-economy project) to orgs/ORG.toml."""
+    root, store = _open(ctx)
+    path = _place(layout.org_path(org))
+    row = {k: opts[k] for k in ("name", "started", "ended", "annual_income")}
+    return _append_rows(root, store, path, "projects", lambda _org: (row, {}))
+
+
+@new.command("assessment")
+@click.argument("org")
+@click.option("--year", required=True, type=int, help="Year assessed.")
+@click.option("--grade", required=True, type=click.Choice(m.GRADES))
+@click.option("--secretary", help="Member id assessed (default: the org's secretary).")
+@click.option("--score", callback=_amount, help="Like 92 or 91.5.")
+@click.option("--assessed-on", type=ISO_DATE, help="Date of the debriefing.")
+@force_option
+@commit_option("add")
+@click.pass_context
+def new_assessment(ctx: click.Context, org: str, year: int, force: bool, **opts: Any) -> list[str]:
+    """Write assessments/YEAR/ORG.toml, the secretary's debriefing assessment."""
+    root, store = _open(ctx)
+    path = _place(layout.assessment_path(year, org))
+    _fresh(store, path, force)
+    fields = [
+        ("org", org),
+        ("secretary", opts["secretary"] or _org_field(store, org, "secretary")),
+        ("year", year),
+        ("grade", opts["grade"]),
+        ("score", opts["score"]),
+        ("assessed_on", opts["assessed_on"]),
+    ]
+    return finish(root, store, {path: write.new_document(fields)}, () if force else (path,))
+
+
+@new.command("notice")
+@click.option("--kind", required=True, type=click.Choice(m.NOTICE_KINDS))
+@click.option("--target", required=True, help="The org the notice is about.")
+@click.option("--issuer", help="The issuing org (default: the target's parent).")
+@click.option("--issued-on", required=True, type=ISO_DATE)
+@click.option("--finding", "findings", multiple=True, help="What the notice states (repeat).")
+@click.option("--deadline", type=ISO_DATE, help="Rectify by this date.")
+@click.option("--number", help="The document number (default: the next from [numbering]).")
+@commit_option("add")
+@click.pass_context
+def new_notice(
+    ctx: click.Context,
+    kind: str,
+    target: str,
+    issuer: str | None,
+    issued_on: date,
+    findings: tuple[str, ...],
+    deadline: date | None,
+    number: str | None,
+) -> list[str]:
+    """Write notices/YEAR/NNN.toml by hand, numbered as `render notice` numbers them.
+
+    The file and the number are the next free ones, taken under the notices
+    folder's lock (two clerks never share a number); no document is made.
+    """
+    from ..documents.notice import folder_lock, next_claim, notice_record, number_pattern
+    from ..i18n import _, language
+    from .common import load_records
+
+    root, store = _open(ctx)
+    _place(layout.org_path(target))
+    issuer = issuer or _org_field(store, target, "parent")
+    if not issuer:
+        raise InputError(_("--issuer: {org} has no parent; give --issuer").format(org=target))
+    year = issued_on.year
+    pattern = "{n}"
+    if number is None:
+        numbering = load_records(ctx, store=store).settings.numbering or {}
+        pattern = number_pattern(numbering, issuer, kind, language())
+    with folder_lock(write.safe_target(root, f"notices/{year}")):
+        claim = next_claim(root, year, pattern)
+        texts = [f.strip() for f in findings if f.strip()]
+        data = notice_record(
+            kind, number or claim.number, issuer, target, issued_on, texts, deadline
+        )
+        return finish(root, store, {claim.path: data}, (claim.path,))
 
 
 # ---- set ---------------------------------------------------------------------------

@@ -153,6 +153,10 @@ def report_path(org: str, year: int, half: int) -> str:
     return f"reports/{org}/{year}-h{half}.toml"
 
 
+def assessment_path(year: int, org: str) -> str:
+    return f"assessments/{year}/{org}.toml"
+
+
 def weak_path(year: int, org: str) -> str:
     return f"weak/{year}/{org}.toml"
 
