@@ -83,7 +83,9 @@ _WORDS = (
 
 def text_width(text: str, size: float) -> float:
     """Width in points of ``text`` at ``size``: CJK and full-width characters one em."""
-    return sum(size if _CJK.match(ch) else size * 0.55 for ch in text)
+    return sum(
+        size if _CJK.match(ch) else size * (0.3 if ch in ",.:;'!| " else 0.52) for ch in text
+    )
 
 
 def _break_cost(text: str, i: int) -> float:
@@ -515,7 +517,7 @@ class DocBuilder:
             return
         peak = max(max(h, o) for _, h, o in chart.rows) or 1
         avail = self._text_width_pt()
-        name_w = min(avail * 0.4, max(text_width(n, size) for n, _, _ in chart.rows) + 12)
+        name_w = min(avail * 0.45, max(text_width(n, size) for n, _, _ in chart.rows) + 14)
         figure_w = max(text_width(f"{peak}/{peak}", size), 3 * size) + 12
         bars_w = avail - name_w - figure_w
         table = self.doc.add_table(rows=len(chart.rows), cols=3)
