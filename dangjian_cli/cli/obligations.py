@@ -678,10 +678,25 @@ def sample(
         }
         for mt in picked
     ]
-    summary = f"{len(picked)} of {len(candidates)} meetings of {year} drawn with seed {seed_text!r}"
+    summary = _("{n} of {total} meetings of {year} drawn with seed {seed}").format(
+        n=len(picked), total=len(candidates), year=year, seed=repr(seed_text)
+    )
     if count > len(candidates):
-        summary += f" (fewer than the {count} asked)"
-    _print_listing(rows, fmt, ["path", "org", "org_name", "date", "kind", "topic"], summary)
+        summary += _(" (fewer than the {count} asked)").format(count=count)
+    columns = ["path", "org", "org_name", "date", "kind", "topic"]
+    if fmt == "table" and language() != "en":
+        from ..documents.words import word
+
+        for row in rows:
+            row["kind"] = word("meeting", row["kind"], language())
+            row["date"] = date_name(row["date"])
+        headers = [_("path"), _("org"), _("name"), _("date"), _("kind"), _("topic")]
+        text = render(rows, fmt, columns, headers=headers, keep=("path", "date"), drop=("org",))
+        if text:
+            click.echo(text)
+        click.echo(summary)
+        return
+    _print_listing(rows, fmt, columns, summary)
 
 
 # ---- status ------------------------------------------------------------------------
@@ -708,12 +723,17 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
             "term_ends": add_years(elected, term) if elected else None,
             "members": list(org.committee.members),
         }
-    members: Counter[str] = Counter(
-        mb.status or "unknown"
-        for mb in records.members.values()
+    from ..records.roll import roll_status
+
+    # the roll on the day: no one who has died or left, no one not yet admitted
+    members: Counter[str] = Counter()
+    for mb in records.members.values():
         # org_on sorts the transfers: skip it for the many members without any
-        if (mb.org_on(day) if mb.transfers else mb.org) == org_id
-    )
+        if (mb.org_on(day) if mb.transfers else mb.org) != org_id:
+            continue
+        on_roll = roll_status(mb, day)
+        if on_roll is not None:
+            members[on_roll] += 1
     # the window rule of `overdue`: nothing before tracking_since is owed
     start = engine.tracked_from(records.settings, date(day.year, 1, 1))
     obligations = engine.evaluate(records, day, start, orgs=[org_id])
