@@ -24,6 +24,7 @@ from ..records.model import (
     MEMBER_STATUSES,
 )
 from ..records.names import need_org
+from ..records.roll import roll
 from .chart import Chart, short_names
 from .common import Document, imprint, org_view, render_docx
 from .words import basis, finding_sentence, period_label, period_words, word
@@ -57,53 +58,6 @@ def _inside(label: str, span: Span) -> bool:
     except ValueError:
         return False
     return span.start <= period.start and period.end <= span.end
-
-
-def roll_status(member: Any, day: date) -> str | None:
-    """The status a person had on the roll on ``day``; None before joining the
-    pipeline or after leaving (a leaver without ``left_on`` left before any report)."""
-    from datetime import timedelta
-
-    if member.left_on is not None and day >= member.left_on:
-        return None
-    if member.status in LEFT_STATUSES:
-        if member.left_on is None:
-            return None
-        day = min(day, member.left_on - timedelta(days=1))
-    status = member.status_on(day)
-    if status is not None:
-        return status
-    for field, name in (
-        ("candidate_since", "candidate"),
-        ("activist_since", "activist"),
-        ("applied", "applicant"),
-    ):
-        since = getattr(member, field)
-        if since is not None and since <= day:
-            return name
-    if member.status in ("applicant", "activist", "candidate") and not any(
-        (member.applied, member.activist_since, member.candidate_since)
-    ):
-        return member.status  # no dates kept: take the record's word for it
-    return None
-
-
-def roll(records: Any, keep: set[str], start: date, end: date) -> tuple[Counter, Counter]:
-    """People on the roll of the orgs in ``keep`` at ``end`` by status, and those who
-    left in ``start``..``end`` by how they left (never counted in the first)."""
-    from datetime import timedelta
-
-    present: Counter[str] = Counter()
-    left: Counter[str] = Counter()
-    for mb in records.members.values():
-        if mb.left_on is not None and start <= mb.left_on <= end:
-            if mb.org_on(mb.left_on - timedelta(days=1)) in keep:
-                left[mb.status if mb.status in LEFT_STATUSES else "transferred_out"] += 1
-            continue
-        status = roll_status(mb, end)
-        if status is not None and mb.org_on(end) in keep:
-            present[status] += 1
-    return present, left
 
 
 def _accountability(

@@ -287,3 +287,12 @@ def test_pdf_of_a_long_notice(awkward, tmp_path):
     sign = next(i for i, line in enumerate(last) if line == "Test Township Committee")
     assert sign >= 2, last
     assert "现予以通报批评" in "".join(last[:sign]).replace(" ", "")
+
+
+def test_status_counts_the_roll_on_the_day(awkward):
+    import json
+
+    result = awkward.run("status", "village", "--as-of", "2026-07-15", "--format", "json")
+    assert result.exit_code == 0, result.stderr or result.output
+    # hand count: m1, m2, m3; the dead, the one who withdrew and the August joiner are not
+    assert json.loads(result.stdout)["members"] == {"full": 3}
