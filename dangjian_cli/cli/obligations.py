@@ -678,10 +678,25 @@ def sample(
         }
         for mt in picked
     ]
-    summary = f"{len(picked)} of {len(candidates)} meetings of {year} drawn with seed {seed_text!r}"
+    summary = _("{n} of {total} meetings of {year} drawn with seed {seed}").format(
+        n=len(picked), total=len(candidates), year=year, seed=repr(seed_text)
+    )
     if count > len(candidates):
-        summary += f" (fewer than the {count} asked)"
-    _print_listing(rows, fmt, ["path", "org", "org_name", "date", "kind", "topic"], summary)
+        summary += _(" (fewer than the {count} asked)").format(count=count)
+    columns = ["path", "org", "org_name", "date", "kind", "topic"]
+    if fmt == "table" and language() != "en":
+        from ..documents.words import word
+
+        for row in rows:
+            row["kind"] = word("meeting", row["kind"], language())
+            row["date"] = date_name(row["date"])
+        headers = [_("path"), _("org"), _("name"), _("date"), _("kind"), _("topic")]
+        text = render(rows, fmt, columns, headers=headers, keep=("path", "date"), drop=("org",))
+        if text:
+            click.echo(text)
+        click.echo(summary)
+        return
+    _print_listing(rows, fmt, columns, summary)
 
 
 # ---- status ------------------------------------------------------------------------

@@ -78,6 +78,8 @@ def test_headers_speak_the_repositorys_language(county, monkeypatch):
     assert "2026-Q1" in en.stdout and " overdue as of 2026-07-20 " in en.stdout
     due = county("zh").run("due", "--as-of", AS_OF)
     assert due.stdout.splitlines()[-1].startswith("截至2026年7月20日待办")
+    drawn = county("zh").run("sample", "--year", "2026", "--count", "1")
+    assert drawn.stdout.splitlines()[-1].startswith("从2026年的0次会议中抽取0次")
 
 
 def test_json_keeps_english_keys_and_adds_display_names(county):
