@@ -11,9 +11,11 @@ repository paths it wrote and leaves them in ``ctx.meta[WRITTEN]`` as
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -26,6 +28,7 @@ from ..errors import InputError, Refused
 from ..records import layout, write
 from ..records import model as m
 from ..records.names import resolve
+from ..records.schema import ROWS, SPECS
 from ..records.store import FolderStore, Store
 from .common import ISO_DATE, repo_root
 from .git import WRITTEN, commit_option, set_detail
@@ -36,22 +39,52 @@ _PERIOD = re.compile(r"(\d{4})-[hH]([12])\Z")
 
 
 def finish(
-    root: Path, store: Store, changes: dict[str, bytes | None], new: tuple[str, ...] = ()
+    root: Path,
+    store: Store,
+    changes: dict[str, bytes | None],
+    new: tuple[str, ...] = (),
+    renamed: tuple[str, str] | None = None,
 ) -> list[str]:
     """Validate, write and report one change; the repository paths written.
 
     Paths in ``new`` are created, never replaced (another writer's file of that
     name is refused). What killed writers left (temp and lock files) is swept first.
+    ``renamed`` (old, new): a file that moves; where git tracks it, it moves with
+    `git mv` (git sees a rename) before its new content is written.
     """
     write.sweep(root)
     warnings = write.guard(store, changes, run_checks)
+    moved = renamed is not None and _git_tracked(root, renamed[0])
+    if renamed is not None and moved:
+        _git_mv(root, *renamed)
+        new = tuple(p for p in new if p != renamed[1])
     written = write.apply(root, changes, new)
     for problem in warnings:
         click.echo(problem.text(), err=True)
+    if renamed is not None:
+        from ..i18n import _
+
+        how = _("renamed {old} -> {new} (git mv)") if moved else _("renamed {old} -> {new}")
+        click.echo(how.format(old=renamed[0], new=renamed[1]), err=True)
+        if not moved:  # an untracked file's old name is nothing git could commit
+            written = [p for p in written if p != renamed[0]]
     for path in written:
-        click.echo(path)
+        if changes.get(path) is not None:
+            click.echo(path)
     click.get_current_context().meta[WRITTEN] = (root, written)
     return written
+
+
+def _git_mv(root: Path, old: str, new: str) -> None:
+    """``git mv old new`` in the repository at ``root``; InputError with git's words."""
+    done = subprocess.run(
+        [shutil.which("git") or "git", "mv", "--", old, new],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise InputError(f"git mv {old} {new} failed: {_first_line(done.stderr)}")
 
 
 def _open(ctx: click.Context) -> tuple[Path, FolderStore]:
@@ -591,15 +624,100 @@ def new_notice(
 # ---- set ---------------------------------------------------------------------------
 
 
+def _pairs(items: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``FIELD=VALUE`` arguments as (field, value) pairs, in order."""
+    from ..i18n import _
+
+    pairs = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(
+                _("{item!r} is not FIELD=VALUE (give every field as FIELD=VALUE)").format(item=item)
+            )
+        pairs.append((name.strip(), value))
+    return pairs
+
+
+def _grouped(kind: str, pairs: list[tuple[str, str]], prefix: str = "") -> list[tuple[Any, Any]]:
+    """(target, value) per field named, values of a repeated field taken together
+    (``tasks=a tasks=b``, a list of two), each parsed by the field's type."""
+    order: dict[str, list[str]] = {}
+    for name, value in pairs:
+        order.setdefault(name, []).append(value)
+    out = []
+    for name, values in order.items():
+        target = write.resolve_field(kind, prefix + name)
+        out.append((target, write.parse_value(target, values)))
+    return out
+
+
+def _set_detail(params: dict[str, Any]) -> str:
+    """The commit message's detail: ``status=full full_since=2026-05-01``, personal values
+    named only; ``--append dues month=...`` for a new row."""
+    field = str(params.get("field", ""))
+    values = tuple(params.get("values") or ())
+    if "=" not in field:
+        return set_detail(params)
+    from ..privacy import mask_text, path_kind
+
+    shown = []
+    for item in (field, *values):
+        name, _sep, value = item.partition("=")
+        shown.append(name if path_kind(name) else f"{name}={mask_text(value)}")
+    append = params.get("append")
+    return (f"+{append} " if append else "") + " ".join(shown)
+
+
+def _git_tracked(root: Path, path: str) -> bool:
+    """Whether git tracks ``path`` in the repository at ``root`` (False without git)."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    done = subprocess.run(
+        [git, "ls-files", "--error-unmatch", "--", path], cwd=root, capture_output=True
+    )
+    return done.returncode == 0
+
+
+def _meeting_place(store: Store, path: str, data: bytes) -> str:
+    """Where a meeting file belongs after an edit: its own path while its date and kind
+    still match the name, else the next free ``<date>-<kind>[-n]`` in its folder."""
+    loc = layout.classify(path)
+    stem = layout.MEETING_STEM.match(loc.id)
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return path
+    day, kind = doc.get("date"), doc.get("kind")
+    if not isinstance(day, date) or not isinstance(kind, str) or stem is None:
+        return path
+    if (day.isoformat(), kind) == (stem["date"], stem["kind"]):
+        return path
+    if kind not in m.MEETING_KINDS:
+        return path  # refused by the check: no file name for an unknown kind
+    return write.next_meeting_path(store, loc.folder, day, kind)
+
+
 @click.command("set")
 @click.argument("record")
-@click.argument("field")
-@click.argument("values", nargs=-1, metavar="[VALUE]...")
+@click.argument("field", metavar="FIELD[=VALUE]")
+@click.argument("values", nargs=-1, metavar="[VALUE | FIELD=VALUE]...")
 @click.option("--unset", is_flag=True, help="Remove FIELD (or a row, like dues.0).")
-@commit_option("set", set_detail)
+@click.option(
+    "--append",
+    metavar="TABLE",
+    help="Add a row to the array of tables TABLE from the FIELD=VALUE arguments.",
+)
+@commit_option("set", _set_detail)
 @click.pass_context
 def set_field(
-    ctx: click.Context, record: str, field: str, values: tuple[str, ...], unset: bool
+    ctx: click.Context,
+    record: str,
+    field: str,
+    values: tuple[str, ...],
+    unset: bool,
+    append: str | None,
 ) -> list[str]:
     """Change one FIELD of RECORD, keeping the rest of the file as it is.
 
@@ -608,25 +726,65 @@ def set_field(
     last), stars.2025, rules.theme-day.min. Values take the field's type: dates
     as 2026-03-15, true/false, amounts as 12.50; a list of ids takes several
     values or a,b,c (tasks, findings, signatories: one item per value).
+
+    Several fields change in one write, checked together, as FIELD=VALUE...
+    (`set vy-a status=full full_since=2026-05-01`). --append TABLE adds a row
+    (`set vy-a --append dues month=2026-06 amount=12.00 paid_on=2026-06-20`).
+    A meeting whose date or kind changes moves to the file name that matches
+    (with `git mv` where git tracks it; the next free -n if the name is taken).
     """
+    from ..i18n import _
+
     root, store = _open(ctx)
     path = resolve(store, record)
     try:
         kind = layout.classify(path).kind
     except layout.LayoutError as exc:
         raise InputError(f"cannot set fields of {path}: {exc}") from None
-    target = write.resolve_field(kind, field)
-    if unset and values:
-        raise click.UsageError("--unset takes no VALUE")
-    if not unset and not values:
-        raise click.UsageError("give a VALUE for FIELD (or --unset to remove it)")
-    with write.locked(root, path):  # read-modify-write: a concurrent `set` is not lost
-        data = store.read(path)
+    several = "=" in field or append is not None
+    if several:
         if unset:
+            raise click.UsageError(_("--unset takes one FIELD, not FIELD=VALUE"))
+        pairs = _pairs((field, *values))
+    else:
+        target = write.resolve_field(kind, field)
+        if unset and values:
+            raise click.UsageError("--unset takes no VALUE")
+        if not unset and not values:
+            raise click.UsageError("give a VALUE for FIELD (or --unset to remove it)")
+    if append is not None:
+        table = SPECS[kind].fields.get(append)
+        if table is None or table.type != ROWS:
+            rows = [name for name, f in SPECS[kind].fields.items() if f.type == ROWS]
+            raise InputError(
+                _("--append: a {kind} record has no rows {table} (rows: {rows})").format(
+                    kind=kind, table=append, rows=", ".join(rows) or "-"
+                )
+            )
+        row = {t.key[-1]: v for t, v in _grouped(kind, pairs, f"{append}.0.")}
+    folder = (
+        write.locked(root, f"meetings/{layout.classify(path).folder}", folder=True)
+        if kind == layout.MEETING
+        else contextlib.nullcontext()
+    )
+    # read-modify-write under the file's lock (a concurrent `set` is not lost); a
+    # meeting also under its folder's lock, where a renamed file takes its free name
+    with folder, write.locked(root, path):
+        data = store.read(path)
+        if append is not None:
+            changed = write.append_row(path, data, append, row)
+        elif several:
+            changed = data
+            for target, value in _grouped(kind, pairs):
+                changed = write.set_value(path, changed, target, value)
+        elif unset:
             changed = write.unset_value(path, data, target)
         else:
             changed = write.set_value(path, data, target, write.parse_value(target, values))
         if changed == data:
             click.echo(f"{path}: unchanged", err=True)
             return []
-        return finish(root, store, {path: changed})
+        place = _meeting_place(store, path, changed) if kind == layout.MEETING else path
+        if place == path:
+            return finish(root, store, {path: changed})
+        return finish(root, store, {path: None, place: changed}, (place,), renamed=(path, place))

@@ -62,7 +62,12 @@ def commit_paths(root: Path | str, paths: Iterable[str | os.PathLike[str]], mess
     # one dangjian commit at a time per repository: two clerks' `--commit` would
     # otherwise meet at git's index.lock and one of them fail
     with file_lock(info.git_dir / "dangjian-commit.lock", busy="another commit is running"):
-        added = _retry_index_lock(lambda: _run_git(info.root, ["add", "--all", "--", *rel]))
+        # a path gone from the work tree and the index (moved away with `git mv`) is
+        # nothing to add, and `git add` would refuse it; `commit --only` still records it
+        present = [p for p in rel if os.path.lexists(os.path.join(info.root, p))]
+        added = (0, "")
+        if present:
+            added = _retry_index_lock(lambda: _run_git(info.root, ["add", "--all", "--", *present]))
         if added[0] != 0:
             raise GitError(first_line(added[1].encode()) or "git add failed")
         proc = _retry_index_lock(lambda: _run_commit(info.root, message, rel))
