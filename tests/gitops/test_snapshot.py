@@ -403,7 +403,7 @@ def test_text_output_and_file_count_match(county, monkeypatch) -> None:
     new_member(county, random.Random(1))
     delete_meeting(county, random.Random(2))
     break_syntax(county, random.Random(3))
-    args = ["-C", str(county.root), "validate"]
+    args = ["--lang", "en", "-C", str(county.root), "validate"]  # the county is zh
     whole = CliRunner().invoke(cli, args, env={"DANGJIAN_CACHE": "0"})
     fast = CliRunner().invoke(cli, args)
     assert (fast.exit_code, fast.stdout) == (whole.exit_code, whole.stdout)
