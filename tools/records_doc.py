@@ -184,6 +184,13 @@ General rules:
   (`W-UNKNOWN-FIELD`), since it is usually a misspelt one.
 - Resident id numbers and phone numbers are masked in every listing and document
   unless `--show-personal` is given.
+- Records are written by hand or with the entry commands, which refuse (and write
+  nothing) when the change would make the records invalid: `dangjian new` (org,
+  member, meeting, fund, letter, report, assessment, notice; `new transfer` and
+  `new project` add a row), `dangjian set RECORD FIELD=VALUE...` (several fields
+  checked together; `--append TABLE FIELD=VALUE...` adds a row; a re-dated meeting
+  moves to its new file name) and `dangjian dues pay` (`[[dues]]` rows, the
+  amount from `[[dues_base]]`).
 
 The layout (anything else that ends in `.toml` is `E-LAYOUT`):
 
