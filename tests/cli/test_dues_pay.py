@@ -129,3 +129,32 @@ def test_pay_usage_errors(make_repo):
                        "--paid-on", "2026-06-20")  # fmt: skip
     assert outside.exit_code == 2
     assert "m1 owes no dues to town in 2026-06" in outside.stderr
+
+
+def test_installed_command_pays_and_sets_in_a_subprocess(make_repo):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dangjian = shutil.which("dangjian") or str(Path(sys.executable).parent / "dangjian")
+    repo = _repo(make_repo)
+    env = {**os.environ, "DANGJIAN_LANG": "en"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [dangjian, "-C", str(repo.root), *args], capture_output=True, text=True, env=env
+        )
+
+    paid = run("dues", "pay", "village", "--month", "2026-06", "--all", "--paid-on", "2026-06-20")
+    assert paid.returncode == 0, paid.stderr
+    assert paid.stdout == "members/m2.toml\nmembers/m3.toml\n"
+    both = run("set", "m3", "admitted=2012-01-01", "full_since=2011-06-01")
+    assert both.returncode == 1, both.stderr  # converted before admitted: refused whole
+    assert both.stderr.startswith("dangjian: refused:")
+    assert "admitted = 2010-01-01" in repo.read("members/m3.toml")
+    zh = run("--lang", "zh", "dues", "pay", "village", "--month", "2026-08", "--member",
+             "nobody", "--paid-on", "2026-08-02")  # fmt: skip
+    assert zh.returncode == 2
+    assert zh.stderr == "dangjian: error: --member：没有党员 nobody\n"

@@ -128,3 +128,30 @@ def test_redating_a_tracked_meeting_without_commit_stages_the_rename(make_repo):
     new = "meetings/village/2026-05-19-branch_assembly.toml"
     assert status[0].startswith("R") and status[0].endswith(f"{old} -> {new}")
     assert "date = 2026-05-19" in repo.read(new)
+
+
+def test_commit_message_names_the_fields_and_keeps_personal_values_out(make_repo):
+    repo = make_repo(PROBATIONER, git=True)
+    result = repo.run("set", "m4", "status=full", "full_since=2026-05-01",
+                      "phone=13912345678", "--commit")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    subject = repo.git("log", "-1", "--format=%s").strip()
+    assert subject == "member: set m4 status=full full_since=2026-05-01 phone"
+    appended = repo.run("set", "m4", "--append", "dues", "month=2026-06", "amount=5",
+                        "--commit")  # fmt: skip
+    assert appended.exit_code == 0, appended.output
+    subject = repo.git("log", "-1", "--format=%s").strip()
+    assert subject == "member: set m4 +dues month=2026-06 amount=5"
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_new_transfer_commit(make_repo):
+    repo = make_repo(
+        {"orgs/school.toml": 'name = "School Branch"\nkind = "branch"\nparent = "town"\n'},
+        git=True,
+    )
+    result = repo.run("new", "transfer", "m3", "--to", "school", "--date", "2026-03-01",
+                      "--commit")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    subject = repo.git("log", "-1", "--format=%s").strip()
+    assert subject == "member: transfer m3 to school 2026-03-01"
