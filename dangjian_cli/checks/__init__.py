@@ -22,6 +22,7 @@ FAMILIES = (
     "members",
     "meetings",
     "orgs",
+    "leaders",
     "funds",
     "documents",
     "settings",
