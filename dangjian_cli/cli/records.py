@@ -58,7 +58,13 @@ def finish(
     if renamed is not None and moved:
         _git_mv(root, *renamed)
         new = tuple(p for p in new if p != renamed[1])
-    written = write.apply(root, changes, new)
+    try:
+        written = write.apply(root, changes, new)
+    except BaseException:
+        if renamed is not None and moved:  # put the file back where git had it
+            with contextlib.suppress(InputError):
+                _git_mv(root, renamed[1], renamed[0])
+        raise
     for problem in warnings:
         click.echo(problem.text(), err=True)
     if renamed is not None:
@@ -787,4 +793,39 @@ def set_field(
         place = _meeting_place(store, path, changed) if kind == layout.MEETING else path
         if place == path:
             return finish(root, store, {path: changed})
-        return finish(root, store, {path: None, place: changed}, (place,), renamed=(path, place))
+        with contextlib.ExitStack() as locks:
+            changes = {path: None, place: changed}
+            changes.update(_meeting_refs_moved(ctx, root, store, path, place, locks))
+            return finish(root, store, changes, (place,), renamed=(path, place))
+
+
+def _meeting_refs_moved(
+    ctx: click.Context,
+    root: Path,
+    store: Store,
+    old: str,
+    new: str,
+    locks: contextlib.ExitStack,
+) -> dict[str, bytes | None]:
+    """The org files whose ``decided_at`` named the meeting at ``old``, naming ``new``:
+    a renamed meeting takes the references to it along, in the same checked write.
+    Each org file is read and changed under its lock (held by ``locks``)."""
+    from ..records.repository import load_file
+    from .common import load_records
+
+    before, after = layout.meeting_ref(old), layout.meeting_ref(new)
+    changes: dict[str, bytes | None] = {}
+    for org in sorted(load_records(ctx, store=store).orgs.values(), key=lambda o: o.path):
+        rows = [i for i, ch in enumerate(org.secretary_changes) if ch.decided_at == before]
+        if not rows:
+            continue
+        locks.enter_context(write.locked(root, org.path))
+        data = store.read(org.path)
+        fresh, _problems = load_file(org.path, data)  # as it is now, under its lock
+        changes_of = fresh.secretary_changes if isinstance(fresh, m.Org) else []
+        rows = [i for i, ch in enumerate(changes_of) if ch.decided_at == before]
+        for i in rows:
+            target = write.resolve_field(layout.ORG, f"secretary_changes.{i}.decided_at")
+            data = write.set_value(org.path, data, target, after)
+        changes[org.path] = data
+    return changes

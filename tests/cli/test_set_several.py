@@ -155,3 +155,49 @@ def test_new_transfer_commit(make_repo):
     assert result.exit_code == 0, result.output
     subject = repo.git("log", "-1", "--format=%s").strip()
     assert subject == "member: transfer m3 to school 2026-03-01"
+
+
+def test_a_renamed_meeting_takes_the_references_to_it_along(make_repo):
+    repo = make_repo(
+        {
+            "meetings/town/2026-05-18-branch_committee.toml": """
+                kind = "branch_committee"
+                date = 2026-05-18
+                attendees = ["m1"]
+            """,
+            "orgs/village.toml": """
+                name = "Test Village Branch"
+                kind = "village_branch"
+                parent = "town"
+                established = 2000-01-01
+                secretary = "m1"
+
+                [committee]
+                elected = 2024-01-10
+
+                [[secretary_changes]]
+                date = 2026-06-01
+                from = "m2"
+                to = "m1"
+                decided_at = "town/2026-05-18-branch_committee"
+                approved_by = "county"
+                approved_on = 2026-05-25
+            """,
+        },
+        git=True,
+    )
+    before = repo.run("validate")
+    assert before.exit_code == 0, before.output
+    result = repo.run(
+        "set", "meetings/town/2026-05-18-branch_committee", "date=2026-05-20", "--commit"
+    )
+    assert result.exit_code == 0, result.output
+    assert 'decided_at = "town/2026-05-20-branch_committee"' in repo.read("orgs/village.toml")
+    assert repo.run("validate").exit_code == 0
+    assert repo.git("status", "--porcelain") == ""
+    changed = repo.git("show", "--name-only", "--no-renames", "--format=", "HEAD").split()
+    assert sorted(changed) == [
+        "meetings/town/2026-05-18-branch_committee.toml",
+        "meetings/town/2026-05-20-branch_committee.toml",
+        "orgs/village.toml",
+    ]
