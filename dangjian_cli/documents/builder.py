@@ -81,10 +81,11 @@ _WORDS = (
 )
 
 
-def text_width(text: str, size: float) -> float:
-    """Width in points of ``text`` at ``size``: CJK and full-width characters one em."""
+def text_width(text: str, size: float, latin: float = 0.64) -> float:
+    """Width in points of ``text`` at ``size``: CJK and full-width characters one em, Latin
+    letters and digits as wide as the widest stand-in face (DejaVu Sans) draws them."""
     return sum(
-        size if _CJK.match(ch) else size * (0.3 if ch in ",.:;'!| " else 0.52) for ch in text
+        size if _CJK.match(ch) else size * (latin / 2 if ch in ",.:;'!| " else latin) for ch in text
     )
 
 
@@ -367,21 +368,31 @@ class DocBuilder:
         from docx.shared import Pt
 
         cols = len(rows[0])
+        # Latin letters and digits: narrow in a CJK face, wide in DejaVu (Calibri's stand-in)
+        latin_face = self.faces("Table Text")[0] or ""
+        latin = 0.52 if _CJK.search(latin_face) else 0.64
+
+        def measure(value: str) -> float:
+            return text_width(value, size, latin)
+
         pad = 12.0  # the cell's left and right margins
         avail = self._text_width_pt()
 
         def widest(c: int, body_only: bool) -> float:
             cells = [r[c] for r in (rows[1:] if body_only else rows) if c < len(r)]
-            return max([0.0, *(text_width(line, size) for v in cells for line in v.split("\n"))])
+            return max([0.0, *(measure(line) for v in cells for line in v.split("\n"))])
 
-        header = [text_width(h, size) for h in rows[0]]
+        header = [1.2 * measure(h) for h in rows[0]]  # set in bold
+        # a Latin word of the header is never broken
+        words = [max([0.0, *(1.2 * measure(w) for w in re.findall(r"[!-~]+", h))]) for h in rows[0]]
         figures = [
             all(_AMOUNT.match(r[c]) or not r[c] for r in rows[1:] if c < len(r))
             for c in range(cols)
         ]
         # a header may wrap to two lines, never character by character
         floor = [
-            max(min(header[c], max(5 * size, header[c] / 2)), 2 * size) + pad for c in range(cols)
+            max(min(header[c], max(5 * size, header[c] / 2)), 2 * size, words[c]) + pad
+            for c in range(cols)
         ]
         natural = [max(widest(c, False), 2 * size) + pad for c in range(cols)]
         short = [figures[c] or widest(c, True) <= 6 * size for c in range(cols)]
@@ -397,17 +408,28 @@ class DocBuilder:
                     flex.remove(c)
         fixed = sum(widths[c] for c in range(cols) if c not in flex)
         room = avail - fixed
-        if room < sum(floor[c] for c in flex):  # too many figures: share out everything
-            flex, room = list(range(cols)), avail
-        weight = sum(natural[c] for c in flex) or 1.0
-        for c in flex:
-            widths[c] = room * natural[c] / weight
-        # a flex column narrower than its floor borrows from the widest
-        for c in flex:
-            if widths[c] < floor[c]:
-                donor = max(flex, key=lambda k: widths[k])
-                widths[donor] -= floor[c] - widths[c]
-                widths[c] = floor[c]
+        if room < sum(floor[c] for c in flex):
+            # too many figures: figures keep their width (a wrapped amount misleads),
+            # the text columns share what is left by their floors
+            words_cols = [c for c in range(cols) if not figures[c]]
+            left = avail - sum(widths[c] for c in range(cols) if figures[c])
+            want = sum(floor[c] for c in words_cols)
+            if words_cols and left >= 2 * size * len(words_cols):
+                for c in words_cols:
+                    widths[c] = left * floor[c] / want
+            else:
+                scale = avail / sum(widths)
+                widths = [w * scale for w in widths]
+        else:
+            weight = sum(natural[c] for c in flex) or 1.0
+            for c in flex:
+                widths[c] = room * natural[c] / weight
+            # a flex column narrower than its floor borrows from the widest
+            for c in flex:
+                if widths[c] < floor[c]:
+                    donor = max(flex, key=lambda k: widths[k])
+                    widths[donor] -= floor[c] - widths[c]
+                    widths[c] = floor[c]
         table.autofit = False
         tbl_pr = table._tbl.tblPr
         layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
