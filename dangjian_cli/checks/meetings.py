@@ -97,6 +97,9 @@ def quorum(ctx: Context) -> Iterator[Problem]:
     more than 4/5 when it holds an election; a committee meeting more than half of
     the committee.
 
+    Members excused with approval on the day (`[[quorum_exempt]]`: away, ill) leave
+    the count of those due to attend.
+
     Only voting members among the attendees count (probationary members and guests
     may attend but do not make the quorum). An org with no voting member on the
     roll that day is not checked: there is nothing recorded to measure against. A
@@ -111,7 +114,13 @@ def quorum(ctx: Context) -> Iterator[Problem]:
         if mt.kind == "branch_assembly":
             if roll is None:
                 roll = _roll(ctx)
-            voting = {mb.id for mb in roll.get(mt.org, ()) if mb.is_voting_in(mt.org, mt.date)}
+            # members excused with approval ([[quorum_exempt]]) are not due unless they came
+            voting = {
+                mb.id
+                for mb in roll.get(mt.org, ())
+                if mb.is_voting_in(mt.org, mt.date)
+                and (mb.id in present or not (mb.quorum_exempt and mb.exempt_on(mt.date)))
+            }
             if not voting:
                 continue
             came = len(voting & present)

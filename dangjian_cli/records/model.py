@@ -88,6 +88,12 @@ FUND_CATEGORIES = (
 )
 NOTICE_KINDS = ("praise", "criticism", "admonition", "rectification")
 GRADES = ("excellent", "good", "fair", "poor")
+#: a member's grade in the democratic appraisal (民主评议党员, §7)
+APPRAISAL_GRADES = ("excellent", "qualified", "basically_qualified", "unqualified")
+#: what is done about a member graded unqualified (§8): 限期改正, 劝退, 除名
+DISPOSITION_KINDS = ("correction", "persuade_withdraw", "removal")
+#: why a member is excused from attending (and from the quorum)
+EXEMPT_REASONS = ("away", "ill", "other")
 LANGUAGES = ("en", "zh")
 
 
@@ -173,6 +179,49 @@ class Absence:
 
 
 @dataclass(slots=True)
+class Group:
+    """A party group (党小组) of a branch: its members meet monthly as a group."""
+
+    id: str | None = None
+    name: str | None = None
+    leader: str | None = None
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class QuorumExempt:
+    """A member excused, with approval, from attending (away, ill): out of the quorum."""
+
+    since: date | None = None
+    until: date | None = None
+    reason: str | None = None
+    approved_by: str | None = None
+
+    def covers(self, day: date) -> bool:
+        if self.since is None or day < self.since:
+            return False
+        return self.until is None or day <= self.until
+
+
+@dataclass(slots=True)
+class Grade:
+    """A member's grade in a democratic appraisal meeting."""
+
+    member: str | None = None
+    grade: str | None = None
+
+
+@dataclass(slots=True)
+class Disposition:
+    """What was done about a member graded unqualified; a correction runs ``until``."""
+
+    date: date | None = None
+    kind: str | None = None
+    until: date | None = None
+    corrected_on: date | None = None
+
+
+@dataclass(slots=True)
 class NoticeItem:
     """One finding a notice lists, in the engine's terms, so later commands can
     tell which findings a notice covers (settled once the notice is rectified)."""
@@ -229,6 +278,8 @@ class Org(Record):
     secretary: str | None = None
     secretary_changes: list[SecretaryChange] = field(default_factory=list)
     party_groups: bool = False
+    #: the party groups (党小组) the `party-group` rule counts one by one
+    groups: list[Group] = field(default_factory=list)
     committee: Committee | None = None
     poor_village: bool = False
     pairing: list[Pairing] = field(default_factory=list)
@@ -262,6 +313,10 @@ class Member(Record):
     transfers: list[Transfer] = field(default_factory=list)
     mobile: Mobile | None = None
     stars: dict[str, int] = field(default_factory=dict)
+    #: approved absences (away, ill): out of the quorum and excused from attending
+    quorum_exempt: list[QuorumExempt] = field(default_factory=list)
+    #: what was done after an `unqualified` appraisal grade (rule unqualified-followup)
+    dispositions: list[Disposition] = field(default_factory=list)
     dues: list[Dues] = field(default_factory=list)
     phone: str | None = None
     #: roster fields (花名册) a county keeps and the party statistics count
@@ -301,6 +356,10 @@ class Member(Record):
         """A full member kept by ``org`` on ``day``: the one who counts for quorum."""
         return self.status_on(day) == "full" and self.org_on(day) == org
 
+    def exempt_on(self, day: date) -> bool:
+        """Excused with approval on ``day`` (``[[quorum_exempt]]``): not due to attend."""
+        return any(ex.covers(day) for ex in self.quorum_exempt)
+
 
 @dataclass(slots=True)
 class Meeting(Record):
@@ -317,6 +376,10 @@ class Meeting(Record):
     online: bool = False
     election: bool = False
     minutes: str | None = None
+    #: a party_group meeting: the group of the org's [[groups]] that met
+    group: str | None = None
+    #: a democratic_appraisal meeting: each member's grade
+    grades: list[Grade] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -413,6 +476,10 @@ for _cls in (
     DuesBase,
     Dues,
     Absence,
+    Group,
+    QuorumExempt,
+    Grade,
+    Disposition,
     NoticeItem,
     FundEntry,
     Settings,

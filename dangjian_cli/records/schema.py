@@ -100,6 +100,10 @@ SPECS: dict[str, Spec] = {
         secretary=F(STR),
         secretary_changes=F(ROWS, sub=SECRETARY_CHANGE),
         party_groups=F(BOOL),
+        groups=F(
+            ROWS,
+            sub=R(m.Group, id=F(STR, True), name=F(STR), leader=F(STR), members=F(STRS)),
+        ),
         committee=F(
             ROW,
             sub=R(
@@ -149,6 +153,26 @@ SPECS: dict[str, Spec] = {
         ),
         mobile=F(ROW, sub=R(m.Mobile, since=F(DATE, True), location=F(STR), until=F(DATE))),
         stars=F(STARS),
+        quorum_exempt=F(
+            ROWS,
+            sub=R(
+                m.QuorumExempt,
+                since=F(DATE, True),
+                until=F(DATE),
+                reason=F(STR, True, choices=m.EXEMPT_REASONS),
+                approved_by=F(STR),
+            ),
+        ),
+        dispositions=F(
+            ROWS,
+            sub=R(
+                m.Disposition,
+                date=F(DATE, True),
+                kind=F(STR, True, choices=m.DISPOSITION_KINDS),
+                until=F(DATE),
+                corrected_on=F(DATE),
+            ),
+        ),
         dues=F(
             ROWS,
             sub=R(m.Dues, month=F(STR, True), amount=F(MONEY, True), paid_on=F(DATE)),
@@ -180,6 +204,15 @@ SPECS: dict[str, Spec] = {
         online=F(BOOL),
         election=F(BOOL),
         minutes=F(STR),
+        group=F(STR),
+        grades=F(
+            ROWS,
+            sub=R(
+                m.Grade,
+                member=F(STR, True),
+                grade=F(STR, True, choices=m.APPRAISAL_GRADES),
+            ),
+        ),
     ),
     layout.FUND: R(
         m.FundLedger,
