@@ -27,6 +27,7 @@ FAMILIES = (
     "documents",
     "settings",
     "dangjian_cli.rules.settings_check",
+    "dangjian_cli.rules.member_checks",
 )
 
 

@@ -1,4 +1,9 @@
-"""Members: pipeline dates and status, identity numbers, dues months, transfers, mobility."""
+"""Members: pipeline dates and status, identity numbers, dues months, transfers.
+
+The checks that read rule data (the dues standard, the activist year, probation
+extensions) are in rules/member_checks.py; a mobile member owes a transfer by
+rule transfer-owed (rules/engine.py).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,13 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
 
-from ..problems import Problem, error, warning
+from ..problems import Problem, error
 from ..records import model as m
 from . import Context, check
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-#: months of mobile absence after which the membership should follow the member
-MOBILE_MONTHS = 6
 
 
 def add_years(day: date, years: int) -> date:
@@ -105,20 +108,6 @@ def applicant_age(ctx: Context) -> Iterator[Problem]:
                 mb.path,
                 f"applied on {mb.applied} aged {age}: an applicant must be at least 18",
                 ("applied",),
-            )
-
-
-@check("W-ACTIVIST-YEAR")
-def activist_year(ctx: Context) -> Iterator[Problem]:
-    """At least one year of training as an activist before becoming a candidate."""
-    for mb in ctx.records.members.values():
-        a, c = mb.activist_since, mb.candidate_since
-        if a and c and a <= c < add_years(a, 1):
-            yield warning(
-                "W-ACTIVIST-YEAR",
-                mb.path,
-                f"candidate since {c}, less than a year after becoming an activist on {a}",
-                ("candidate_since",),
             )
 
 
@@ -222,33 +211,3 @@ def transfer_chain(ctx: Context) -> Iterator[Problem]:
                 ("transfers", last_i, "to"),
                 hint="set `org` to the receiving org, or status to transferred_out",
             )
-
-
-@check("W-MOBILE")
-def mobile_absence(ctx: Context) -> Iterator[Problem]:
-    """A member away for 6 months or more (to `until`, else today) without a transfer
-    since leaving should have the membership transferred.
-
-    Only people who are members now (probationary or full) are warned about: for
-    those who have left, the question is closed.
-    """
-    for mb in ctx.records.members.values():
-        mob = mb.mobile
-        if mob is None or mob.since is None or mb.status not in m.MEMBER_NOW:
-            continue
-        end = mob.until or ctx.today
-        if end < add_months(mob.since, MOBILE_MONTHS):
-            continue
-        if any(t.date and t.date >= mob.since for t in mb.transfers):
-            continue
-        months = (end.year - mob.since.year) * 12 + end.month - mob.since.month
-        if end.day < mob.since.day:
-            months -= 1
-        where = f" in {mob.location}" if mob.location else ""
-        yield warning(
-            "W-MOBILE",
-            mb.path,
-            f"away{where} since {mob.since} ({months} months to {end}) with no transfer",
-            ("mobile",),
-            hint="transfer the membership to where the member lives and works",
-        )

@@ -138,3 +138,14 @@ def _standard(member: Any, month: str, standard_for: Any) -> str:
             ).format(member=member.id, month=month)
         )
     return f"{found:.2f}"
+
+
+def _register_lists() -> None:
+    """`dues standard` and `dues statement` (cli/dues_lists.py) join the group."""
+    from .dues_lists import standard, statement
+
+    dues.add_command(standard)
+    dues.add_command(statement)
+
+
+_register_lists()

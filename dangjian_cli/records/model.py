@@ -144,6 +144,11 @@ class Transfer:
     date: date | None = None
     from_: str | None = None
     to: str | None = None
+    #: the introduction letter's number (组织关系介绍信), its last valid day, and
+    #: the day the receiving org returned the receipt slip (rule transfer-receipt)
+    letter: str | None = None
+    valid_until: date | None = None
+    received_on: date | None = None
 
 
 @dataclass(slots=True)
@@ -325,6 +330,14 @@ class Member(Record):
     occupation: str | None = None
     #: how the dues standard is found, from a month on (rules/dues.py)
     dues_base: list[DuesBase] = field(default_factory=list)
+    #: development and membership dates the member deadline rules read (builtin.toml)
+    talked_on: date | None = None
+    training_hours: int | None = None
+    admission_approved_on: date | None = None
+    #: the day a probation was extended to; more than one is an error (extended once only)
+    probation_extended_to: list[date] = field(default_factory=list)
+    conversion_approved_on: date | None = None
+    lost_contact_since: date | None = None
 
     def org_on(self, day: date) -> str | None:
         """The org that kept this membership on ``day``, following ``[[transfers]]``."""

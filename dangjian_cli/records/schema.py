@@ -33,6 +33,8 @@ STR, DATE, BOOL, INT, MONEY, STRS, TABLE, ROW, ROWS, STARS = (
     "rows",
     "stars",
 )
+#: a date, or a list of dates where a record may (wrongly) repeat a step
+DATES = "date or list of dates"
 _PLAIN: dict[str, type] = {STR: str, DATE: date, BOOL: bool}
 
 
@@ -149,7 +151,15 @@ SPECS: dict[str, Spec] = {
         left_on=F(DATE),
         transfers=F(
             ROWS,
-            sub=R(m.Transfer, date=F(DATE, True), from_=F(STR, attr="from_"), to=F(STR, True)),
+            sub=R(
+                m.Transfer,
+                date=F(DATE, True),
+                from_=F(STR, attr="from_"),
+                to=F(STR, True),
+                letter=F(STR),
+                valid_until=F(DATE),
+                received_on=F(DATE),
+            ),
         ),
         mobile=F(ROW, sub=R(m.Mobile, since=F(DATE, True), location=F(STR), until=F(DATE))),
         stars=F(STARS),
@@ -189,6 +199,12 @@ SPECS: dict[str, Spec] = {
                 approved_on=F(DATE),
             ),
         ),
+        talked_on=F(DATE),
+        training_hours=F(INT),
+        admission_approved_on=F(DATE),
+        probation_extended_to=F(DATES),
+        conversion_approved_on=F(DATE),
+        lost_contact_since=F(DATE),
     ),
     layout.MEETING: R(
         m.Meeting,
@@ -473,6 +489,18 @@ class Builder:
             return [self.build(f.sub, row, (*key, i)) for i, row in enumerate(raw)]
         if kind == STARS:
             return self._stars(name, raw, key)
+        if kind == DATES:
+            items = raw if isinstance(raw, list) else [raw]
+            days: list[date] = []
+            for i, item in enumerate(items):
+                where = (*key, i) if isinstance(raw, list) else key
+                if isinstance(item, datetime) or not isinstance(item, date):
+                    self._type(name, "a date (or a list of dates)", item, where)
+                elif not EARLIEST <= item <= LATEST:
+                    self._out_of_range(item, where)
+                else:
+                    days.append(item)
+            return days
         raise AssertionError(kind)  # pragma: no cover
 
     def _stars(self, name: object, raw: Any, key: Key) -> dict[str, int] | None:

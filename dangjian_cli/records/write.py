@@ -46,6 +46,7 @@ from .repository import Records, assemble, load, load_file
 from .schema import (
     BOOL,
     DATE,
+    DATES,
     INT,
     MONEY,
     ROW,
@@ -208,6 +209,9 @@ def parse_value(target: Target, values: Sequence[str]) -> Any:
         if target.key[-1] in TEXT_LISTS:
             return [v.strip() for v in values if v.strip()]
         return [item.strip() for v in values for item in v.split(",") if item.strip()]
+    if f.type == DATES:  # one date; several make the list validation judges
+        days = [parse_date(v, name) for v in values]
+        return days[0] if len(days) == 1 else days
     if len(values) != 1:
         raise InputError(f"`{name}` takes one value, got {len(values)}")
     text = values[0]

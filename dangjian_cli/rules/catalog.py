@@ -9,6 +9,7 @@ built-in rule has may be set again under ``[rules.<id>]`` in dangjian.toml, and
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,16 @@ from ..records import model as m
 from .periods import PERIOD_KINDS, parse_span
 
 #: rule types whose subjects are members (their `kinds` are member statuses)
-MEMBER_TYPES = ("probation", "dues")
+MEMBER_TYPES = (
+    "probation",
+    "dues",
+    "step",
+    "training",
+    "interval",
+    "receipt",
+    "mobile",
+    "dues-standard",
+)
 #: rule types whose subjects are notices (their `kinds` are notice kinds)
 NOTICE_TYPES = ("notice", "followup")
 #: extra conditions an org must meet for a rule with `requires`
@@ -58,6 +68,31 @@ class Rule:
     weight: int = 1
     #: whether a report, letter or debriefing filed late (met_late) counts as met in `rank`
     late_is_met: bool = True
+    #: member rules on the development pipeline and transfers: the member field the
+    #: deadline counts from (``start``) and the one that meets it (``done``)
+    start: str | None = None
+    done: str | None = None
+    #: the record field a repository must keep for the rule to be judged, and the day
+    #: it is judged from (``applies_from`` in dangjian.toml; unset: one summary line)
+    needs: str | None = None
+    applies_from: date | None = None
+    #: interval rules (checked by validate): warning or error
+    severity: str = "warning"
+    #: candidate-training: hours before admission
+    min_hours: int = 24
+    #: probation-conversion: an extension adds from ``extension_min`` to ``extension_max``
+    extension_min: str = "6m"
+    extension_max: str = "12m"
+    #: dues-standard: income limits of the brackets (ascending) and the rate (per
+    #: cent) of each bracket, one more rate than limits (the last: above every limit)
+    salary_limits: tuple[float, ...] = ()
+    salary_rates: tuple[float, ...] = ()
+    retiree_limits: tuple[float, ...] = ()
+    retiree_rates: tuple[float, ...] = ()
+    #: dues-standard: the fixed amount, and the range of a farmer's amount
+    flat: str = "0.20"
+    farmer_min: str = "0.20"
+    farmer_max: str = "1.00"
 
     def text(self, key: str, language: str = "en") -> str:
         """``title`` or ``task`` in ``language``, falling back to English, then the id."""
@@ -100,6 +135,10 @@ def builtin() -> dict[str, dict[str, Any]]:
 
 
 _LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds")
+#: lists of numbers (the dues brackets)
+_NUMBERS = ("salary_limits", "salary_rates", "retiree_limits", "retiree_rates")
+#: amounts written as text
+_AMOUNT_KEYS = ("flat", "farmer_min", "farmer_max")
 _INTS = (
     "min",
     "grace_days",
@@ -108,6 +147,7 @@ _INTS = (
     "term_years",
     "long_term_years",
     "weight",
+    "min_hours",
 )
 #: keys every rule accepts in dangjian.toml though builtin.toml need not name them
 _ANY_RULE = ("enabled", "weight", "late_is_met")
@@ -123,14 +163,16 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "term_years": (1, 20),
     "long_term_years": (1, 20),
     "weight": (0, 100),
+    "min_hours": (0, 1000),
 }
+_AMOUNT = re.compile(r"\d+(\.\d{1,2})?\Z")
 #: the longest span of ``due_before`` and of a ``+`` deadline: 10 years
 MAX_SPAN = {"d": 3660, "m": 120, "y": 10}
 
 
 def _make(rule_id: str, table: dict[str, Any]) -> Rule:
     values = {k: v for k, v in table.items() if k != "enabled"}
-    for key in _LISTS:
+    for key in (*_LISTS, *_NUMBERS):
         if key in values:
             values[key] = tuple(values[key])
     return Rule(id=rule_id, **values)
@@ -188,6 +230,28 @@ def _check_value(rule_type: str, key: str, value: Any) -> str | None:
         return _span_too_long(value, span)
     if key == "deadline":
         return _check_deadline(value)
+    if key in ("extension_min", "extension_max"):
+        try:
+            span = parse_span(value)
+        except (ValueError, TypeError, AttributeError):
+            return f"{value!r} is not a span like 6m"
+        return _span_too_long(value, span)
+    if key == "applies_from":
+        return None if type(value) is date else "must be a date, like 2026-09-01"
+    if key == "severity":
+        return None if value in ("warning", "error") else 'must be "warning" or "error"'
+    if key in _NUMBERS:
+        if not isinstance(value, list) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value
+        ):
+            return "must be a list of numbers, none below zero"
+        if key.endswith("_limits") and value != sorted(value):
+            return "must be in ascending order"
+        return None
+    if key in _AMOUNT_KEYS:
+        if not isinstance(value, str) or not _AMOUNT.match(value):
+            return 'must be an amount written as text, like "0.20"'
+        return None
     if key == "clause":
         return None if isinstance(value, str) else "must be text"
     if key in ("title", "task"):
@@ -251,7 +315,8 @@ def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], li
         base = table[rule_id]
         accepted: dict[str, Any] = {}
         for name, value in given.items():
-            if name not in _ANY_RULE and (name not in base or name == "type"):
+            adoptable = name == "applies_from" and "needs" in base
+            if not adoptable and name not in _ANY_RULE and (name not in base or name == "type"):
                 allowed = ", ".join([*_ANY_RULE, *(k for k in base if k != "type")])
                 problems.append(
                     error(
@@ -270,6 +335,21 @@ def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], li
                 )
                 continue
             accepted[name] = value
+        for kind in ("salary", "retiree"):  # one rate per bracket, one more above the last
+            limits = accepted.get(f"{kind}_limits", base.get(f"{kind}_limits"))
+            rates = accepted.get(f"{kind}_rates", base.get(f"{kind}_rates"))
+            if limits is not None and rates is not None and len(rates) != len(limits) + 1:
+                problems.append(
+                    error(
+                        "E-RULE-VALUE",
+                        path,
+                        f"rules.{rule_id}.{kind}_rates needs {len(limits) + 1} rates "
+                        f"(one per bracket of {kind}_limits, and one above), got {len(rates)}",
+                        (*key, f"{kind}_rates"),
+                    )
+                )
+                accepted.pop(f"{kind}_limits", None)
+                accepted.pop(f"{kind}_rates", None)
         good[rule_id] = accepted
     return good, problems
 

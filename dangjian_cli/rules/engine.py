@@ -556,9 +556,14 @@ def _probation(run: Run, rule: Rule) -> Iterator[Obligation]:
             continue
         if done and skip_met:
             continue  # met, and only findings are wanted
-        deadline = deadlines.get(mb.admitted)
-        if deadline is None:
-            deadline = deadlines[mb.admitted] = shift(mb.admitted, term)
+        if mb.probation_extended_to:
+            # an extended probation ends on the (last) day it was extended to;
+            # validate judges whether the extension itself was allowed
+            deadline = max(mb.probation_extended_to)
+        else:
+            deadline = deadlines.get(mb.admitted)
+            if deadline is None:
+                deadline = deadlines[mb.admitted] = shift(mb.admitted, term)
         if done and deadline < run.window_start:
             continue
         org = run.member_org(mb)
@@ -569,6 +574,185 @@ def _probation(run: Run, rule: Rule) -> Iterator[Obligation]:
             yield _member_obligation(
                 mb, org, rule, str(deadline.year), status, 1, int(done), deadline
             )
+
+
+def unapplied(rules: dict[str, Rule]) -> list[Rule]:
+    """Rules that need a record the repository does not keep yet (no ``applies_from``).
+
+    They are not judged: a repository that never kept talks or approvals would get
+    a finding for every member. ``overdue`` prints one line for each instead.
+    """
+    return [r for r in rules.values() if r.needs and r.applies_from is None]
+
+
+def _judged_from(rule: Rule) -> date | None:
+    """The first deadline a rule judges (None: every one); see :func:`unapplied`."""
+    return rule.applies_from
+
+
+def _late(status: str, done_on: date | None, deadline: date) -> tuple[str, int | None]:
+    """met_late, with the days, when a step was done after its deadline."""
+    if status == MET and done_on is not None and done_on > deadline:
+        return MET_LATE, (done_on - deadline).days
+    return status, None
+
+
+def _step(run: Run, rule: Rule) -> Iterator[Obligation]:
+    """A member's step due within ``deadline`` of another (talk, approvals, lost contact)."""
+    if rule.needs and rule.applies_from is None:
+        return
+    day = run.as_of
+    span = (rule.deadline or "+1m").lstrip("+")
+    start_field, done_field = rule.start or "", rule.done or ""
+    first = _judged_from(rule)
+    members = run.records.members
+    for member_id in run.member_ids:
+        mb = members[member_id]
+        if mb.status not in rule.kinds:
+            continue
+        start = getattr(mb, start_field, None)
+        if start is None or start > day:
+            continue
+        deadline = shift(start, span)
+        if first is not None and deadline < first:
+            continue
+        done_on = getattr(mb, done_field, None)
+        done = done_on is not None and done_on <= day
+        if done and deadline < run.window_start:
+            continue
+        org = run.member_org(mb)
+        if not run.kept(org):
+            continue
+        status, late = _late(
+            deadline_status(done, deadline, rule.due_before, day), done_on, deadline
+        )
+        if not run.unwanted(status):
+            yield Obligation(
+                mb.id,
+                mb.name or mb.id,
+                org,
+                rule.id,
+                str(deadline.year),
+                status,
+                1,
+                int(done),
+                deadline,
+                rule.clause,
+                None,
+                late,
+            )
+
+
+def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
+    """``min_hours`` of training (``training_hours``) by the day of admission."""
+    if rule.needs and rule.applies_from is None:
+        return
+    day = run.as_of
+    first = _judged_from(rule)
+    members = run.records.members
+    for member_id in run.member_ids:
+        mb = members[member_id]
+        deadline = mb.admitted
+        if mb.status not in rule.kinds or deadline is None:
+            continue
+        if first is not None and deadline < first:
+            continue
+        hours = mb.training_hours or 0
+        done = hours >= rule.min_hours
+        if done and deadline < run.window_start:
+            continue
+        org = run.member_org(mb)
+        if not run.kept(org):
+            continue
+        status = deadline_status(done, deadline, rule.due_before, day)
+        if not run.unwanted(status):
+            yield _member_obligation(
+                mb, org, rule, str(deadline.year), status, rule.min_hours, hours, deadline
+            )
+
+
+def _receipt(run: Run, rule: Rule) -> Iterator[Obligation]:
+    """A transfer between two orgs of the repository received within ``deadline``.
+
+    The finding is the sending org's: it stays responsible until the receipt.
+    """
+    if rule.needs and rule.applies_from is None:
+        return
+    day = run.as_of
+    orgs = run.records.orgs
+    span = (rule.deadline or "+1m").lstrip("+")
+    first = _judged_from(rule)
+    members = run.records.members
+    for member_id in run.member_ids:
+        mb = members[member_id]
+        if not mb.transfers or mb.status not in rule.kinds:
+            continue
+        for t in mb.transfers:
+            if t.date is None or t.date > day or t.from_ not in orgs or t.to not in orgs:
+                continue
+            deadline = shift(t.date, span)
+            if first is not None and deadline < first:
+                continue
+            done = t.received_on is not None and t.received_on <= day
+            if done and deadline < run.window_start:
+                continue
+            org = t.from_ or ""
+            if not run.kept(org):
+                continue
+            status = deadline_status(done, deadline, rule.due_before, day)
+            status, late = _late(status, t.received_on, deadline)
+            if not run.unwanted(status):
+                yield Obligation(
+                    mb.id,
+                    mb.name or mb.id,
+                    org,
+                    rule.id,
+                    str(deadline.year),
+                    status,
+                    1,
+                    int(done),
+                    deadline,
+                    rule.clause,
+                    None,
+                    late,
+                )
+
+
+def _mobile(run: Run, rule: Rule) -> Iterator[Obligation]:
+    """A member away (``mobile``) for ``deadline`` or more at one place owes a transfer.
+
+    A transfer dated on or after the day the member left meets it; a member back
+    before the deadline owes none.
+    """
+    day = run.as_of
+    span = (rule.deadline or "+6m").lstrip("+")
+    members = run.records.members
+    for member_id in run.member_ids:
+        mb = members[member_id]
+        mob = mb.mobile
+        if mob is None or mob.since is None or mb.status not in rule.kinds:
+            continue
+        if mob.since > day:
+            continue
+        deadline = shift(mob.since, span)
+        if mob.until is not None and mob.until < deadline:
+            continue  # back before it was owed
+        done = any(t.date and mob.since <= t.date <= day for t in mb.transfers)
+        if (done or mob.until is not None) and deadline < run.window_start:
+            continue
+        org = run.member_org(mb)
+        if not run.kept(org):
+            continue
+        status = deadline_status(done, deadline, rule.due_before, day)
+        if not run.unwanted(status):
+            yield _member_obligation(
+                mb, org, rule, str(deadline.year), status, 1, int(done), deadline
+            )
+
+
+def _judged_by_validate(run: Run, rule: Rule) -> Iterator[Obligation]:
+    """Rules that are limits on records (an interval, the dues standard), not deadlines."""
+    return iter(())
 
 
 class _MonthNumbers(dict[str, int | None]):
@@ -607,6 +791,12 @@ def _dues(run: Run, rule: Rule) -> Iterator[Obligation]:
         if tracking and tracking > start_day:
             start_day = tracking
         first = start_day.year * 12 + start_day.month - 1
+        if mb.dues_base:
+            # a member with base rows owes dues from the first row (not before admission)
+            since = min((numbers[r.since] for r in mb.dues_base if r.since), default=None)
+            if since is not None:
+                admitted = mb.admitted.year * 12 + mb.admitted.month - 1
+                first = max(since, admitted)
         if first > last:
             continue
         org = run.member_org(mb)
@@ -813,6 +1003,12 @@ EVALUATORS: dict[str, Callable[[Run, Rule], Iterable[Obligation]]] = {
     "notice": _notice,
     "followup": _followup,
     "weak": _weak,
+    "step": _step,
+    "training": _training,
+    "receipt": _receipt,
+    "mobile": _mobile,
+    "interval": _judged_by_validate,
+    "dues-standard": _judged_by_validate,
 }
 
 
@@ -892,5 +1088,6 @@ __all__ = [
     "evaluate",
     "findings",
     "summary",
+    "unapplied",
     "window_start",
 ]

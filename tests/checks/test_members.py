@@ -1,5 +1,5 @@
 """Member checks: status dates, pipeline order, age, activist year, dues, id numbers,
-transfers and mobile members."""
+transfers (mobile members: rule transfer-owed, tests/rules/test_member_rules.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from datetime import date
 
 import pytest
 
-from dangjian_cli.checks import validate as run_checks
 from dangjian_cli.checks.members import add_months, add_years, id_number_problem
-from dangjian_cli.records.repository import load
-from dangjian_cli.records.store import FolderStore
 
 M4 = "members/m4.toml"
 
@@ -293,53 +290,3 @@ def test_last_transfer_must_reach_org(make_repo, validate):
 def test_transferred_out_member_may_end_elsewhere(make_repo, validate):
     text = TRANSFERS.format(org="town", status="transferred_out", second_from="town")
     assert validate(make_repo({M4: text})).of("E-TRANSFER") == []
-
-
-MOBILE = """
-name = "Four"
-org = "village"
-status = "{status}"
-admitted = 2020-01-01
-full_since = 2021-01-01
-
-[mobile]
-since = 2025-01-15
-location = "Shenzhen"
-{until}
-"""
-
-
-def _checks(repo, today: date):
-    return run_checks(load(FolderStore(repo.root)), today)
-
-
-def test_mobile_absence_six_months_warns(make_repo):
-    repo = make_repo({M4: MOBILE.format(status="full", until="")})
-    found = [p for p in _checks(repo, date(2025, 7, 15)) if p.code == "W-MOBILE"]
-    assert [(p.path, p.line, p.severity) for p in found] == [(M4, 7, "warning")]
-    assert "Shenzhen" in found[0].message and "6 months" in found[0].message
-
-
-def test_mobile_absence_under_six_months_is_fine(make_repo):
-    repo = make_repo({M4: MOBILE.format(status="full", until="")})
-    assert [p for p in _checks(repo, date(2025, 7, 14)) if p.code == "W-MOBILE"] == []
-
-
-def test_mobile_absence_measured_to_until(make_repo):
-    short = make_repo({M4: MOBILE.format(status="full", until="until = 2025-05-01")}, name="a")
-    assert [p for p in _checks(short, date(2026, 6, 1)) if p.code == "W-MOBILE"] == []
-    long = make_repo({M4: MOBILE.format(status="full", until="until = 2025-09-01")}, name="b")
-    assert len([p for p in _checks(long, date(2026, 6, 1)) if p.code == "W-MOBILE"]) == 1
-
-
-def test_mobile_with_transfer_since_is_fine(make_repo):
-    text = MOBILE.format(status="full", until="") + (
-        '\n[[transfers]]\ndate = 2025-03-01\nfrom = "town"\nto = "village"\n'
-    )
-    repo = make_repo({M4: text})
-    assert [p for p in _checks(repo, date(2026, 6, 1)) if p.code == "W-MOBILE"] == []
-
-
-def test_mobile_warning_only_for_current_members(make_repo):
-    repo = make_repo({M4: MOBILE.format(status="withdrawn", until="")})
-    assert [p for p in _checks(repo, date(2026, 6, 1)) if p.code == "W-MOBILE"] == []

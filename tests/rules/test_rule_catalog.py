@@ -20,11 +20,16 @@ DOMAIN_RULES = {
 }  # fmt: skip
 #: issue 11 adds the programme's rules the first 22 left out (§2, §3, §12)
 ISSUE_11_RULES = {"committee-regular", "poor-grade-followup", "weak-rectification"}
+#: issue 15: the development pipeline, the dues standard and transfers
+ISSUE_15_RULES = {
+    "applicant-talk", "activist-year", "candidate-training", "admission-approval",
+    "conversion-approval", "dues-standard", "transfer-receipt", "transfer-owed", "lost-contact",
+}  # fmt: skip
 
 
 def test_builtin_holds_the_22_rules_of_domain_3_with_texts_in_both_languages():
     rules = load_rules(m.Settings(path="dangjian.toml", id="dangjian"))
-    assert set(rules) == DOMAIN_RULES | ISSUE_11_RULES
+    assert set(rules) == DOMAIN_RULES | ISSUE_11_RULES | ISSUE_15_RULES
     for rule in rules.values():
         for key in ("title", "task"):
             assert rule.text(key, "en") and rule.text(key, "zh") != rule.text(key, "en"), rule.id

@@ -1,0 +1,129 @@
+"""Checks of member records against rule data (a check family, see checks.FAMILIES).
+
+The dues standard (rule ``dues-standard``), the activist year (rule
+``activist-year``) and the probation extension (rule ``probation-conversion``)
+are limits a record either keeps or breaks, not deadlines: ``validate`` reports
+them, with numbers a repository may change in dangjian.toml. They live under
+rules/ because they read the rule catalogue, which the checks below rules/ cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..checks import Context, check
+from ..problems import Problem, error, warning
+from .catalog import load_rules
+from .dues import base_for, how_found, row_problem, scale_of, standard_of
+from .periods import shift
+
+
+@check("E-DUES-AMOUNT", "W-DUES-STANDARD", "E-DUES-BASE")
+def dues_standard(ctx: Context) -> Iterator[Problem]:
+    """A dues payment is more than zero, and (for a member with `[[dues_base]]` rows)
+    the standard of its month; each base row gives a standard.
+
+    Members without base rows are judged on the amount's sign only: a repository
+    that keeps no bases is not warned once per payment (see `dangjian dues standard`).
+    """
+    rules = load_rules(ctx.records.settings)
+    rule = rules.get("dues-standard")
+    scale = scale_of(ctx.records.settings) if rule is not None else None
+    for mb in ctx.records.members.values():
+        for i, row in enumerate(mb.dues):
+            if row.amount is not None and row.amount <= 0:
+                yield error(
+                    "E-DUES-AMOUNT",
+                    mb.path,
+                    f"dues of {row.month} paid {row.amount}: a payment is more than zero",
+                    ("dues", i, "amount"),
+                    hint="a member exempted pays nothing: record no row for the month",
+                )
+        if not mb.dues_base or scale is None:
+            continue
+        for i, base in enumerate(mb.dues_base):
+            why = row_problem(base, scale)
+            if why:
+                yield error(
+                    "E-DUES-BASE", mb.path, f"dues base from {base.since}: {why}", ("dues_base", i)
+                )
+        for i, row in enumerate(mb.dues):
+            if row.month is None or row.amount is None or row.amount <= 0:
+                continue
+            base = base_for(mb, row.month)
+            if base is None:
+                continue
+            standard = standard_of(base, scale)
+            if standard is None or standard == row.amount:
+                continue
+            yield warning(
+                "W-DUES-STANDARD",
+                mb.path,
+                f"dues of {row.month} paid {row.amount}, the standard is {standard} "
+                f"({how_found(base, scale)}, row from {base.since})",
+                ("dues", i, "amount"),
+            )
+
+
+@check("W-ACTIVIST-YEAR", "E-ACTIVIST-YEAR")
+def activist_year(ctx: Context) -> Iterator[Problem]:
+    """At least one year of training as an activist before becoming a candidate
+    (rule activist-year: a warning, or an error with severity = "error")."""
+    rule = load_rules(ctx.records.settings).get("activist-year")
+    if rule is None:
+        return
+    span = (rule.deadline or "+1y").lstrip("+")
+    make, code = (
+        (error, "E-ACTIVIST-YEAR")
+        if rule.severity == "error"
+        else (
+            warning,
+            "W-ACTIVIST-YEAR",
+        )
+    )
+    for mb in ctx.records.members.values():
+        a, c = mb.activist_since, mb.candidate_since
+        if a and c and a <= c < shift(a, span):
+            yield make(
+                code,
+                mb.path,
+                f"candidate since {c}, less than {span} after becoming an activist on {a}",
+                ("candidate_since",),
+            )
+
+
+@check("E-PROBATION-EXTENSION")
+def probation_extension(ctx: Context) -> Iterator[Problem]:
+    """A probation is extended once only, by 6 to 12 months beyond its year
+    (rule probation-conversion: `extension_min`, `extension_max`)."""
+    rule = load_rules(ctx.records.settings).get("probation-conversion")
+    term = ((rule.deadline if rule else None) or "+1y").lstrip("+")
+    low = rule.extension_min if rule else "6m"
+    high = rule.extension_max if rule else "12m"
+    for mb in ctx.records.members.values():
+        days = mb.probation_extended_to
+        if not days:
+            continue
+        key = ("probation_extended_to",)
+        if len(days) > 1:
+            yield error(
+                "E-PROBATION-EXTENSION",
+                mb.path,
+                "probation extended "
+                f"{len(days)} times ({', '.join(str(d) for d in days)}): "
+                "a probation is extended once only",
+                key,
+                hint="decide the conversion, or end the membership",
+            )
+            continue
+        if mb.admitted is None:
+            continue
+        end = shift(mb.admitted, term)
+        if not shift(end, low) <= days[0] <= shift(end, high):
+            yield error(
+                "E-PROBATION-EXTENSION",
+                mb.path,
+                f"probation extended to {days[0]}: an extension adds {low} to {high} "
+                f"to the year ending {end} ({shift(end, low)} to {shift(end, high)})",
+                key,
+            )
