@@ -289,6 +289,7 @@ def _compute(
         known = found.directory  # its settings and orgs
         scope = _org_scope(known, org, subtree)
         wanted = _rules(known, rules)
+        ctx.meta[_UNAPPLIED] = engine.unapplied(wanted)
         keep = set(scope) if scope is not None else None
         obligations = [
             ob for ob in found.obligations if ob.rule in wanted and (keep is None or ob.org in keep)
@@ -298,11 +299,30 @@ def _compute(
     records = load_checked(ctx, rev, force)
     scope = _org_scope(records, org, subtree)
     # the listings and --fail-on look at findings only: what is met is never built
+    wanted = _rules(records, rules)
+    ctx.meta[_UNAPPLIED] = engine.unapplied(wanted)
     obligations = engine.evaluate(
-        records, day, since, rules=_rules(records, rules), orgs=scope, statuses=engine.FINDINGS
+        records, day, since, rules=wanted, orgs=scope, statuses=engine.FINDINGS
     )
     obligations = settle(obligations, records.notices, day)
     return obligations, day, engine.window_start(records.settings, day, since)
+
+
+#: ctx.meta key: the rules of a listing not judged yet (engine.unapplied)
+_UNAPPLIED = "dangjian.unapplied"
+
+
+def _print_unapplied(ctx: click.Context, fmt: str) -> None:
+    """One line per rule not judged because the repository does not keep its records yet
+    (instead of a finding per member); with the summary line (stderr unless a table)."""
+    names = _rule_names()
+    for rule in ctx.meta.get(_UNAPPLIED, ()):
+        line = _(
+            "{rule} ({name}) is not judged: the records keep no `{field}` yet. "
+            "Once they do, set applies_from = DATE under [rules.{rule}] in dangjian.toml "
+            "(README: adopting the member rules)"
+        ).format(rule=rule.id, name=names.get(rule.id, rule.id), field=rule.needs)
+        click.echo(line, err=fmt != "table")
 
 
 def _settled(
@@ -347,6 +367,7 @@ def overdue(
     if include_settled:
         found = sorted([*found, *_settled(obligations, day, True)], key=engine.Obligation.sort_key)
     _print_findings("overdue", found, fmt, day, start)
+    _print_unapplied(ctx, fmt)
     _fail(ctx, obligations, fail_on)
 
 
@@ -404,6 +425,7 @@ def due(
         limit = shift(day, span)
         found = [ob for ob in found if ob.deadline is None or ob.deadline <= limit]
     _print_findings("due", found, fmt, day, start)
+    _print_unapplied(ctx, fmt)
     # --fail-on judges what is listed (after --within), plus anything already overdue
     _fail(ctx, [*engine.findings(obligations, engine.OVERDUE), *found], fail_on)
 

@@ -64,6 +64,12 @@ class Rule:
     long_term_kinds: tuple[str, ...] = ()
     title: dict[str, str] = field(default_factory=dict)
     task: dict[str, str] = field(default_factory=dict)
+    #: the record a rule needs (rules/participation.py KEPT_BY): until the repository
+    #: keeps any, the rule is not judged and `overdue` prints one line for it
+    keeps: str | None = None
+    #: self-withdrawal-review: months without taking part, and the meetings counted
+    months: int = 6
+    meeting_kinds: tuple[str, ...] = ()
     #: how much the rule weighs in `rank` (0: not scored); any rule may set it
     weight: int = 1
     #: whether a report, letter or debriefing filed late (met_late) counts as met in `rank`
@@ -134,7 +140,7 @@ def builtin() -> dict[str, dict[str, Any]]:
     return tomllib.loads(text)
 
 
-_LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds")
+_LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds", "meeting_kinds")
 #: lists of numbers (the dues brackets)
 _NUMBERS = ("salary_limits", "salary_rates", "retiree_limits", "retiree_rates")
 #: amounts written as text
@@ -147,6 +153,7 @@ _INTS = (
     "term_years",
     "long_term_years",
     "weight",
+    "months",
     "min_hours",
 )
 #: keys every rule accepts in dangjian.toml though builtin.toml need not name them
@@ -163,6 +170,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "term_years": (1, 20),
     "long_term_years": (1, 20),
     "weight": (0, 100),
+    "months": (1, 60),
     "min_hours": (0, 1000),
 }
 _AMOUNT = re.compile(r"\d+(\.\d{1,2})?\Z")
@@ -192,6 +200,8 @@ def _vocabulary(rule_type: str, key: str) -> tuple[Any, ...] | None:
         return m.ORG_KINDS
     if key == "requires":
         return CONDITIONS
+    if key == "meeting_kinds":
+        return m.MEETING_KINDS
     return None
 
 
