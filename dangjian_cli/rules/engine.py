@@ -385,6 +385,12 @@ def _meetings(run: Run, rule: Rule) -> Iterator[Obligation]:
     rule_id, required, clause = rule.id, rule.min, rule.clause
     wanted = run.wanted
     for org in _orgs(run, rule):
+        if org.groups and kind == "party_group":
+            # a branch that records its groups owes each group's meetings
+            from .participation import group_obligations
+
+            yield from group_obligations(run, rule, org, _owed_slots(org, slots))
+            continue
         dates = meetings.get((org.id, kind))
         name = org.name or org.id
         for _, label, first, last, deadline, short in _owed_slots(org, slots):
@@ -1012,6 +1018,18 @@ EVALUATORS: dict[str, Callable[[Run, Rule], Iterable[Obligation]]] = {
 }
 
 
+def _evaluator(rule_type: str) -> Callable[[Run, Rule], Iterable[Obligation]]:
+    """The evaluator of a rule type; participation's (rules/participation.py, which
+    imports this module) are added on first use."""
+    found = EVALUATORS.get(rule_type)
+    if found is None:
+        from .participation import EVALUATORS as more
+
+        EVALUATORS.update(more)
+        found = EVALUATORS[rule_type]
+    return found
+
+
 def evaluate(
     records: Any,
     as_of: date,
@@ -1061,7 +1079,7 @@ def _evaluate(
     )
     out: list[Obligation] = []
     for rule in rules.values():
-        out.extend(EVALUATORS[rule.type](run, rule))
+        out.extend(_evaluator(rule.type)(run, rule))
     if keep is not None:
         out = [ob for ob in out if ob.org in keep]
     if run.wanted is not None:
