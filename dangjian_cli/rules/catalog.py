@@ -64,9 +64,6 @@ class Rule:
     long_term_kinds: tuple[str, ...] = ()
     title: dict[str, str] = field(default_factory=dict)
     task: dict[str, str] = field(default_factory=dict)
-    #: the record a rule needs (rules/participation.py KEPT_BY): until the repository
-    #: keeps any, the rule is not judged and `overdue` prints one line for it
-    keeps: str | None = None
     #: self-withdrawal-review: months without taking part, and the meetings counted
     months: int = 6
     meeting_kinds: tuple[str, ...] = ()
