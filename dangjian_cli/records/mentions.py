@@ -28,12 +28,17 @@ def _org(o: m.Org) -> Iterable[str | None]:
         yield pair.org
     for cp in o.contact_points:
         yield from (cp.cadre, cp.org)
+    for group in o.groups:
+        yield group.leader
+        yield from group.members
 
 
 def _member(mb: m.Member) -> Iterable[str | None]:
     yield mb.org
     for t in mb.transfers:
         yield from (t.from_, t.to)
+    for ex in mb.quorum_exempt:
+        yield ex.approved_by
 
 
 def _meeting(mt: m.Meeting) -> Iterable[str | None]:
@@ -41,6 +46,8 @@ def _meeting(mt: m.Meeting) -> Iterable[str | None]:
     yield from mt.attendees
     for ab in mt.absent:
         yield ab.member
+    for grade in mt.grades:
+        yield grade.member
 
 
 def _ledger(ledger: m.FundLedger) -> Iterable[str | None]:
