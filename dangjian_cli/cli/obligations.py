@@ -314,7 +314,7 @@ _UNAPPLIED = "dangjian.unapplied"
 
 def _print_unapplied(ctx: click.Context, fmt: str) -> None:
     """One line per rule not judged because the repository does not keep its records yet
-    (instead of a finding per member); with the summary line (stderr unless a table)."""
+    (instead of a finding per member), on stderr: stdout keeps the listing and its summary."""
     names = _rule_names()
     for rule in ctx.meta.get(_UNAPPLIED, ()):
         line = _(
@@ -322,7 +322,7 @@ def _print_unapplied(ctx: click.Context, fmt: str) -> None:
             "Once they do, set applies_from = DATE under [rules.{rule}] in dangjian.toml "
             "(README: adopting the member rules)"
         ).format(rule=rule.id, name=names.get(rule.id, rule.id), field=rule.needs)
-        click.echo(line, err=fmt != "table")
+        click.echo(line, err=True)
 
 
 def _settled(
