@@ -308,3 +308,31 @@ def test_activist_year_is_a_warning_and_a_rule_setting_makes_it_an_error(make_re
     assert one(refused, "E-ACTIVIST-YEAR")["severity"] == "error"
     on_time = ACTIVIST.replace("2026-02-28", "2026-03-01")
     assert validate(make_repo(files(on_time, rules=strict), name="ok")) == []
+
+
+NEW_RULES = (
+    "applicant-talk",
+    "candidate-training",
+    "admission-approval",
+    "conversion-approval",
+    "transfer-receipt",
+)
+
+
+def test_a_repository_keeping_none_of_the_new_records_gets_one_line_per_rule(make_repo):
+    """Members at every stage, none with talks, trainings, approvals or receipts kept:
+    `overdue` lists none of them, and says once per rule why it is not judged."""
+    people = {
+        f"members/p{i}.toml": f'name = "P{i}"\norg = "village"\n{text}'
+        for i, (_, text, _, _) in enumerate(PIPELINE)
+    }
+    people["members/t.toml"] = 'name = "T"\norg = "village"\n' + TRANSFER.format(received="")
+    repo = make_repo(people)
+    for fmt in ("table", "json"):
+        result = repo.run("overdue", "--as-of", "2026-07-15", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert not any(rule in result.stdout for rule in NEW_RULES)
+        for rule in NEW_RULES:
+            lines = [ln for ln in result.stderr.splitlines() if ln.startswith(f"{rule} (")]
+            assert len(lines) == 1, result.stderr
+            assert "is not judged" in lines[0] and f"[rules.{rule}]" in lines[0]
