@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "set": (
         "records:set_field",
-        "Change one FIELD of RECORD, keeping the rest of the file as it is.",
+        "Change fields of RECORD (or add a row), keeping the rest of the file as it is.",
     ),
     "dues": (
         "dues:dues",
@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "rank": (
         "obligations:rank",
-        "Rank orgs by the share of the year's obligations met; mark the weakest (§12).",
+        "Rank orgs by the year's obligations met; mark the weakest for rectification (§12).",
     ),
     "sample": ("obligations:sample", "Draw a random sample of meetings for spot-checks (§7)."),
     "status": (
