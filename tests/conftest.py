@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from dangjian_cli.cli.main import cli
+
+# Property tests judge results, not speed: a busy CI machine must not fail them on
+# hypothesis's per-example deadline.
+settings.register_profile("dangjian", deadline=None)
+settings.load_profile("dangjian")
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Clerk",
