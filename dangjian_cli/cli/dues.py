@@ -103,6 +103,7 @@ def pay(
                     )
                 )
     changes: dict[str, bytes | None] = {}
+    skipped: list[str] = []
     with contextlib.ExitStack() as locks:
         # every file under its own lock, taken in one order: two clerks never deadlock
         for mid in sorted(set(named)):
@@ -113,10 +114,18 @@ def pay(
             if member is None:
                 raise InputError(_("cannot read {path}").format(path=path))
             if everyone and any(row.month == month for row in member.dues):
-                continue  # paid already: --all takes only those who owe the month
+                skipped.append(mid)  # paid already: --all takes only those who owe the month
+                continue
             paid = amount if amount is not None else _standard(member, month, standard_for)
             row = {"month": month, "amount": paid, "paid_on": paid_on}
             changes[path] = write.append_row(path, data, "dues", row)
+        if skipped:
+            click.echo(
+                _("paid {month} already, left out: {members}").format(
+                    month=month, members=", ".join(skipped)
+                ),
+                err=True,
+            )
         if not changes:
             click.echo(
                 _("nothing to pay: every member of {org} has paid {month}").format(

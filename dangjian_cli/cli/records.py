@@ -725,7 +725,7 @@ def set_field(
     unset: bool,
     append: str | None,
 ) -> list[str]:
-    """Change one FIELD of RECORD, keeping the rest of the file as it is.
+    """Change fields of RECORD (or add a row), keeping the rest of the file as it is.
 
     RECORD is a path (members/vy-a) or a bare id (vy-a). FIELD may be dotted:
     committee.elected, mobile.location, dues.-1.paid_on (a row by index, -1 the

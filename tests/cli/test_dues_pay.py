@@ -60,6 +60,7 @@ def test_pay_all_skips_the_paid_and_takes_each_standard(make_repo):
     assert result.exit_code == 0, result.output
     assert result.stdout == "members/m2.toml\nmembers/m3.toml\n"
     assert repo.read("members/m1.toml") == paid_before
+    assert result.stderr == "paid 2026-06 already, left out: m1\n"
     assert repo.read("members/m2.toml").endswith(
         '\n[[dues]]\nmonth = "2026-06"\namount = "60.00"\npaid_on = 2026-06-20\n'
     )
