@@ -76,7 +76,7 @@ def pay(
     from ..records import layout, write
     from ..records.names import need_org
     from ..records.repository import load_file
-    from ..rules.dues import standard_for
+    from ..rules.dues import scale_of
 
     named = _split(members)
     if bool(named) == everyone:
@@ -84,6 +84,7 @@ def pay(
     root, store = _open(ctx)
     records = load_records(ctx, store=store)
     need_org(records, org)
+    scale = scale_of(records.settings)  # the repository's scale, overrides and all
     last = _last_day(month)
     if everyone:
         named = [
@@ -116,7 +117,7 @@ def pay(
             if everyone and any(row.month == month for row in member.dues):
                 skipped.append(mid)  # paid already: --all takes only those who owe the month
                 continue
-            paid = amount if amount is not None else _standard(member, month, standard_for)
+            paid = amount if amount is not None else _standard(member, month, scale)
             row = {"month": month, "amount": paid, "paid_on": paid_on}
             changes[path] = write.append_row(path, data, "dues", row)
         if skipped:
@@ -137,8 +138,11 @@ def pay(
         return finish(root, store, changes)
 
 
-def _standard(member: Any, month: str, standard_for: Any) -> str:
-    found = standard_for(member, month)
+def _standard(member: Any, month: str, scale: Any) -> str:
+    """The member's standard for ``month`` as written (``"42.00"``), or InputError by name."""
+    from ..rules.dues import standard_for
+
+    found = standard_for(member, month, scale)
     if found is None:
         raise InputError(
             _(

@@ -159,3 +159,13 @@ def test_installed_command_pays_and_sets_in_a_subprocess(make_repo):
              "nobody", "--paid-on", "2026-08-02")  # fmt: skip
     assert zh.returncode == 2
     assert zh.stderr == "dangjian: error: --member：没有党员 nobody\n"
+
+
+def test_pay_follows_the_repositorys_own_scale(make_repo):
+    repo = _repo(make_repo)
+    settings = repo.read("dangjian.toml")
+    repo.write("dangjian.toml", settings + '\n[rules.dues-standard]\nflat = "0.50"\n', dedent=False)
+    result = repo.run("dues", "pay", "village", "--month", "2026-06", "--member", "m3",
+                      "--paid-on", "2026-06-20")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert 'amount = "0.50"' in repo.read("members/m3.toml")
