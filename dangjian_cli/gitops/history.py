@@ -15,8 +15,8 @@ from ..errors import InputError
 from ..records import layout
 from ..records.store import FolderStore
 from .diff import ADDED, CHANGED, REMOVED, RENAMED, FieldChange, field_changes
-from .review import _doc
 from .run import CatFile, GitError, RepoInfo, git
+from .sides import parsed_doc as _doc
 
 
 @dataclass

@@ -9,7 +9,7 @@ difference of their results is what the change introduced or fixed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,28 +18,25 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..problems import Problem
 from ..records import layout
-from ..records import model as m
-from ..records.cache import CACHE_FROM
-from ..records.parse import parse
-from ..records.repository import (
-    Records,
-    assemble,
-    build_record,
-    cores,
-    gc_paused,
-    load_file,
-    load_paths,
-)
-from ..records.store import OverlayStore, Store
+from ..records.repository import Records
 from .cache import load_blobs_cached
+from .changes import Change, changed_paths, head_bytes, org_ids, read_by_id
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
 from .scope import Grep, touched
-from .snapshot import Change, stored_snapshot
+from .sides import (
+    Parsed,
+    forget_parsed,
+    load_changed,
+    loaded_whole,
+    parsed_doc,
+    scoped_sides,
+)
+from .snapshot import stored_snapshot
 from .store import GitStore, TreeStore, _BlobStore
 
 if TYPE_CHECKING:
-    from .scope import Search, Touched
+    from .scope import Search
 
 WORK_TREE = "working tree"
 
@@ -132,73 +129,6 @@ def parse_range(info: RepoInfo, spec: str | None) -> tuple[Side, Side]:
 # ---- what changed --------------------------------------------------------------
 
 
-class Unmerged(GitError):
-    """The index holds unresolved conflicts: it is no single state to compare."""
-
-
-def changed_paths(
-    info: RepoInfo,
-    base: str,
-    head: str | None,
-    *,
-    index: bool = False,
-    ignored: bool = False,
-) -> tuple[set[str], dict[str, str], tuple[dict[str, str], dict[str, str]]]:
-    """Paths (relative to the records folder) that differ, git's renames new -> old,
-    and the blob ids of each path on the base and the head side where git names
-    them (reading by id spares git a tree walk per file).
-
-    ``head`` None is the work tree (with untracked files, and ignored ones too when
-    ``ignored``), or with ``index`` the staged files."""
-    args = ["diff", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff", "--relative"]
-    if index:
-        args.append("--cached")
-    args.append(base)
-    if head:
-        args.append(head)
-    out = list(nul_fields(git(info.root, *args)))
-    changed: set[str] = set()
-    renames: dict[str, str] = {}
-    old_ids: dict[str, str] = {}
-    ids: dict[str, str] = {}
-    i = 0
-    while i < len(out):
-        meta = out[i].split()
-        status, old_id, new_id = meta[-1], meta[2], meta[3]
-        if status[0] in "RC":
-            old, new = out[i + 1], out[i + 2]
-            i += 3
-            if status[0] == "R":
-                changed.add(old)
-                renames[new] = old
-                if old_id.strip("0"):
-                    old_ids[old] = old_id
-        else:
-            new = out[i + 1]
-            i += 2
-            if old_id.strip("0"):
-                old_ids[new] = old_id
-        if index and status[0] == "U":
-            raise Unmerged(f"{new}: unresolved merge conflict in the index")
-        changed.add(new)
-        if (head or index) and new_id.strip("0"):
-            ids[new] = new_id
-    if head is None and not index:
-        exclude = () if ignored else ("--exclude-standard",)
-        untracked = git(info.root, "ls-files", "-z", "--others", *exclude)
-        changed.update(nul_fields(untracked))
-    keep = {p for p in changed if _is_record_path(p)}
-    renames = {n: o for n, o in renames.items() if n in keep and o in keep}
-    return (
-        keep,
-        renames,
-        (
-            {p: i for p, i in old_ids.items() if p in keep},
-            {p: i for p, i in ids.items() if p in keep},
-        ),
-    )
-
-
 _TEMPLATE_STATUS = {"A": ADDED, "D": REMOVED, "M": CHANGED, "T": CHANGED}
 
 
@@ -221,243 +151,10 @@ def template_changes(info: RepoInfo, base: str, head: str | None) -> list[tuple[
     return sorted((change, path) for path, change in out.items())
 
 
-def read_by_id(
-    cat: CatFile, paths: Iterable[str], ids: Mapping[str, str]
-) -> dict[str, bytes | None]:
-    """Bytes of ``paths`` by their blob ids; None where a path has no id (absent)."""
-    paths = sorted(paths)
-    known = [p for p in paths if p in ids]
-    out: dict[str, bytes | None] = dict.fromkeys(paths)
-    out.update(zip(known, cat.read_many([ids[p] for p in known]), strict=True))
-    return out
-
-
-def org_ids(info: RepoInfo, commit: str) -> set[str]:
-    """Ids of the orgs in ``commit`` (one small tree listing)."""
-    out = git(info.root, "ls-tree", "-z", "--name-only", f"{commit}:{info.prefix}orgs", check=False)
-    return {n[:-5] for n in nul_fields(out) if n.endswith(".toml")}
-
-
-def _is_record_path(path: str) -> bool:
-    parts = path.split("/")
-    return (
-        layout.is_candidate(path)
-        and not any(p.startswith(".") for p in parts)
-        and parts[0] not in layout.IGNORED_TOP
-    )
-
-
-def head_bytes(
-    info: RepoInfo,
-    cat: CatFile,
-    head: str | None,
-    paths: Iterable[str],
-    ids: Mapping[str, str] | None = None,
-) -> dict[str, bytes | None]:
-    """The bytes of ``paths`` on the head side (None where the file is gone)."""
-    paths = sorted(paths)
-    if head is None:
-        out: dict[str, bytes | None] = {}
-        for path in paths:
-            target = Path(info.root, path)
-            out[path] = target.read_bytes() if target.is_file() else None
-        return out
-    ids = ids or {}
-    names = [ids.get(p) or f"{head}:{info.prefix}{p}" for p in paths]
-    return dict(zip(paths, cat.read_many(names), strict=True))
-
-
 # ---- loading both sides ---------------------------------------------------------
 
 
-@dataclass
-class Loaded:
-    """Per-file load results, so that another side can reuse the unchanged ones."""
-
-    store: Store
-    paths: list[str]
-    records: dict[str, m.Record]
-    problems: dict[str, list[Problem]]
-    refused: list[Problem]
-
-    def assemble(self) -> Records:
-        problems = list(self.refused)
-        for path in self.paths:
-            problems.extend(self.problems.get(path, ()))
-        return assemble(self.store, list(self.paths), dict(self.records), problems)
-
-
-#: a file's record and load problems, as loaded before (from the same bytes)
-Parsed = Mapping[str, tuple[m.Record | None, list[Problem]]]
-
-
-#: a scoped load parses in two processes from this many files (a fork costs
-#: about as much as parsing 100)
-PARALLEL_FROM = 1000
-
-
-def load_all(store: Store, parsed: Parsed | None = None) -> Loaded:
-    paths, refused = store.listing()
-    records: dict[str, m.Record] = {}
-    problems: dict[str, list[Problem]] = {}
-    parsed = dict(parsed or {})
-    with gc_paused():
-        todo = [p for p in paths if p not in parsed]
-        if len(todo) >= PARALLEL_FROM:
-            for path, record, found, _ in load_paths(store, todo, cores()):
-                parsed[path] = (record, found)
-        for path in paths:
-            done = parsed.get(path)
-            record, found = done if done is not None else _load_one(store, path)
-            if found:
-                problems[path] = found
-            if record is not None:
-                records[path] = record
-    return Loaded(store, list(paths), records, problems, list(refused))
-
-
-def _loaded(records: Records) -> Loaded:
-    """A whole loaded side, per file (problems of paths not listed were refused)."""
-    paths = set(records.paths)
-    problems: dict[str, list[Problem]] = {}
-    refused: list[Problem] = []
-    for problem in records.problems:
-        if problem.path in paths:
-            problems.setdefault(problem.path, []).append(problem)
-        else:
-            refused.append(problem)
-    return Loaded(records.store, list(records.paths), dict(records.by_path), problems, refused)
-
-
-def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
-    from ..problems import error
-
-    try:
-        data = store.read(path)
-    except OSError as exc:
-        return None, [error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)]
-    return _load_bytes(path, data)
-
-
-def load_more(loaded: Loaded, paths: Iterable[str], like: Loaded | None = None) -> None:
-    """Add more unchanged files to a partial load (taken from ``like`` if given)."""
-    added = set(paths) - set(loaded.paths)
-    for path in sorted(added):
-        if like is not None:
-            record, found = like.records.get(path), like.problems.get(path, [])
-        else:
-            record, found = _load_one(loaded.store, path)
-        if found:
-            loaded.problems[path] = found
-        if record is not None:
-            loaded.records[path] = record
-    loaded.paths = sorted(set(loaded.paths) | added)
-    store = loaded.store.base if isinstance(loaded.store, OverlayStore) else loaded.store
-    if isinstance(store, _Cached) and store.only is not None:
-        store.only |= added
-
-
-def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
-    """The base with ``changes`` applied, parsing only the changed files."""
-    store = OverlayStore(base.store, changes)
-    paths, refused = store.listing()
-    records = dict(base.records)
-    problems = dict(base.problems)
-    for path, data in changes.items():
-        records.pop(path, None)
-        problems.pop(path, None)
-        if data is None or not layout.is_candidate(path):
-            continue
-        record, found = _load_bytes(path, data)
-        if found:
-            problems[path] = found
-        if record is not None:
-            records[path] = record
-    return Loaded(store, paths, records, problems, list(refused))
-
-
 # ---- the review -----------------------------------------------------------------
-
-
-class _Bytes:
-    """Base files' bytes by path, fetched from the store in batches and kept."""
-
-    def __init__(self, store: _BlobStore) -> None:
-        self.store = store
-        self.data: dict[str, bytes | None] = {}
-
-    def many(self, paths: Iterable[str]) -> None:
-        missing = [p for p in paths if p not in self.data]
-        self.store.prefetch(missing)
-        for path in missing:
-            self.data[path] = self.store.read(path) if self.store.exists(path) else None
-
-    def __call__(self, path: str) -> bytes | None:
-        if path not in self.data:
-            self.many([path])
-        return self.data[path]
-
-
-class _Cached(Store):
-    """A store answering from bytes already read, then from the base store."""
-
-    def __init__(self, base: _BlobStore, cache: _Bytes, paths: set[str] | None) -> None:
-        self.base, self.cache, self.only = base, cache, paths
-        self.label = base.label
-
-    def listing(self) -> tuple[list[str], list[Problem]]:
-        paths, refused = self.base.listing()
-        if self.only is None:
-            return paths, refused
-        return [p for p in paths if p in self.only], refused
-
-    def read(self, path: str) -> bytes:
-        data = self.cache.data.get(path)
-        return data if data is not None else self.base.read(path)
-
-    def exists(self, path: str) -> bool:
-        return self.base.exists(path)
-
-
-def scoped_sides(
-    base_store: _BlobStore,
-    listing: list[str],
-    changes: Mapping[str, bytes | None],
-    before: Mapping[str, bytes | None],
-    direct: Touched,
-    search: Search,
-    parsed: Parsed | None = None,
-) -> tuple[Loaded, Loaded] | None:
-    """Both sides of a change, loaded on the scope it can affect (see :mod:`.scope`),
-    or None when that scope is so large that a whole load through the cache is quicker.
-
-    What needs no search is loaded while ``search`` (started by the caller) looks
-    for the records that name the change.
-    """
-    from .scope import found_paths, known_paths
-
-    cache = _Bytes(base_store)
-    cache.data.update(before)
-    large = len(listing) >= CACHE_FROM
-    limit = SCOPED_SHARE * len(listing) if large else float("inf")
-    known = known_paths(listing, changes, direct, cache, limit)
-    if len(known) > limit:
-        search.close()
-        return None
-    cache.many(sorted(known))
-    base = load_all(_Cached(base_store, cache, known), parsed)
-    head = load_changed(base, changes)
-    extra = found_paths(listing, known, search, cache)
-    cache.many(sorted(extra))
-    load_more(base, extra)
-    load_more(head, extra, like=base)
-    return base, head
-
-
-#: in a repository large enough for the blob cache, a change that touches more than
-#: this share of the records is reviewed on the whole base side, read through the
-#: cache: parsing that many files is slower than taking them all from the cache
-SCOPED_SHARE = 0.1
 
 
 def review(
@@ -471,7 +168,7 @@ def review(
     try:
         return _review(root, spec, as_of, full)
     finally:
-        _PARSED.clear()
+        forget_parsed()
 
 
 def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) -> Review:
@@ -515,7 +212,7 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         listing = base_store.listing()[0]
         sides = scoped_sides(base_store, listing, changes, before, direct, search, parsed)
     if sides is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
-        base = _loaded(load_blobs_cached(base_store))
+        base = loaded_whole(load_blobs_cached(base_store))
         head = load_changed(base, changes)
     else:
         base, head = sides
@@ -575,41 +272,13 @@ def _identity(path: str) -> tuple[str, str] | None:
 def _change(
     kind: str, path: str, old: bytes | None, new: bytes | None, old_path: str | None = None
 ) -> RecordChange:
-    a = _doc(old_path or path, old, keep=True)
-    b = _doc(path, new, keep=True)
+    a = parsed_doc(old_path or path, old, keep=True)
+    b = parsed_doc(path, new, keep=True)
     unreadable = (old is not None and a is None) or (new is not None and b is None)
     fields = field_changes(a, b) if not unreadable and kind in (CHANGED, RENAMED) else []
     if kind == ADDED and b is not None:
         fields = field_changes(None, b)
     return RecordChange(kind, path, old_path, fields, unreadable)
-
-
-#: documents parsed for the field diff, kept for loading the same bytes (parsed once)
-_PARSED: dict[tuple[str, bytes], tuple[dict[str, Any] | None, list[Problem]]] = {}
-
-
-def _doc(path: str, data: bytes | None, keep: bool = False) -> dict[str, Any] | None:
-    if data is None:
-        return None
-    doc, problems = parse(path, data)
-    if keep:
-        _PARSED[(path, data)] = (doc, problems)
-    return doc
-
-
-def _load_bytes(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
-    """:func:`load_file`, reusing a document the diff already parsed."""
-    parsed = _PARSED.pop((path, data), None)
-    if parsed is None:
-        return load_file(path, data)
-    try:
-        layout.classify(path)
-    except layout.LayoutError:
-        return load_file(path, data)  # reports the layout problem
-    doc, problems = parsed
-    if doc is None:
-        return None, problems
-    return build_record(path, doc)
 
 
 def problem_delta(

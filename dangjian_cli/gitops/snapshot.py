@@ -7,7 +7,7 @@ one tree of the records folder, what a full check found (on one day: a few
 checks depend on the date), its listing with blob ids, and an index of which
 files name which ids. The work tree, the index or another commit is then judged
 as the snapshot of HEAD's tree plus the difference ``review`` finds on the few
-changed files (:func:`review.scoped_sides`): both sides are checked on the
+changed files (:func:`sides.scoped_sides`): both sides are checked on the
 records the change can affect, and what changed between them is applied to the
 stored problems, path by path. A snapshot of a new tree (after a commit) is made
 the same way from the last one, and stored.
@@ -48,6 +48,7 @@ from ..records.mentions import named_ids
 from ..records.repository import Records, assemble
 from ..records.store import FolderStore
 from ..rules.engine import Obligation
+from .changes import Change
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
 
 FOLDER = "dangjian-snapshots"
@@ -361,24 +362,6 @@ class WordSearch:
         return None
 
 
-@dataclass
-class Change:
-    """Changed files of a side against a snapshot's tree: bytes before and after
-    (None: absent), and the new blob ids where git names them."""
-
-    before: dict[str, bytes | None]
-    after: dict[str, bytes | None]
-    blobs: dict[str, str]
-
-    @classmethod
-    def between(
-        cls, before: dict[str, bytes | None], after: dict[str, bytes | None], blobs: dict[str, str]
-    ) -> Change:
-        """The files whose bytes differ (a mode change alone is no change)."""
-        changed = [p for p in after if before[p] != after[p]]
-        return cls({p: before[p] for p in changed}, {p: after[p] for p in changed}, blobs)
-
-
 def apply(
     info: RepoInfo, snap: Snapshot, day: date, change: Change, windows: Iterable[Window]
 ) -> Snapshot | None:
@@ -386,8 +369,8 @@ def apply(
     obligations in ``windows``), or None when a scoped check cannot judge it (the
     settings changed, or too much did)."""
     from ..checks import validate
-    from .review import scoped_sides
     from .scope import touched
+    from .sides import scoped_sides
     from .store import TreeStore
 
     if layout.SETTINGS_FILE in change.after:
@@ -578,7 +561,7 @@ def judge(
     if snap is None:
         return None
     if side in (WORK_TREE, INDEX):
-        from .review import Unmerged
+        from .changes import Unmerged
 
         try:
             change = _side_change(info, commit, side)
@@ -729,7 +712,7 @@ def _large(info: RepoInfo, commit: str) -> bool:
 
 def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | None:
     """The snapshot of ``tree`` made from an older one by the difference of the trees."""
-    from .review import _is_record_path, read_by_id
+    from .changes import is_record_path, read_by_id
 
     out = git(info.root, "diff-tree", "-r", "-z", "--raw", "--no-abbrev", older.tree, tree)
     fields = list(nul_fields(out))
@@ -744,7 +727,7 @@ def _carry(info: RepoInfo, older: Snapshot, tree: str, day: date) -> Snapshot | 
             ids_before[path] = old_id
         if new_id.strip("0"):
             ids_after[path] = new_id
-    paths = sorted(p for p in set(ids_before) | set(ids_after) if _is_record_path(p))
+    paths = sorted(p for p in set(ids_before) | set(ids_after) if is_record_path(p))
     if len(paths) > CHANGED_SHARE * len(older.blobs):
         return None
     cat = CatFile(info.root)
@@ -793,7 +776,7 @@ def _links_or_special(root: Path, paths: Iterable[str]) -> bool:
 def _side_change(info: RepoInfo, commit: str, side: str) -> Change:
     """What the work tree (with untracked and ignored files, as a folder is read) or
     the index changes against ``commit``."""
-    from .review import changed_paths, head_bytes, read_by_id
+    from .changes import changed_paths, head_bytes, read_by_id
 
     index = side == INDEX
     paths, _, (ids_before, ids_after) = changed_paths(

@@ -183,10 +183,10 @@ EDITS: list[Callable] = [
 
 @pytest.mark.parametrize(("seed", "parallel"), [(1, False), (2, True)])
 def test_work_tree_edits_match_a_whole_check(county, monkeypatch, seed, parallel) -> None:
-    from dangjian_cli.gitops import review
+    from dangjian_cli.gitops import sides
 
     if parallel:  # the scoped load in two processes, as in a county
-        monkeypatch.setattr(review, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(sides, "PARALLEL_FROM", 1)
     rng = random.Random(seed)
     assert _snapshot(county, monkeypatch) == _whole(county)  # builds HEAD's snapshot
     assert list((county.root / ".git" / snapshot.FOLDER).iterdir())

@@ -1,0 +1,252 @@
+"""Loading both sides of a change, file by file, so that the unchanged files are
+read and parsed once and shared, and a scoped check loads only the records the
+change can affect (see :mod:`.scope`).
+
+Used by :mod:`.review` and :mod:`.snapshot`; it knows nothing of either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..problems import Problem
+from ..records import layout
+from ..records import model as m
+from ..records.cache import CACHE_FROM
+from ..records.parse import parse
+from ..records.repository import (
+    Records,
+    assemble,
+    build_record,
+    cores,
+    gc_paused,
+    load_file,
+    load_paths,
+)
+from ..records.store import OverlayStore, Store
+from .store import _BlobStore
+
+if TYPE_CHECKING:
+    from .scope import Search, Touched
+
+
+@dataclass
+class Loaded:
+    """Per-file load results, so that another side can reuse the unchanged ones."""
+
+    store: Store
+    paths: list[str]
+    records: dict[str, m.Record]
+    problems: dict[str, list[Problem]]
+    refused: list[Problem]
+
+    def assemble(self) -> Records:
+        problems = list(self.refused)
+        for path in self.paths:
+            problems.extend(self.problems.get(path, ()))
+        return assemble(self.store, list(self.paths), dict(self.records), problems)
+
+
+#: a file's record and load problems, as loaded before (from the same bytes)
+Parsed = Mapping[str, tuple[m.Record | None, list[Problem]]]
+
+
+#: a scoped load parses in two processes from this many files (a fork costs
+#: about as much as parsing 100)
+PARALLEL_FROM = 1000
+
+
+def load_all(store: Store, parsed: Parsed | None = None) -> Loaded:
+    paths, refused = store.listing()
+    records: dict[str, m.Record] = {}
+    problems: dict[str, list[Problem]] = {}
+    parsed = dict(parsed or {})
+    with gc_paused():
+        todo = [p for p in paths if p not in parsed]
+        if len(todo) >= PARALLEL_FROM:
+            for path, record, found, _ in load_paths(store, todo, cores()):
+                parsed[path] = (record, found)
+        for path in paths:
+            done = parsed.get(path)
+            record, found = done if done is not None else _load_one(store, path)
+            if found:
+                problems[path] = found
+            if record is not None:
+                records[path] = record
+    return Loaded(store, list(paths), records, problems, list(refused))
+
+
+def loaded_whole(records: Records) -> Loaded:
+    """A whole loaded side, per file (problems of paths not listed were refused)."""
+    paths = set(records.paths)
+    problems: dict[str, list[Problem]] = {}
+    refused: list[Problem] = []
+    for problem in records.problems:
+        if problem.path in paths:
+            problems.setdefault(problem.path, []).append(problem)
+        else:
+            refused.append(problem)
+    return Loaded(records.store, list(records.paths), dict(records.by_path), problems, refused)
+
+
+def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
+    from ..problems import error
+
+    try:
+        data = store.read(path)
+    except OSError as exc:
+        return None, [error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)]
+    return load_bytes(path, data)
+
+
+def load_more(loaded: Loaded, paths: Iterable[str], like: Loaded | None = None) -> None:
+    """Add more unchanged files to a partial load (taken from ``like`` if given)."""
+    added = set(paths) - set(loaded.paths)
+    for path in sorted(added):
+        if like is not None:
+            record, found = like.records.get(path), like.problems.get(path, [])
+        else:
+            record, found = _load_one(loaded.store, path)
+        if found:
+            loaded.problems[path] = found
+        if record is not None:
+            loaded.records[path] = record
+    loaded.paths = sorted(set(loaded.paths) | added)
+    store = loaded.store.base if isinstance(loaded.store, OverlayStore) else loaded.store
+    if isinstance(store, _Cached) and store.only is not None:
+        store.only |= added
+
+
+def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
+    """The base with ``changes`` applied, parsing only the changed files."""
+    store = OverlayStore(base.store, changes)
+    paths, refused = store.listing()
+    records = dict(base.records)
+    problems = dict(base.problems)
+    for path, data in changes.items():
+        records.pop(path, None)
+        problems.pop(path, None)
+        if data is None or not layout.is_candidate(path):
+            continue
+        record, found = load_bytes(path, data)
+        if found:
+            problems[path] = found
+        if record is not None:
+            records[path] = record
+    return Loaded(store, paths, records, problems, list(refused))
+
+
+class _Bytes:
+    """Base files' bytes by path, fetched from the store in batches and kept."""
+
+    def __init__(self, store: _BlobStore) -> None:
+        self.store = store
+        self.data: dict[str, bytes | None] = {}
+
+    def many(self, paths: Iterable[str]) -> None:
+        missing = [p for p in paths if p not in self.data]
+        self.store.prefetch(missing)
+        for path in missing:
+            self.data[path] = self.store.read(path) if self.store.exists(path) else None
+
+    def __call__(self, path: str) -> bytes | None:
+        if path not in self.data:
+            self.many([path])
+        return self.data[path]
+
+
+class _Cached(Store):
+    """A store answering from bytes already read, then from the base store."""
+
+    def __init__(self, base: _BlobStore, cache: _Bytes, paths: set[str] | None) -> None:
+        self.base, self.cache, self.only = base, cache, paths
+        self.label = base.label
+
+    def listing(self) -> tuple[list[str], list[Problem]]:
+        paths, refused = self.base.listing()
+        if self.only is None:
+            return paths, refused
+        return [p for p in paths if p in self.only], refused
+
+    def read(self, path: str) -> bytes:
+        data = self.cache.data.get(path)
+        return data if data is not None else self.base.read(path)
+
+    def exists(self, path: str) -> bool:
+        return self.base.exists(path)
+
+
+def scoped_sides(
+    base_store: _BlobStore,
+    listing: list[str],
+    changes: Mapping[str, bytes | None],
+    before: Mapping[str, bytes | None],
+    direct: Touched,
+    search: Search,
+    parsed: Parsed | None = None,
+) -> tuple[Loaded, Loaded] | None:
+    """Both sides of a change, loaded on the scope it can affect (see :mod:`.scope`),
+    or None when that scope is so large that a whole load through the cache is quicker.
+
+    What needs no search is loaded while ``search`` (started by the caller) looks
+    for the records that name the change.
+    """
+    from .scope import found_paths, known_paths
+
+    cache = _Bytes(base_store)
+    cache.data.update(before)
+    large = len(listing) >= CACHE_FROM
+    limit = SCOPED_SHARE * len(listing) if large else float("inf")
+    known = known_paths(listing, changes, direct, cache, limit)
+    if len(known) > limit:
+        search.close()
+        return None
+    cache.many(sorted(known))
+    base = load_all(_Cached(base_store, cache, known), parsed)
+    head = load_changed(base, changes)
+    extra = found_paths(listing, known, search, cache)
+    cache.many(sorted(extra))
+    load_more(base, extra)
+    load_more(head, extra, like=base)
+    return base, head
+
+
+#: in a repository large enough for the blob cache, a change that touches more than
+#: this share of the records is reviewed on the whole base side, read through the
+#: cache: parsing that many files is slower than taking them all from the cache
+SCOPED_SHARE = 0.1
+
+
+#: documents parsed for the field diff, kept for loading the same bytes (parsed once)
+_KEPT: dict[tuple[str, bytes], tuple[dict[str, Any] | None, list[Problem]]] = {}
+
+
+def parsed_doc(path: str, data: bytes | None, keep: bool = False) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    doc, problems = parse(path, data)
+    if keep:
+        _KEPT[(path, data)] = (doc, problems)
+    return doc
+
+
+def load_bytes(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
+    """:func:`load_file`, reusing a document the diff already parsed."""
+    parsed = _KEPT.pop((path, data), None)
+    if parsed is None:
+        return load_file(path, data)
+    try:
+        layout.classify(path)
+    except layout.LayoutError:
+        return load_file(path, data)  # reports the layout problem
+    doc, problems = parsed
+    if doc is None:
+        return None, problems
+    return build_record(path, doc)
+
+
+def forget_parsed() -> None:
+    """Drop the documents kept by :func:`parsed_doc` (the end of one review)."""
+    _KEPT.clear()
