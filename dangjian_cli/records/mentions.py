@@ -39,6 +39,8 @@ def _member(mb: m.Member) -> Iterable[str | None]:
         yield from (t.from_, t.to)
     for ex in mb.quorum_exempt:
         yield ex.approved_by
+    for base in mb.dues_base:
+        yield base.approved_by
 
 
 def _meeting(mt: m.Meeting) -> Iterable[str | None]:
