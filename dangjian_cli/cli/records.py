@@ -498,6 +498,9 @@ def _append_rows(
 @click.option("--to", "to", required=True, help="The receiving org.")
 @click.option("--date", "day", required=True, type=ISO_DATE, help="Date of the transfer.")
 @click.option("--from", "from_", help="The sending org (default: the member's org that day).")
+@click.option("--letter", help="Number of the introduction letter (组织关系介绍信).")
+@click.option("--valid-until", type=ISO_DATE, help="Last day the letter is valid.")
+@click.option("--received-on", type=ISO_DATE, help="Day the receipt slip came back.")
 @click.option(
     "--out",
     is_flag=True,
@@ -507,7 +510,13 @@ def _append_rows(
 @commit_option("transfer", lambda p: f"to {p['to']} {p['day'].isoformat()}")
 @click.pass_context
 def new_transfer(
-    ctx: click.Context, member: str, to: str, day: date, from_: str | None, out: bool
+    ctx: click.Context,
+    member: str,
+    to: str,
+    day: date,
+    from_: str | None,
+    out: bool,
+    **letter: Any,
 ) -> list[str]:
     """Add a [[transfers]] row to a member's file, and move the member to the org.
 
@@ -530,6 +539,7 @@ def new_transfer(
 
     def build(record: m.Member) -> tuple[dict[str, Any], dict[str, Any]]:
         row = {"date": day, "from": from_ or record.org_on(day), "to": to}
+        row.update((k, letter[k]) for k in ("letter", "valid_until", "received_on"))
         if out:
             return row, {"status": "transferred_out", "left_on": day}
         return row, {"org": to}

@@ -28,11 +28,15 @@ def test_new_transfer_out_of_the_repository_takes_out(make_repo):
     assert typo.exit_code == 2
     assert "no org vilage in this repository" in typo.stderr
     result = repo.run("new", "transfer", "m3", "--to", "邻县某镇党委", "--date", "2026-03-01",
-                      "--out")  # fmt: skip
+                      "--out", "--letter", "青组转〔2026〕3号",
+                      "--valid-until", "2026-04-01")  # fmt: skip
     assert result.exit_code == 0, result.output
     text = repo.read("members/m3.toml")
     assert 'status = "transferred_out"' in text and "left_on = 2026-03-01" in text
-    assert 'to = "邻县某镇党委"' in text
+    assert text.endswith(
+        '\n[[transfers]]\ndate = 2026-03-01\nfrom = "village"\nto = "邻县某镇党委"\n'
+        'letter = "青组转〔2026〕3号"\nvalid_until = 2026-04-01\n'
+    )
 
 
 def test_new_project_appends_to_the_org(make_repo):
