@@ -34,6 +34,7 @@ from . import engine as e
 from .catalog import Rule
 from .periods import shift
 
+
 def _judged(run: e.Run, rule: Rule) -> bool:
     """Whether the rule is judged: a rule that ``needs`` a record is judged only once
     the repository says from when it keeps it (``applies_from``; engine.unapplied)."""
@@ -169,7 +170,9 @@ def _attendance(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
         deadline = shift(last, span) - timedelta(days=1)
         if _before_adoption(rule, deadline):
             continue
-        missed = sum(1 for d, excused in held.get(org_id, ()) if last < d <= day and mb.id not in excused)
+        missed = sum(
+            1 for d, excused in held.get(org_id, ()) if last < d <= day and mb.id not in excused
+        )
         status = e.deadline_status(False, deadline, rule.due_before, day)
         if status == e.UPCOMING or not missed:
             status = e.MET
@@ -216,9 +219,7 @@ def attendance_rows(records: Any, org_id: str, year: int, kinds: Iterable[str]) 
             due += 1
             if mb.id in mt.attendees:
                 attended += 1
-            elif mb.exempt_on(mt.date) or any(
-                ab.member == mb.id and ab.reason for ab in mt.absent
-            ):
+            elif mb.exempt_on(mt.date) or any(ab.member == mb.id and ab.reason for ab in mt.absent):
                 excused += 1
         if not due:
             continue
@@ -330,9 +331,7 @@ def _disposition(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
             key=lambda d: d.date,  # type: ignore[arg-type,return-value]
         )
         done = bool(rows)
-        if done and deadline < run.window_start and not any(
-            r.kind == "correction" for r in rows
-        ):
+        if done and deadline < run.window_start and not any(r.kind == "correction" for r in rows):
             continue
         status = e.deadline_status(done, deadline, rule.due_before, day)
         late = (rows[0].date - deadline).days if done and rows[0].date > deadline else None  # type: ignore[operator]

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 
 def _village(secretary: str, *extra: str) -> str:
-    return "\n".join(
-        [
-            'name = "Test Village Branch"',
-            'kind = "village_branch"',
-            'parent = "town"',
-            "established = 2000-01-01",
-            f'secretary = "{secretary}"',
-            *extra,
-        ]
-    ) + "\n"
+    return (
+        "\n".join(
+            [
+                'name = "Test Village Branch"',
+                'kind = "village_branch"',
+                'parent = "town"',
+                "established = 2000-01-01",
+                f'secretary = "{secretary}"',
+                *extra,
+            ]
+        )
+        + "\n"
+    )
 
 
 OUTSIDER = """
@@ -33,8 +36,13 @@ established = 2000-01-01
 
 
 def test_members_of_the_branch_lead_it(make_repo, validate):
-    repo = make_repo({"orgs/village.toml": _village("m1", "[committee]", "elected = 2024-01-10",
-                                                    'members = ["m1", "m2", "m3"]')})
+    repo = make_repo(
+        {
+            "orgs/village.toml": _village(
+                "m1", "[committee]", "elected = 2024-01-10", 'members = ["m1", "m2", "m3"]'
+            )
+        }
+    )
     assert validate(repo).of("E-SECRETARY") == []
 
 

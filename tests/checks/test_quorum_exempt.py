@@ -38,8 +38,10 @@ def test_the_exemption_counts_only_while_it_runs(make_repo, validate):
     repo = make_repo({MEET: ASSEMBLY.format(who='["m1", "m2"]')})
     repo.write("members/m3.toml", _m3("2026-03-11"))  # from the day after
     assert validate(repo).of("E-QUORUM") == []  # 2 of 3 is more than half anyway
-    repo.write(MEET, 'kind = "branch_assembly"\ndate = 2026-03-10\nelection = true\n'
-               'attendees = ["m1", "m2"]\n')
+    repo.write(
+        MEET,
+        'kind = "branch_assembly"\ndate = 2026-03-10\nelection = true\nattendees = ["m1", "m2"]\n',
+    )
     assert "of 3 voting members" in validate(repo).one("E-QUORUM", MEET)["message"]
     repo.write("members/m3.toml", _m3("2026-01-01", "2026-03-10"))  # to the day itself
     assert validate(repo).of("E-QUORUM") == []
