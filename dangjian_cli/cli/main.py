@@ -76,6 +76,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "tables:stats",
         "Party statistics on a day: members, orgs and the year's changes (totals agree).",
     ),
+    "site": (
+        "site:site",
+        "Write a static overview site: county, townships, orgs, findings, trends.",
+    ),
     "review": (
         "git:review",
         "What a change does to the records: record changes, problems, findings.",
