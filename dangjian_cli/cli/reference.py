@@ -131,6 +131,16 @@ def schedule(values: dict[str, Any]) -> str:
         )
     if kind == "weak":
         return _("by the weak record's deadline")
+    if kind == "attendance":
+        return _("a finding after {months} months without taking part").format(
+            months=values.get("months", 6)
+        )
+    if kind == "appraisal":
+        return _("in each year's democratic appraisal")
+    if kind == "disposition":
+        return _("within {span} of the appraisal; a correction by its `until`").format(
+            span=_span_words(str(deadline or "+30d")[1:])
+        )
     return _("at all times")
 
 
@@ -156,6 +166,8 @@ def _owed_by(values: dict[str, Any]) -> str:
         return _("orgs whose secretary's debriefing was graded poor")
     if values.get("type") == "weak":
         return _("orgs recorded as weak and lax (weak/<yyyy>/<org>.toml)")
+    if values.get("type") == "disposition":
+        return _("orgs of members graded unqualified in a democratic appraisal")
     given = tuple(values.get("kinds") or ())
     if set(given) == set(BRANCH_KINDS):
         kinds = [_("every branch and general branch")]
