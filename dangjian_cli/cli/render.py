@@ -1,4 +1,4 @@
-"""`dangjian render letter|notice|report|funding` and `dangjian templates check`.
+"""`dangjian render letter|notice|report|funding|transfer-letter` and `dangjian templates check`.
 
 Thin: options in, library calls, file names and messages out. docx and jinja2 are
 imported only inside the commands (``dangjian --help`` lists these groups
@@ -369,6 +369,71 @@ def funding(
     job.refuse_existing([document.name])
     job.write(document)
     job.finish(pdf, "funding report")
+
+
+@render.command("transfer-letter")
+@click.argument("member")
+@click.option(
+    "--row",
+    "index",
+    type=int,
+    default=None,
+    help="Which [[transfers]] row (0 the first, -1 the last; default the last).",
+)
+@_output_options
+@commit_option("transfer letter", lambda p: p["member"])
+@click.pass_context
+def transfer_letter(
+    ctx: click.Context,
+    member: str,
+    index: int | None,
+    out_dir: Path | None,
+    pdf: bool,
+    lang: str | None,
+    force: bool,
+    rev: str | None,
+) -> None:
+    """Letter of introduction of a membership transfer (组织关系介绍信), with its receipt slip.
+
+    Made from MEMBER's [[transfers]] row. A row without `letter` gets the next
+    number of the issuer's `transfer` pattern in [numbering] (the issuer: a sending
+    committee, or the committee above a sending branch), and a `valid_until` (the receipt deadline of
+    rule transfer-receipt) when it has none: both are written into the row (one
+    checked write, --commit commits it). A row with a number keeps it.
+    """
+    from ..documents.transfer import render_transfer_letter
+    from ..records import layout, write
+    from ..records.store import FolderStore
+    from .records import finish
+
+    member_id = member.strip().removeprefix("members/").removesuffix(".toml")
+    path = layout.member_path(member_id)
+    # the records read, the number taken and written under the members folder's lock
+    # (two letters at once never share a number) and the member file's (no other write
+    # of that file in between)
+    with (
+        write.locked(repo_root(ctx), "members", folder=True),
+        write.locked(repo_root(ctx), path),
+    ):
+        job = Job(ctx, out_dir, lang, force, rev)
+        document, i, updates = render_transfer_letter(
+            job.records, job.root, member_id, index, job.lang
+        )
+        job.refuse_existing([document.name])
+        if updates:
+            if rev is not None:
+                raise InputError(
+                    "this transfer has no letter number yet: make the letter from the "
+                    "work tree (without --rev), which records the number"
+                )
+            store = FolderStore(job.root)
+            data = store.read(path)
+            for key, value in updates.items():
+                target = write.resolve_field(layout.MEMBER, f"transfers.{i}.{key}")
+                data = write.set_value(path, data, target, value)
+            finish(job.root, store, {path: data})
+        job.write(document)
+    job.finish(pdf, "transfer letter")
 
 
 def _joined(paragraph: str) -> str:

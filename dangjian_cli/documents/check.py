@@ -208,6 +208,16 @@ def variants(records: Records, lang: str, kind: str) -> Iterator[Variant]:
             )
             what = f"report of {org}{' and below' if subtree else ''}"
             yield from _list_modes(what, context, {"chart": chart})
+    elif kind == "transfer":
+        from .transfer import transfer_context
+
+        for to, valid in (("town", date(2025, 6, 1)), ("Elsewhere " + TRICKY, None)):
+            row = m.Transfer(date(2025, 5, 1), "village", to)
+            for status in ("full", "probationary"):
+                context = transfer_context(records, "m1", row, "〔2025〕1号", valid, "town", lang)
+                context["member"] = {**context["member"], "status": status}
+                what = f"transfer letter of a {status} member to {to.split()[0].lower()}"
+                yield what, context, None
     else:
         from .funding import funding_context
 

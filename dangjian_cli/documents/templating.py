@@ -23,7 +23,7 @@ from ..errors import InputError
 from . import markup
 from .words import format_date, money
 
-KINDS = ("letter", "notice", "report", "funding")
+KINDS = ("letter", "notice", "report", "funding", "transfer")
 LANGS = ("en", "zh")
 REFERENCE = "reference.docx"
 

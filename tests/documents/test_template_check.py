@@ -137,11 +137,11 @@ def test_each_language_and_only_the_first_failure_of_a_template(tmp_path: Path):
     )
     zh = _own(tmp_path, "zh", "notice.md.j2", broken)
     for lang in ("en", "zh"):
-        for kind in ("letter", "report", "funding"):  # plain ones: the test is about notices
+        for kind in ("letter", "report", "funding", "transfer"):  # plain: the test is on notices
             _own(tmp_path, lang, f"{kind}.md.j2", f"# {kind}\n")
     _own(tmp_path, "zh", "parts.j2", "{% if %}\n")
     problems, checked = check_templates(tmp_path, ["en", "zh"])
-    assert checked == 8
+    assert checked == 2 * len(templating.KINDS)
     notices = [p for p in problems if "notice.md.j2" in p]
     assert len(notices) == 1 and notices[0].startswith(f"{zh}:")
     assert "mistake" in notices[0]
