@@ -434,9 +434,15 @@ def _common(func: Callable) -> Callable:
 
 
 @click.command("list")
-@click.argument("what", type=click.Choice(("members", "orgs", "meetings", "notices", "dues")))
+@click.argument(
+    "what",
+    type=click.Choice(("members", "orgs", "meetings", "notices", "dues", "attendance")),
+)
 @_common
 @click.option("--status", default=None, help="members: only this status (full, probationary...).")
+@click.option(
+    "--year", type=int, default=None, help="attendance: the calendar year (default: --as-of's)."
+)
 @click.pass_context
 def list_records(
     ctx: click.Context,
@@ -449,13 +455,16 @@ def list_records(
     force: bool,
     show_personal: bool,
     status: str | None,
+    year: int | None,
 ) -> None:
-    """List members (the roster), orgs, meetings, notices, or unpaid dues.
+    """List members (the roster), orgs, meetings, notices, unpaid dues, or attendance.
 
     `list dues` gives, per member, the months unpaid as of --as-of (default today):
     from admission (or tracking_since) to the last month ended. `list members
     --format xlsx --out roster.xlsx` writes a roster that `import members` reads
-    back unchanged. ID and phone numbers are masked unless --show-personal.
+    back unchanged. `list attendance --org ID --year Y` gives each member's meetings
+    due, attended and excused (an absence with a reason, an approved exemption) and
+    the rate. ID and phone numbers are masked unless --show-personal.
     """
     from ..records import model as m
     from ..tables import listing as lst
@@ -474,6 +483,10 @@ def list_records(
         table = lst.meetings(records, scope, as_of)
     elif what == "notices":
         table = lst.notices(records, scope, as_of)
+    elif what == "attendance":
+        from ..tables import participation as tp
+
+        table = tp.attendance(records, scope, year or (as_of or date.today()).year)
     else:
         table = lst.unpaid_dues(records, scope, as_of or date.today(), status)
     _emit_listing(ctx, table, fmt, out, force, show_personal)
