@@ -212,6 +212,9 @@ class Run:
     keep: set[str] | None = None
     #: the statuses kept (None: all); evaluators build no obligation of another
     wanted: frozenset[str] | None = None
+    #: transfers dated from this day on stay with the sending org until received
+    #: (rule transfer-receipt, once adopted; None: a transfer moves the member at once)
+    receipts_from: date | None = None
     _org_ids: list[str] | None = None
     _member_ids: list[str] | None = None
     _periods: dict[str, list[Period]] = field(default_factory=dict)
@@ -224,7 +227,22 @@ class Run:
         """The org responsible for a member on ``as_of`` (the file's org if it moved out)."""
         # Member.org_on sorts the transfers; most members have none
         org = member.org_on(self.as_of) if member.transfers else member.org
+        if member.transfers and self.receipts_from is not None:
+            org = self._sender(member) or org
         return org if org in self.records.orgs else (member.org or "")
+
+    def _sender(self, member: m.Member) -> str | None:
+        """The sending org of a transfer not yet received on ``as_of`` (transfer-receipt:
+        until the receipt it stays responsible for the member), else None."""
+        orgs = self.records.orgs
+        moves = [t for t in member.transfers if t.date and t.date <= self.as_of]
+        if not moves:
+            return None
+        last = max(moves, key=attrgetter("date"))
+        received = last.received_on is not None and last.received_on <= self.as_of
+        if received or last.from_ not in orgs or last.to not in orgs:
+            return None
+        return last.from_ if last.date >= self.receipts_from else None  # type: ignore[operator]
 
     def kept(self, org_id: str) -> bool:
         return self.keep is None or org_id in self.keep
@@ -1076,6 +1094,9 @@ def _evaluate(
         index=build_index(records, keep),
         keep=keep,
         wanted=frozenset(statuses) if statuses is not None else None,
+        # the repository's catalogue, not the --rule selection: who answers for a
+        # member must not depend on which rules are listed
+        receipts_from=_receipts_from(load_rules(settings)),
     )
     out: list[Obligation] = []
     for rule in rules.values():
@@ -1086,6 +1107,14 @@ def _evaluate(
         out = [ob for ob in out if ob.status in run.wanted]
     out.sort(key=_SORT_KEY)  # stable: ties keep each evaluator's order
     return out
+
+
+def _receipts_from(rules: dict[str, Rule]) -> date | None:
+    """From when transfers wait for their receipt (the adopted transfer-receipt rule)."""
+    for rule in rules.values():
+        if rule.type == "receipt" and rule.applies_from is not None:
+            return rule.applies_from
+    return None
 
 
 def findings(obligations: Iterable[Obligation], *statuses: str) -> list[Obligation]:

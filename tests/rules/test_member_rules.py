@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from dangjian_cli.rules.catalog import load_rules
-from dangjian_cli.rules.engine import unapplied
+from dangjian_cli.rules.engine import evaluate, unapplied
 
 SETTINGS = """
 name = "Test county"
@@ -336,3 +336,22 @@ def test_a_repository_keeping_none_of_the_new_records_gets_one_line_per_rule(mak
             lines = [ln for ln in result.stderr.splitlines() if ln.startswith(f"{rule} (")]
             assert len(lines) == 1, result.stderr
             assert "is not judged" in lines[0] and f"[rules.{rule}]" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("received", "adopted", "org"),
+    [
+        ("", True, "town"),  # not received: the sender still answers for the member
+        ("received_on = 2026-03-20", True, "village"),
+        ("", False, "village"),  # receipts not kept: the transfer moves the member at once
+    ],
+)
+def test_the_sending_org_answers_for_a_member_until_the_receipt(evaluated, received, adopted, org):
+    text = TRANSFER.format(received=received)
+    ev = evaluated(files(text, adopted=adopted), date(2026, 6, 15))
+    dues = [ob for ob in ev.all if ob.rule == "dues" and ob.subject == "m4"]
+    assert [ob.org for ob in dues] == [org]
+    only = evaluate(
+        ev.records, date(2026, 6, 15), rules={"dues": load_rules(ev.records.settings)["dues"]}
+    )
+    assert [ob.org for ob in only if ob.subject == "m4"] == [org]  # whatever rules are listed
