@@ -154,7 +154,8 @@ def gather(records: Any, day: date, only: str | None = None) -> Figures:
 
     tracking = records.settings.tracking_since if records.settings else None
     rank_year = year - 1 if tracking is None or tracking.year <= year - 1 else year
-    rank_day = min(day, ranking.last_deadline(rules, rank_year))
+    # judged on the site's day, as `rank --year Y --as-of DAY` (late filings count)
+    rank_day = day
     ranked = (
         scores
         if rank_year == year
@@ -288,7 +289,7 @@ def _dues(records: Any, scope: set[str], year: int, day: date) -> dict[str, Mone
     out: dict[str, Money] = defaultdict(Money)
     for row in listing.rows:
         org = row.get("org")
-        if not org or row.get("name") is None and row.get("member") not in records.members:
+        if not org:
             continue  # a total row
         money = out[org]
         money.standard += row["standard"] or ZERO

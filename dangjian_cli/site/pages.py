@@ -169,8 +169,8 @@ class Site:
 
     def __init__(self, fig: Figures, trends: list[dict[str, Any]] | None) -> None:
         from jinja2 import FileSystemLoader, StrictUndefined
-        from markupsafe import Markup  # a macro's output: its values were masked inside it
         from jinja2.sandbox import SandboxedEnvironment
+        from markupsafe import Markup  # a macro's output: its values were masked inside it
 
         from ..privacy import mask_text
 
