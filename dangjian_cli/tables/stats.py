@@ -159,7 +159,7 @@ def _flows(records: Records, day: date, scope: set[str] | None, total: int) -> T
             left += 1
     rows = [
         (_("members on 1 January"), begin),
-        (_("admitted"), admitted),
+        (_("newly admitted"), admitted),
         (_("transferred in"), moved_in),
         (_("transferred out"), -moved_out),
         (_("left (withdrew, expelled, died)"), -left),

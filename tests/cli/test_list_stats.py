@@ -165,7 +165,7 @@ def test_stats_tables_agree(make_repo, tmp_path):
     assert set(totals.values()) == {4}, totals  # m1 m2 m3 m4; gone left in February
     flows = {r["value"]: r["count"] for r in tables["flows"]}
     assert flows["members on 1 January"] == 4
-    assert flows["admitted"] == 1
+    assert flows["newly admitted"] == 1
     assert flows["left (withdrew, expelled, died)"] == -1
     balance = sum(r["count"] for r in tables["flows"][:5])
     assert balance == flows["members on the day"] == 4
