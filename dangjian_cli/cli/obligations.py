@@ -766,6 +766,12 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         if ob.period.startswith(str(day.year)) or ob.is_finding or ob.status == engine.SETTLED
     ]
     tally = Counter(ob.status for ob in this_year)
+    from ..tables.dues import statement
+    from ..tables.pipeline import pipeline
+
+    # the year's dues so far: the standard owed against what was paid (issue 15)
+    dues_rows, without_base = statement(records, {org_id}, day.year, day)
+    dues_total = dues_rows.rows[-1]
     last: dict[str, date] = {}
     for mt in records.meetings_of(org_id):
         if mt.kind and mt.date and mt.date <= day:
@@ -803,6 +809,16 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         ],
         "weak_per_year": weak_per_year(records, org_id),
         "last_meetings": {k: last[k] for k in m.MEETING_KINDS if k in last},
+        # members at each stage of the development pipeline, with their next deadline
+        "pipeline": pipeline(records, {org_id}, day, obligations),
+        "dues": {
+            "year": day.year,
+            "standard": dues_total["standard"],
+            "paid": dues_total["paid"],
+            "paid_late": dues_total["paid_late"],
+            "unpaid": dues_total["unpaid"],
+            "members_without_base": without_base.count,
+        },
     }
 
 
@@ -853,6 +869,28 @@ def _status_text(info: dict[str, Any]) -> str:
     if info["weak_per_year"]:
         counts = ", ".join(f"{y} {n}" for y, n in info["weak_per_year"].items())
         lines.append(f"Weak and lax orgs per year (this org and below): {counts}")
+    stages = [p for p in info.get("pipeline", ()) if p["count"]]
+    if stages:
+        lines.append("Pipeline: " + ", ".join(f"{p['stage']} {p['count']}" for p in stages))
+        for p in stages:
+            for person in p["members"]:
+                nxt = (
+                    f"{person['next_rule']} by {person['next_deadline']} ({person['next_status']})"
+                    if person["next_rule"]
+                    else "no deadline open"
+                )
+                lines.append(
+                    f"  {p['stage']:<12}  {person['name'] or ''} ({person['member']}): {nxt}"
+                )
+    dues = info.get("dues")
+    if dues:
+        line = (
+            f"Dues {dues['year']} to date: standard {dues['standard']}, paid {dues['paid']}, "
+            f"paid late {dues['paid_late']}, unpaid {dues['unpaid']}"
+        )
+        if dues["members_without_base"]:
+            line += f" ({dues['members_without_base']} members without a [[dues_base]] row)"
+        lines.append(line)
     lines.append("Last meeting of each kind:")
     if info["last_meetings"]:
         width = max(len(k) for k in info["last_meetings"])

@@ -355,3 +355,35 @@ def test_the_sending_org_answers_for_a_member_until_the_receipt(evaluated, recei
         ev.records, date(2026, 6, 15), rules={"dues": load_rules(ev.records.settings)["dues"]}
     )
     assert [ob.org for ob in only if ob.subject == "m4"] == [org]  # whatever rules are listed
+
+
+def test_status_shows_the_pipeline_and_the_dues_standard_against_paid(make_repo):
+    people = {
+        "members/m4.toml": 'name = "Four"\norg = "village"\n' + PIPELINE[0][1],
+        "members/m5.toml": 'name = "Five"\norg = "village"\n'
+        + PIPELINE[1][1]
+        + "training_hours = 30\n"
+        + '\n[[dues_base]]\nsince = "2026-01"\ncategory = "student"\n'
+        + '\n[[dues]]\nmonth = "2026-02"\namount = "0.20"\npaid_on = 2026-02-05\n',
+    }
+    repo = make_repo({**files(""), **people})
+    result = repo.run("status", "village", "--as-of", "2026-04-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    stages = {p["stage"]: p for p in info["pipeline"]}
+    assert stages["applicant"]["count"] == 1
+    (four,) = stages["applicant"]["members"]
+    assert (four["member"], four["next_rule"], four["next_deadline"], four["next_status"]) == (
+        "m4",
+        "applicant-talk",
+        "2026-02-15",
+        "overdue",
+    )
+    (five,) = stages["probationary"]["members"]
+    assert (five["next_rule"], five["next_deadline"]) == ("admission-approval", "2026-04-15")
+    # Jan..Mar: m5 owes 0.20 a month from its base row and paid February only
+    assert info["dues"]["standard"] == "0.60" and info["dues"]["paid"] == "0.20"
+    assert info["dues"]["unpaid"] == "0.40" and info["dues"]["members_without_base"] == 3
+    text = repo.run("status", "village", "--as-of", "2026-04-01").stdout
+    assert "Pipeline: applicant 1, probationary 1" in text
+    assert "applicant-talk by 2026-02-15 (overdue)" in text
