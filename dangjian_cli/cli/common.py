@@ -39,13 +39,13 @@ def apply_language(root: Path) -> str:
     from .. import i18n
 
     if i18n.override() is None:
-        import tomllib
+        from ..records.parse import parse
 
-        try:
-            with open(root / "dangjian.toml", "rb") as handle:
-                lang = tomllib.load(handle).get("language")
-        except Exception:  # any failure (RecursionError for deep nesting...): validate reports it
-            lang = None
+        try:  # parse never raises: a settings file it refuses has no language
+            doc, _ = parse("dangjian.toml", (root / "dangjian.toml").read_bytes())
+        except OSError:
+            doc = None
+        lang = doc.get("language") if doc is not None else None
         i18n.use_repository(lang if isinstance(lang, str) else None)
     return i18n.language()
 

@@ -15,7 +15,6 @@ import contextlib
 import re
 import shutil
 import subprocess
-import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -701,9 +700,10 @@ def _meeting_place(store: Store, path: str, data: bytes) -> str:
     still match the name, else the next free ``<date>-<kind>[-n]`` in its folder."""
     loc = layout.classify(path)
     stem = layout.MEETING_STEM.match(loc.id)
-    try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+    from ..records.parse import parse
+
+    doc, _ = parse(path, data)
+    if doc is None:
         return path
     day, kind = doc.get("date"), doc.get("kind")
     if not isinstance(day, date) or not isinstance(kind, str) or stem is None:

@@ -13,7 +13,6 @@ imported only inside these commands.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -71,9 +70,11 @@ def _import_options(func: Callable) -> Callable:
 def _read_map(path: Path | None, fields: dict[str, Any]) -> dict[str, str]:
     if path is None:
         return {}
+    from ..records.parse import DecodeError, loads
+
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        table = loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, DecodeError) as exc:
         raise InputError(f"{path}: not a TOML file ({exc})") from None
     table = table.get("columns", table)
     out: dict[str, str] = {}

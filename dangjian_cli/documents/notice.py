@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from typing import Any
 from ..errors import InputError, Refused
 from ..records import layout
 from ..records.names import need_org
+from ..records.parse import parse
 from .common import Document, imprint, org_view, render_docx
 from .words import basis, finding_sentence, period_words, word
 
@@ -94,9 +94,10 @@ def next_claim(root: Path, year: int, pattern: str) -> Claim:
         if path.stem.isdigit():
             seq = max(seq, int(path.stem))
         try:
-            number = tomllib.loads(path.read_text(encoding="utf-8")).get("number")
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            doc, _ = parse(str(path), path.read_bytes())  # an unreadable file: no number
+        except OSError:
             continue
+        number = doc.get("number") if doc is not None else None
         found = regex.match(number.strip()) if isinstance(number, str) else None
         if found:
             n = max(n, int(found.group(1)))

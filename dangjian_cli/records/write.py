@@ -31,7 +31,6 @@ import os
 import re
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError, Refused
 from ..problems import Problem
 from . import layout
+from .parse import DecodeError, loads
 from .parse import parse as parse_record
 from .repository import Records, assemble, load, load_file
 from .schema import (
@@ -91,7 +91,7 @@ def read_document(path: str, data: bytes) -> tomlkit.TOMLDocument:
 
     try:
         return tomlkit.parse(data.decode("utf-8"))
-    except TOMLKitError as exc:  # pragma: no cover - tomllib accepted it above
+    except TOMLKitError as exc:  # pragma: no cover - the parser accepted it above
         raise InputError(f"cannot edit {path}: {exc}") from None
 
 
@@ -253,8 +253,8 @@ def parse_amount(text: str, name: str = "amount") -> str | int:
 
 def _literal(text: str) -> Any:
     try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+        return loads(f"v = {text}")["v"]
+    except DecodeError:
         return text
 
 
