@@ -178,15 +178,15 @@ def test_new_meeting_commit_commits_just_that_file(make_repo):
 
 
 def test_set_commit_names_the_field_but_keeps_personal_values_out(make_repo):
-    repo = make_repo(git=True)
-    assert repo.run("set", "m1", "status", "withdrawn", "--commit").exit_code == 0
-    assert _last_commit(repo) == ("member: set m1 status=withdrawn", ["members/m1.toml"])
-    assert repo.run("set", "m1", "phone", "13800001234", "--commit").exit_code == 0
+    repo = make_repo(git=True)  # m2: m1 is the branch secretary, who must stay a full member
+    assert repo.run("set", "m2", "status", "withdrawn", "--commit").exit_code == 0
+    assert _last_commit(repo) == ("member: set m2 status=withdrawn", ["members/m2.toml"])
+    assert repo.run("set", "m2", "phone", "13800001234", "--commit").exit_code == 0
     subject, _ = _last_commit(repo)
-    assert subject == "member: set m1 phone"
+    assert subject == "member: set m2 phone"
     # nothing written, nothing committed
     before = repo.git("rev-parse", "HEAD")
-    assert repo.run("set", "m1", "status", "withdrawn", "--commit").exit_code == 0
+    assert repo.run("set", "m2", "status", "withdrawn", "--commit").exit_code == 0
     assert repo.git("rev-parse", "HEAD") == before
 
 
@@ -201,6 +201,9 @@ def test_refused_write_commits_nothing(make_repo):
 
 def test_render_notice_commit_commits_the_notice_record(make_repo, tmp_path):
     repo = make_repo(git=True)
+    settings = repo.read("dangjian.toml") + '[numbering]\ndefault = "T〔{year}〕{n}号"\n'
+    repo.write("dangjian.toml", settings, dedent=False)
+    repo.commit("numbering")
     result = repo.run(
         "render", "notice", "--org", "village", "--kind", "praise", "--as-of", "2026-03-01",
         "--finding", "Clean books", "--out", str(tmp_path / "out"), "--commit",

@@ -59,16 +59,16 @@ def test_new_member_and_refusal_with_the_errors_it_would_cause(repo):
 
 
 def test_new_refuses_to_overwrite_without_force(repo):
-    before = repo.read("members/m1.toml")
-    args = ("new", "member", "m1", "--name", "Other", "--org", "village", "--status", "applicant")
+    before = repo.read("members/m2.toml")
+    args = ("new", "member", "m2", "--name", "Other", "--org", "village", "--status", "applicant")
     result = repo.run(*args)
     assert result.exit_code == 1
-    assert "members/m1.toml already exists" in result.stderr
-    assert repo.read("members/m1.toml") == before
-    # m1 stays a member id, so the village's `secretary = "m1"` still resolves
+    assert "members/m2.toml already exists" in result.stderr
+    assert repo.read("members/m2.toml") == before
+    # m2 is not the secretary: forced, it may become an applicant without an error
     forced = repo.run(*args, "--force")
     assert forced.exit_code == 0, forced.output
-    assert 'status = "applicant"' in repo.read("members/m1.toml")
+    assert 'status = "applicant"' in repo.read("members/m2.toml")
 
 
 @pytest.mark.parametrize(

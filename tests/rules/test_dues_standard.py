@@ -11,7 +11,9 @@ from dangjian_cli.rules.dues import base_for, standard_for
 
 
 def _member(*rows: m.DuesBase) -> m.Member:
-    return m.Member(path="members/a.toml", id="a", name="A", org="v", status="full", dues_base=list(rows))
+    return m.Member(
+        path="members/a.toml", id="a", name="A", org="v", status="full", dues_base=list(rows)
+    )
 
 
 @pytest.mark.parametrize(

@@ -25,11 +25,13 @@ ISSUE_15_RULES = {
     "applicant-talk", "activist-year", "candidate-training", "admission-approval",
     "conversion-approval", "dues-standard", "transfer-receipt", "transfer-owed", "lost-contact",
 }  # fmt: skip
+#: issue 16: participation (attendance, appraisal and its follow-up)
+ISSUE_16_RULES = {"self-withdrawal-review", "appraisal-coverage", "unqualified-followup"}
 
 
 def test_builtin_holds_the_22_rules_of_domain_3_with_texts_in_both_languages():
     rules = load_rules(m.Settings(path="dangjian.toml", id="dangjian"))
-    assert set(rules) == DOMAIN_RULES | ISSUE_11_RULES | ISSUE_15_RULES
+    assert set(rules) == DOMAIN_RULES | ISSUE_11_RULES | ISSUE_15_RULES | ISSUE_16_RULES
     for rule in rules.values():
         for key in ("title", "task"):
             assert rule.text(key, "en") and rule.text(key, "zh") != rule.text(key, "en"), rule.id
@@ -68,8 +70,16 @@ def test_a_bad_override_is_ignored_not_half_applied():
         ("[rules.theme-day]\nmin = 101\n", "E-RULE-VALUE", "must be from 1 to 100"),
         ("[rules.dues]\noverdue_months = 100000\n", "E-RULE-VALUE", "from 1 to 120"),
         ("[rules.committee-election]\nterm_years = 9999\n", "E-RULE-VALUE", "from 1 to 20"),
-        ('[rules.probation-conversion]\ndue_before = "99999999d"\n', "E-RULE-VALUE", "longer than 10"),
-        ('[rules.probation-conversion]\ndeadline = "+11y"\n', "E-RULE-VALUE", "longer than 10 years"),
+        (
+            '[rules.probation-conversion]\ndue_before = "99999999d"\n',
+            "E-RULE-VALUE",
+            "longer than 10",
+        ),
+        (
+            '[rules.probation-conversion]\ndeadline = "+11y"\n',
+            "E-RULE-VALUE",
+            "longer than 10 years",
+        ),
         ('[rules.theme-day]\nenabled = "no"\n', "E-RULE-VALUE", "true or false"),
         ('[rules.theme-day]\nkinds = ["villages"]\n', "E-RULE-VALUE", "unknown value 'villages'"),
         ('[rules.responsibility-letter]\ndeadline = "31-03"\n', "E-RULE-VALUE", "not a day"),
