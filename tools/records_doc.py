@@ -78,9 +78,13 @@ MEANING = {
     "full_since": "day of conversion to full member",
     "left_on": "day the person left the roll",
     "transfers": "membership transfers between orgs, in date order",
-    "transfers.letter": "number of the introduction letter (组织关系介绍信, `render transfer-letter`)",
+    "transfers.letter": (
+        "number of the introduction letter (组织关系介绍信, `render transfer-letter`)"
+    ),
     "transfers.valid_until": "last day the letter is valid",
-    "transfers.received_on": "day the receipt slip came back (rule transfer-receipt: within 1 month)",
+    "transfers.received_on": (
+        "day the receipt slip came back (rule transfer-receipt: within 1 month)"
+    ),
     "mobile": "away from home (rule transfer-owed after 6 months)",
     "stars": "star rating per year: `{2025 = 4}`",
     "dues": "dues paid, one row per month",
@@ -92,7 +96,9 @@ MEANING = {
     "dues_base.amount": "fixed monthly amount (`farmer`, `other`)",
     "dues_base.approved_by": "org id that approved a reduction or exemption",
     "talked_on": "day of the talk with the applicant (rule applicant-talk: within 1 month)",
-    "training_hours": "hours of training as a candidate (rule candidate-training: 24 before admission)",
+    "training_hours": (
+        "hours of training as a candidate (rule candidate-training: 24 before admission)"
+    ),
     "admission_approved_on": "day the higher committee approved the admission (within 3 months)",
     "probation_extended_to": "day an extended probation ends (once only, 6 to 12 months more)",
     "conversion_approved_on": "day the higher committee approved the conversion (within 3 months)",
@@ -110,8 +116,13 @@ MEANING = {
     "group": "a `party_group` meeting: the id of the org's group that met",
     "grades": "a `democratic_appraisal` meeting: each member's grade (rule appraisal-coverage)",
     "grades.member": "member id",
-    "grades.grade": "an `unqualified` grade needs a disposition within 30 days (rule unqualified-followup)",
-    "quorum_exempt": "approved absences: not due to attend, out of the quorum, excused from self-withdrawal-review",
+    "grades.grade": (
+        "an `unqualified` grade needs a disposition within 30 days (rule unqualified-followup)"
+    ),
+    "quorum_exempt": (
+        "approved absences: not due to attend, out of the quorum, excused from "
+        "self-withdrawal-review"
+    ),
     "quorum_exempt.approved_by": "org id that approved it",
     "dispositions": "what was done after an `unqualified` grade",
     "dispositions.until": "a `correction`'s last day (at most a year on)",

@@ -397,8 +397,8 @@ def transfer_letter(
 
     Made from MEMBER's [[transfers]] row. A row without `letter` gets the next
     number of the issuer's `transfer` pattern in [numbering] (the issuer: a sending
-    committee, or the committee above a sending branch), and a `valid_until` (the receipt deadline of
-    rule transfer-receipt) when it has none: both are written into the row (one
+    committee, or the committee above a sending branch), and a `valid_until` (the
+    receipt deadline of rule transfer-receipt) when it has none: both are written into the row (one
     checked write, --commit commits it). A row with a number keeps it.
     """
     from ..documents.transfer import render_transfer_letter
