@@ -121,15 +121,12 @@ def report_context(
     orgs = records.subtree(org_id) if subtree else [org_id]
     rules = load_rules(records.settings)
     meeting_rules = {rid for rid, rule in rules.items() if rule.type == "meetings"}
+    # the window rule of `overdue`: nothing before tracking_since is owed
+    obligations_on_day = evaluate(
+        records, as_of, tracked_from(records.settings, span.start), rules, orgs
+    )
     obligations = [
-        ob
-        for ob in settle(
-            # the window rule of `overdue`: nothing before tracking_since is owed
-            evaluate(records, as_of, tracked_from(records.settings, span.start), rules, orgs),
-            records.notices,
-            as_of,
-        )
-        if _inside(ob.period, span)
+        ob for ob in settle(obligations_on_day, records.notices, as_of) if _inside(ob.period, span)
     ]
     per_org: dict[str, Counter[str]] = {o: Counter() for o in orgs}
     held: Counter[str] = Counter()
@@ -196,7 +193,6 @@ def report_context(
         for k in MEETING_KINDS
         if meetings[k]
     ]
-    members = [mb for mb in records.members.values() if mb.org in keep]
     statuses, leavers = roll(records, keep, span.start, span.end)
     member_rows = [
         {"status": word("status", s, lang), "count": statuses[s]}
@@ -208,19 +204,7 @@ def report_context(
         for s in LEFT_STATUSES
         if leavers[s]
     ]
-    first_month, last_month = span.start.strftime("%Y-%m"), span.end.strftime("%Y-%m")
-    dues: dict[str, Decimal] = defaultdict(Decimal)
-    payers: dict[str, set[str]] = defaultdict(set)
-    for mb in members:
-        for d in mb.dues:
-            if d.month and first_month <= d.month <= last_month and d.amount is not None:
-                dues[mb.org or ""] += d.amount
-                payers[mb.org or ""].add(mb.id)
-    dues_rows = [
-        {"org": org_view(records, o)["name"], "payers": len(payers[o]), "amount": dues[o]}
-        for o in orgs
-        if o in dues
-    ]
+    dues = _dues(records, orgs, span, as_of)
     money: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     for ledger in records.funds:
         if ledger.org not in keep:
@@ -266,14 +250,110 @@ def report_context(
         "members_total": sum(statuses.values()),
         "leavers": leaver_rows,
         "leavers_total": sum(leavers.values()),
-        "dues": dues_rows,
-        "dues_total": sum(dues.values(), Decimal(0)),
+        **dues,
+        **_pipeline(records, orgs, span, as_of, obligations_on_day, rules, lang),
         "funds": fund_rows,
         "income_total": sum((r["income"] for r in fund_rows), Decimal(0)),
         "expense_total": sum((r["expense"] for r in fund_rows), Decimal(0)),
         "imprint": imprint(records, org_view(records, org_id)["name"], as_of),
     }
     return context, chart
+
+
+def _dues(records: Any, orgs: list[str], span: Span, as_of: date) -> dict[str, Any]:
+    """The dues part (issue 15): per org, the standard owed for the span's months ended
+    by ``as_of`` against what was paid on time, paid late and left unpaid; members
+    without a ``[[dues_base]]`` row are counted, their standard not guessed."""
+    from ..tables.dues import ZERO, collected
+
+    rows, unknown = collected(records, set(orgs), span.start, span.end, as_of)
+    order = {org: i for i, org in enumerate(orgs)}  # the report's order of orgs
+    rows.sort(key=lambda r: order[r["org"]])
+    view = [
+        {
+            "org": org_view(records, r["org"])["name"],
+            "payers": r["payers"],
+            "standard": r["standard"],
+            "paid": r["paid"],
+            "paid_late": r["paid_late"],
+            "amount": r["paid"] + r["paid_late"],
+            "unpaid": r["unpaid"],
+        }
+        for r in rows
+    ]
+
+    def total(key: str) -> Decimal:
+        return sum((r[key] for r in view), ZERO)
+
+    return {
+        "dues": view,
+        "dues_total": total("amount"),
+        "dues_standard_total": total("standard"),
+        "dues_paid_total": total("paid"),
+        "dues_late_total": total("paid_late"),
+        "dues_unpaid_total": total("unpaid"),
+        "dues_members": unknown.total,
+        "dues_without_base": unknown.count,
+    }
+
+
+#: the rule types whose obligations are a member's own deadlines (the pipeline's steps)
+STEP_TYPES = frozenset({"step", "training", "probation", "receipt", "mobile"})
+
+
+def _pipeline(
+    records: Any,
+    orgs: list[str],
+    span: Span,
+    as_of: date,
+    obligations: list[Any],
+    rules: dict[str, Any],
+    lang: str,
+) -> dict[str, Any]:
+    """The development pipeline on the span's last day (``as_of`` when earlier), as the
+    roll is counted: members at each stage, each with the next deadline the rules judged
+    that day. ``obligations`` are those evaluated at ``as_of``; another day is judged
+    again, with the member rules only."""
+    from ..rules.engine import DUE, OVERDUE, evaluate, tracked_from
+    from ..tables.pipeline import pipeline
+
+    day = min(as_of, span.end)
+    if day != as_of:
+        steps = {rid: rule for rid, rule in rules.items() if rule.type in STEP_TYPES}
+        start = tracked_from(records.settings, span.start)
+        obligations = evaluate(records, day, start, steps, orgs)
+    order = {org: i for i, org in enumerate(orgs)}  # the report's order of orgs
+    stage_rows, member_rows = [], []
+    for stage in pipeline(records, set(orgs), day, obligations):
+        people = sorted(stage["members"], key=lambda p: (order[p["org"]], p["member"]))
+        stage_rows.append(
+            {
+                "stage": word("status", stage["stage"], lang),
+                "count": stage["count"],
+                "overdue": sum(1 for p in people if p["next_status"] == OVERDUE),
+                "due": sum(1 for p in people if p["next_status"] == DUE),
+            }
+        )
+        for person in people:
+            rule = rules.get(person["next_rule"] or "")
+            member_rows.append(
+                {
+                    "no": len(member_rows) + 1,
+                    "org": org_view(records, person["org"])["name"],
+                    "name": person["name"] or person["member"],
+                    "stage": word("status", stage["stage"], lang),
+                    # no deadline open: a dash, not an empty cell that reads as missing
+                    "next": (rule.text("title", lang) if rule else person["next_rule"]) or "—",
+                    "deadline": person["next_deadline"],
+                    "state": word("finding", person["next_status"], lang),
+                }
+            )
+    return {
+        "pipeline_day": day,
+        "pipeline": stage_rows,
+        "pipeline_total": sum(r["count"] for r in stage_rows),
+        "pipeline_members": member_rows,
+    }
 
 
 def render_report(

@@ -128,40 +128,14 @@ def statement(
     without: set[str] = set()
     members: set[str] = set()
     grand = {"standard": ZERO, "paid": ZERO, "paid_late": ZERO, "unpaid": ZERO}
-    for month in _months(year, as_of):
-        end = month_end(month)
+    months = _months(year, as_of)
+    lines = month_lines(records, scope, months, as_of, scale)
+    for month in months:
         sums = dict.fromkeys(grand, ZERO)
-        for mid in sorted(records.members):
-            mb = records.members[mid]
-            org = _owes(mb, month, scope)
-            if org is None:
-                continue
-            members.add(mid)
-            row = base_for(mb, month)
-            standard = standard_of(row, scale) if row is not None else None
-            if standard is None:
-                without.add(mid)
-            paid = late = ZERO
-            for due in mb.dues:
-                if due.month != month or due.amount is None:
-                    continue
-                if due.paid_on is not None and due.paid_on > as_of:
-                    continue
-                if due.paid_on is not None and due.paid_on > end:
-                    late += due.amount
-                else:
-                    paid += due.amount
-            unpaid = max(standard - paid - late, ZERO) if standard is not None else None
-            line = {
-                "month": month,
-                "member": mid,
-                "name": mb.name,
-                "org": org,
-                "standard": standard,
-                "paid": paid,
-                "paid_late": late,
-                "unpaid": unpaid,
-            }
+        for line in lines[month]:
+            members.add(line["member"])
+            if line["standard"] is None:
+                without.add(line["member"])
             listing.rows.append(line)
             for key in sums:
                 sums[key] += line[key] or ZERO
@@ -171,6 +145,101 @@ def statement(
     listing.rows.append({"month": str(year), "member": _("total"), **grand})
     unknown.count, unknown.total = len(without), len(members)
     return listing, unknown
+
+
+def month_lines(
+    records: Records, scope: set[str] | None, months: list[str], as_of: date, scale: Scale
+) -> dict[str, list[dict[str, Any]]]:
+    """Per month of ``months``, each member's line: the org owed, the standard (None: no
+    base row in force), paid by the month's end, paid after it (by ``as_of``), and the
+    standard unpaid, members in id order. One reckoning for the statement, ``status``
+    and the work report; each member's payments are read once for all the months."""
+    out: dict[str, list[dict[str, Any]]] = {month: [] for month in months}
+    ends = {month: month_end(month) for month in months}
+    for mid in sorted(records.members):
+        mb = records.members[mid]
+        payments: dict[str, list[m.Dues]] = {}
+        for due in mb.dues:
+            # a payment dated after as_of is not known on the day
+            if (
+                due.month in out
+                and due.amount is not None
+                and (due.paid_on is None or due.paid_on <= as_of)
+            ):
+                payments.setdefault(due.month, []).append(due)
+        for month in months:
+            org = _owes(mb, month, scope)
+            if org is None:
+                continue
+            row = base_for(mb, month) if mb.dues_base else None
+            standard = standard_of(row, scale) if row is not None else None
+            paid = late = ZERO
+            for due in payments.get(month, ()):
+                if due.paid_on is not None and due.paid_on > ends[month]:
+                    late += due.amount
+                else:
+                    paid += due.amount
+            unpaid = max(standard - paid - late, ZERO) if standard is not None else None
+            out[month].append(
+                {
+                    "month": month,
+                    "member": mid,
+                    "name": mb.name,
+                    "org": org,
+                    "standard": standard,
+                    "paid": paid,
+                    "paid_late": late,
+                    "unpaid": unpaid,
+                }
+            )
+    return out
+
+
+def collected(
+    records: Records, scope: set[str], start: date, end: date, as_of: date
+) -> tuple[list[dict[str, Any]], Unknown]:
+    """Per org of ``scope``, the months from ``start`` to ``end`` that have ended by
+    ``as_of`` (a work report's span): the standard owed against what was paid, paid
+    late and left unpaid, and how many members paid; members without a standard are
+    counted, not guessed."""
+    scale = scale_of(records.settings)
+    sums: dict[str, dict[str, Any]] = {}
+    members: set[str] = set()
+    without: set[str] = set()
+    months = [
+        f"{i // 12}-{i % 12 + 1:02d}"
+        for i in range(start.year * 12 + start.month - 1, end.year * 12 + end.month)
+    ]
+    # a month not ended by as_of owes nothing yet
+    months = [month for month in months if month_end(month) < as_of]
+    for month_rows in month_lines(records, scope, months, as_of, scale).values():
+        for line in month_rows:
+            members.add(line["member"])
+            org = sums.setdefault(
+                line["org"],
+                {
+                    "standard": ZERO,
+                    "paid": ZERO,
+                    "paid_late": ZERO,
+                    "unpaid": ZERO,
+                    "payers": set(),
+                },
+            )
+            if line["standard"] is None:
+                without.add(line["member"])
+            for key in ("standard", "paid", "paid_late", "unpaid"):
+                org[key] += line[key] or ZERO
+            if line["paid"] or line["paid_late"]:
+                org["payers"].add(line["member"])
+    rows = [
+        {
+            "org": org,
+            **{k: v for k, v in sums[org].items() if k != "payers"},
+            "payers": len(sums[org]["payers"]),
+        }
+        for org in sorted(sums)
+    ]
+    return rows, Unknown(len(without), len(members))
 
 
 def write_docx(path: Path, listing: Listing, rows: list[list[Any]]) -> None:

@@ -17,13 +17,16 @@ from .listing import status_on
 #: the stages shown, in pipeline order
 STAGES = ("applicant", "activist", "candidate", "probationary")
 _OPEN = (engine.OVERDUE, engine.DUE, engine.UPCOMING)
+#: rules whose deadlines are not a step of the pipeline: a run of unpaid dues is shown
+#: with the dues, and would otherwise stand in front of a candidate's next step
+NOT_STEPS = frozenset({"dues"})
 
 
 def next_deadlines(obligations: list[engine.Obligation]) -> dict[str, engine.Obligation]:
     """Member id -> the unmet obligation with the earliest deadline."""
     out: dict[str, engine.Obligation] = {}
     for ob in obligations:
-        if ob.status not in _OPEN or ob.deadline is None:
+        if ob.status not in _OPEN or ob.deadline is None or ob.rule in NOT_STEPS:
             continue
         best = out.get(ob.subject)
         if best is None or ob.deadline < best.deadline:  # type: ignore[operator]
