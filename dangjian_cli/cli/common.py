@@ -40,9 +40,10 @@ def apply_language(root: Path) -> str:
 
     if i18n.override() is None:
         from ..records.parse import parse
+        from ..records.store import read_inside
 
         try:  # parse never raises: a settings file it refuses has no language
-            doc, _ = parse("dangjian.toml", (root / "dangjian.toml").read_bytes())
+            doc, _ = parse("dangjian.toml", read_inside(root, "dangjian.toml"))
         except OSError:
             doc = None
         lang = doc.get("language") if doc is not None else None
@@ -119,6 +120,8 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+#: a year option: the years records may hold (EARLIEST..LATEST in records.schema)
+YEAR = click.IntRange(1900, 2199)
 
 
 def options(*decorators: Callable) -> Callable:

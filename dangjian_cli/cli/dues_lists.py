@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..i18n import _
-from .common import ISO_DATE, load_records
+from .common import ISO_DATE, YEAR, load_records
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 FORMATS = ("table", "json", "csv", "xlsx", "docx")
@@ -113,7 +113,7 @@ def standard(
 @click.command("statement")
 @click.option("--org", required=True, help="The org (id).")
 @click.option("--subtree", is_flag=True, help="And every org below it.")
-@click.option("--year", required=True, type=click.IntRange(1900, 2199), help="The year.")
+@click.option("--year", required=True, type=YEAR, help="The year.")
 @click.option(
     "--as-of",
     "as_of",

@@ -30,6 +30,7 @@ from ..rules.periods import add_years, parse_span, shift
 from ..rules.settle import settle
 from .common import (
     ISO_DATE,
+    YEAR,
     as_of_option,
     format_option,
     judged,
@@ -452,7 +453,7 @@ def _bottom(value: str) -> tuple[str, float]:
 
 
 @click.command()
-@click.option("--year", type=click.IntRange(1900, 2199), required=True, help="The year ranked.")
+@click.option("--year", type=YEAR, required=True, help="The year ranked.")
 @click.option(
     "--bottom",
     default="10%",
@@ -645,9 +646,7 @@ def draw(meetings: list[m.Meeting], count: int, seed: str) -> list[m.Meeting]:
 
 
 @click.command()
-@click.option(
-    "--year", type=click.IntRange(1900, 2199), required=True, help="Meetings held in this year."
-)
+@click.option("--year", type=YEAR, required=True, help="Meetings held in this year.")
 @click.option("--count", type=click.IntRange(min=1), required=True, help="How many to draw.")
 @click.option("--seed", default=None, help="Seed of the draw (default: the year).")
 @click.option(

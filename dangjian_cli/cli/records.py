@@ -29,7 +29,7 @@ from ..records import model as m
 from ..records.names import resolve
 from ..records.schema import ROWS, SPECS
 from ..records.store import FolderStore, Store
-from .common import ISO_DATE, repo_root
+from .common import ISO_DATE, YEAR, repo_root
 from .git import WRITTEN, commit_option, set_detail
 
 _PERIOD = re.compile(r"(\d{4})-[hH]([12])\Z")
@@ -388,7 +388,7 @@ def new_fund(ctx: click.Context, org: str, day: date, **opts: Any) -> list[str]:
 
 @new.command("letter")
 @click.option("--org", required=True, help="The org that signs the letter.")
-@click.option("--year", type=int, help="Year of the letter (default: the year signed).")
+@click.option("--year", type=YEAR, help="Year of the letter (default: the year signed).")
 @click.option("--parent", help="The higher org (default: the org's parent).")
 @click.option("--signed-on", required=True, type=ISO_DATE)
 @click.option("--task", "tasks", multiple=True, help="A task of the letter (repeat).")
@@ -564,7 +564,7 @@ def new_project(ctx: click.Context, org: str, **opts: Any) -> list[str]:
 
 @new.command("assessment")
 @click.argument("org")
-@click.option("--year", required=True, type=int, help="Year assessed.")
+@click.option("--year", required=True, type=YEAR, help="Year assessed.")
 @click.option("--grade", required=True, type=click.Choice(m.GRADES))
 @click.option("--secretary", help="Member id assessed (default: the org's secretary).")
 @click.option("--score", callback=_amount, help="Like 92 or 91.5.")

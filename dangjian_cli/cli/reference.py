@@ -43,10 +43,11 @@ def _settings(ctx: click.Context) -> Any:
     apply_language(root)
     from ..records import layout
     from ..records.repository import load_file
+    from ..records.store import read_inside
 
     path = root / layout.SETTINGS_FILE
     try:
-        record, _problems = load_file(layout.SETTINGS_FILE, path.read_bytes())
+        record, _problems = load_file(layout.SETTINGS_FILE, read_inside(root, layout.SETTINGS_FILE))
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
     return record

@@ -16,6 +16,7 @@ import click
 from ..errors import DangjianError, InputError, Refused
 from .common import (
     ISO_DATE,
+    YEAR,
     as_of_option,
     is_terminal,
     load_records,
@@ -143,7 +144,7 @@ def render() -> None:
 
 
 @render.command()
-@click.option("--year", type=int, required=True, help="Year of the letter.")
+@click.option("--year", type=YEAR, required=True, help="Year of the letter.")
 @click.option("--org", "org", default=None, metavar="ID", help="The org that signs the letter.")
 @click.option(
     "--children-of",
@@ -323,7 +324,7 @@ def report(
 
 
 @render.command()
-@click.option("--year", type=int, required=True, help="Year investigated.")
+@click.option("--year", type=YEAR, required=True, help="Year investigated.")
 @click.option("--org", "org", required=True, metavar="ID", help="The org investigated.")
 @click.option("--subtree", is_flag=True, help="Include every org below --org.")
 @click.option(

@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from ..errors import InputError, Refused
-from .common import ISO_DATE, load_records, repo_root
+from .common import ISO_DATE, YEAR, load_records, repo_root
 from .git import WRITTEN, commit_option
 
 LIST_FORMATS = ("table", "json", "csv", "xlsx")
@@ -442,7 +442,7 @@ def _common(func: Callable) -> Callable:
 @_common
 @click.option("--status", default=None, help="members: only this status (full, probationary...).")
 @click.option(
-    "--year", type=int, default=None, help="attendance: the calendar year (default: --as-of's)."
+    "--year", type=YEAR, default=None, help="attendance: the calendar year (default: --as-of's)."
 )
 @click.pass_context
 def list_records(

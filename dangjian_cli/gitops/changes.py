@@ -9,11 +9,12 @@ and judges it in its own way.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..records import layout
+from ..records.store import read_inside
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
 
 
@@ -121,9 +122,16 @@ def head_bytes(
     paths = sorted(paths)
     if head is None:
         out: dict[str, bytes | None] = {}
-        for path in paths:
-            target = Path(info.root, path)
-            out[path] = target.read_bytes() if target.is_file() else None
+        for path in paths:  # as the folder is read: no link out, no FIFO, no giant
+            full = os.path.join(info.root, path)
+            if not os.path.lexists(full) or (os.path.isdir(full) and not os.path.islink(full)):
+                out[path] = None  # gone, or a folder now (the folder reading names it)
+                continue
+            try:
+                out[path] = read_inside(info.root, path)
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise GitError(f"{path}: {reason}; refused (put the record file there)") from None
         return out
     ids = ids or {}
     names = [ids.get(p) or f"{head}:{info.prefix}{p}" for p in paths]

@@ -567,6 +567,10 @@ def judge(
             change = _side_change(info, commit, side)
         except Unmerged:
             return None  # the staged state is no single tree: the whole check says so
+        except GitError:  # a link out, a FIFO: the folder's own reading names each file
+            if side == WORK_TREE:
+                return None
+            raise
         if side == WORK_TREE and _links_or_special(Path(info.root), change.after):
             return None  # the folder's own reading refuses them, naming each file
         if change.after:

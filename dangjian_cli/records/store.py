@@ -134,29 +134,46 @@ class FolderStore(Store):
 
     def read(self, path: str) -> bytes:
         # os-level calls: half the cost of a Path and a buffered file per record,
-        # which adds up over a county's 150,000 small files. Non-blocking, so that
-        # a file replaced by a FIFO since the listing cannot hang the run; a file
-        # past the size limit is refused (one that grows meanwhile is cut one byte
-        # past the limit, and ``parse`` refuses it)
-        fd = os.open(os.path.join(self._folder, path), os.O_RDONLY | os.O_NONBLOCK)
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise OSError(errno.EINVAL, "not a regular file")
-            if st.st_size > MAX_BYTES:
-                limit = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
-                raise TooBig(errno.EFBIG, limit, path)
-            chunks = []
-            left = MAX_BYTES + 1
-            while left > 0 and (chunk := os.read(fd, min(1 << 16, left))):
-                chunks.append(chunk)
-                left -= len(chunk)
-        finally:
-            os.close(fd)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        # which adds up over a county's 150,000 small files
+        return _read_regular(os.path.join(self._folder, path), path)
 
     def exists(self, path: str) -> bool:
         return (self.root / path).is_file()
+
+
+def _read_regular(full: str, path: str) -> bytes:
+    """The bytes of a plain file of at most :data:`MAX_BYTES`. Non-blocking, so that
+    a file replaced by a FIFO since it was listed cannot hang the run; a file past
+    the size limit is refused (one that grows meanwhile is cut one byte past the
+    limit, and ``parse`` refuses it)."""
+    fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        if st.st_size > MAX_BYTES:
+            limit = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
+            raise TooBig(errno.EFBIG, limit, path)
+        chunks = []
+        left = MAX_BYTES + 1
+        while left > 0 and (chunk := os.read(fd, min(1 << 16, left))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_inside(root: str | os.PathLike[str], path: str) -> bytes:
+    """One file of a records repository read on its own (the settings, a notice
+    being numbered, a file a command is about to edit), as the listing would let
+    it be read: refused with ``OSError`` if it is a link out of ``root``, a FIFO,
+    a device or a socket, or larger than :data:`MAX_BYTES`."""
+    full = os.path.join(root, path)
+    real_root = os.path.realpath(root)
+    if not os.path.realpath(full).startswith(real_root + os.sep):
+        raise OSError(errno.EXDEV, "symbolic link leads out of the repository", path)
+    return _read_regular(full, path)
 
 
 def _special_kind(entry: os.DirEntry[str]) -> str:
