@@ -19,6 +19,7 @@ rules, where the listings' lower layers cannot reach.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,67 @@ def pick(texts: dict[str, str] | None, fallback: str = "") -> str:
     return texts.get(language()) or texts.get("en") or fallback
 
 
+# ---- messages said later ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message kept as its English template and values, and said when shown.
+
+    Validation problems are found once and then kept (the records cache, git
+    snapshots) and compared by their English text; the language is the reader's,
+    chosen when they are printed. So a problem keeps its template (``say``), and
+    :meth:`text` translates it at the time it is shown. A value may itself be a
+    :class:`Message` (a word the sentence needs, such as "an election").
+    """
+
+    template: str
+    args: tuple[tuple[str, Any], ...] = ()
+
+    def english(self) -> str:
+        """The message in English: stable, what JSON's ``message`` and caches hold."""
+        return self.template.format(**{k: _value(v, True) for k, v in self.args})
+
+    def text(self) -> str:
+        """The message in the language in use."""
+        if language() == "en":
+            return self.english()
+        values = {k: _value(v, False) for k, v in self.args}
+        try:
+            return _(self.template).format(**values)
+        except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
+            return self.template.format(**values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """An id of the vocabulary (an org kind, a member status, a meeting kind) in a
+    message: English says the id as the record spells it, Chinese its name
+    (:func:`kind_name`)."""
+
+    id: str
+
+    def text(self) -> str:
+        return self.id if language() == "en" else kind_name(self.id)
+
+
+def _value(value: Any, english: bool) -> Any:
+    if isinstance(value, Message):
+        return value.english() if english else value.text()
+    if isinstance(value, Word):
+        return value.id if english else value.text()
+    return value
+
+
+def say(template: str, /, **args: Any) -> Message:
+    """A message to say later in the reader's language (``tools/catalogue.py`` extracts
+    the ``say()`` templates as it does ``_()`` messages)."""
+    return Message(template, tuple(args.items()))
+
+
 # ---- names of stable ids -------------------------------------------------------------
 
 
@@ -155,7 +217,8 @@ def date_name(day: Any) -> str:
 
 
 def kind_name(kind: str) -> str:
-    """An org kind, member status or notice kind as a clerk names it (村党支部)."""
+    """An org kind, member status, meeting kind or notice kind as a clerk names it
+    (村党支部, 预备党员, 支部党员大会, 通报批评)."""
     names = {
         "county_committee": _("county committee"),
         "township_committee": _("township committee"),
@@ -169,9 +232,35 @@ def kind_name(kind: str) -> str:
         "institution_branch": _("institution branch"),
         "social_org_branch": _("social organisation branch"),
         "branch": _("branch"),
+        "applicant": _("applicant"),
+        "activist": _("activist"),
+        "candidate": _("candidate"),
         "probationary": _("probationary member"),
         "full": _("full member"),
-        "rectification": _("rectification notice"),
+        "transferred_out": _("transferred out"),
+        "withdrawn": _("withdrawn"),
+        "expelled": _("expelled"),
+        "deceased": _("deceased"),
+        "praise": _("praise notice"),
         "criticism": _("criticism notice"),
+        "admonition": _("admonition notice"),
+        "rectification": _("rectification notice"),
+        "branch_assembly": _("branch assembly"),
+        "branch_committee": _("branch committee meeting"),
+        "party_group": _("party group meeting"),
+        "party_lesson": _("party lesson"),
+        "theme_day": _("theme party day"),
+        "org_life": _("organisational life meeting"),
+        "democratic_appraisal": _("democratic appraisal"),
+        "heart_to_heart": _("heart-to-heart talk"),
+        "committee_study": _("committee study of grass-roots work"),
+        "supervision": _("supervision visit"),
+        "leading_group_regular": _("leading group regular meeting"),
+        "joint_meeting": _("joint meeting"),
+        "party_congress_annual": _("annual party congress session"),
+        "decision_hearing": _("decision hearing"),
+        "debriefing": _("debriefing"),
+        "volunteer_service": _("volunteer service"),
+        "committee_meeting": _("committee meeting"),
     }
     return names.get(kind, kind)

@@ -273,9 +273,11 @@ def test_json_fields_and_text_summary(repo):
     _assert_clean_failure(as_json)
     problems = json.loads(as_json.stdout)
     assert [sorted(p) for p in problems] == [
-        ["code", "line", "message", "path", "severity"],
-        ["code", "line", "message", "path", "severity"],
+        ["code", "line", "message", "message_text", "path", "severity"],
+        ["code", "line", "message", "message_text", "path", "severity"],
     ]
+    # English: the display text is the stable message itself
+    assert all(p["message_text"] == p["message"] for p in problems)
     assert [(p["path"], p["line"], p["severity"], p["code"]) for p in problems] == [
         ("members/m4.toml", 6, "error", "E-TYPE"),
         ("members/m5.toml", 5, "warning", "W-ACTIVIST-YEAR"),

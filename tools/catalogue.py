@@ -4,7 +4,7 @@ Run from the project folder (Babel is in the test extras):
 
     .venv/bin/python tools/catalogue.py
 
-1. extracts every ``_()`` / ``ngettext()`` message from dangjian_cli with Babel;
+1. extracts every ``_()`` / ``ngettext()`` / ``say()`` message from dangjian_cli with Babel;
 2. updates dangjian_cli/locale/zh/LC_MESSAGES/dangjian.po: new messages are added
    with an empty translation (fill them in, then run this again), translations of
    messages that are gone are dropped;
@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "dangjian_cli"
 PO = PACKAGE / "locale" / "zh" / "LC_MESSAGES" / "dangjian.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+#: say() marks a message said later (a validation problem's template)
+KEYWORDS = {"_": None, "ngettext": (1, 2), "say": None}
 
 
 def extract() -> dict[object, list[str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..i18n import say
 from ..problems import Problem, error
 from . import Context, check
 
@@ -34,7 +35,7 @@ def letters_filed_right(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-PATH-MISMATCH",
                 letter.path,
-                f"`org` {letter.org!r} differs from the file name {stem!r}",
+                say("`org` {org!r} differs from the file name {stem!r}", org=letter.org, stem=stem),
                 ("org",),
             )
         day = letter.signed_on
@@ -44,7 +45,11 @@ def letters_filed_right(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-PATH-MISMATCH",
                 letter.path,
-                f"signed on {day}, which does not fit the year folder {letter.year}",
+                say(
+                    "signed on {day}, which does not fit the year folder {year}",
+                    day=day,
+                    year=letter.year,
+                ),
                 ("signed_on",),
             )
 
@@ -58,7 +63,11 @@ def reports_filed_right(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-PATH-MISMATCH",
                 report.path,
-                f"`org` {report.org!r} differs from the folder {folder!r}",
+                say(
+                    "`org` {org!r} differs from the folder {folder!r}",
+                    org=report.org,
+                    folder=folder,
+                ),
                 ("org",),
             )
         if report.period is not None:
@@ -66,14 +75,21 @@ def reports_filed_right(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-PATH-MISMATCH",
                     report.path,
-                    f'`period` {report.period!r} is not a half-year written like "2026-h1"',
+                    say(
+                        '`period` {period!r} is not a half-year written like "2026-h1"',
+                        period=report.period,
+                    ),
                     ("period",),
                 )
             elif report.period.lower() != stem:
                 yield error(
                     "E-PATH-MISMATCH",
                     report.path,
-                    f"`period` {report.period!r} differs from the file name {stem!r}",
+                    say(
+                        "`period` {period!r} differs from the file name {stem!r}",
+                        period=report.period,
+                        stem=stem,
+                    ),
                     ("period",),
                 )
 
@@ -90,7 +106,9 @@ def notices_filed_right(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-PATH-MISMATCH",
                 notice.path,
-                f"issued on {issued}, but filed under the year {notice.year}",
+                say(
+                    "issued on {day}, but filed under the year {year}", day=issued, year=notice.year
+                ),
                 ("issued_on",),
             )
         for name in ("deadline", "rectified_on"):
@@ -99,7 +117,12 @@ def notices_filed_right(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-ORDER",
                     notice.path,
-                    f"`{name}` {day} is before `issued_on` {issued}",
+                    say(
+                        "`{name}` {day} is before `issued_on` {issued}",
+                        name=name,
+                        day=day,
+                        issued=issued,
+                    ),
                     (name,),
                 )
 
@@ -113,13 +136,17 @@ def assessments_filed_right(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-PATH-MISMATCH",
                 a.path,
-                f"`org` {a.org!r} differs from the file name {stem!r}",
+                say("`org` {org!r} differs from the file name {stem!r}", org=a.org, stem=stem),
                 ("org",),
             )
         if a.year is not None and str(a.year) != folder:
             yield error(
                 "E-PATH-MISMATCH",
                 a.path,
-                f"`year` {a.year} differs from the year folder {folder}",
+                say(
+                    "`year` {year} differs from the year folder {folder}",
+                    year=a.year,
+                    folder=folder,
+                ),
                 ("year",),
             )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from ..i18n import Message, say
 from ..problems import Problem, error
 from ..records import model as m
 from . import Context, check
@@ -28,7 +29,7 @@ def expense_category(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-REQUIRED",
                 ledger.path,
-                "missing required field `entry.category` (every expense has one)",
+                say("missing required field `entry.category` (every expense has one)"),
                 ("entry", i),
             )
 
@@ -41,7 +42,10 @@ def positive_amounts(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-FUND-AMOUNT",
                 ledger.path,
-                f"amount {e.amount} must be more than zero (use `direction` for the sign)",
+                say(
+                    "amount {amount} must be more than zero (use `direction` for the sign)",
+                    amount=e.amount,
+                ),
                 ("entry", i, "amount"),
             )
 
@@ -54,7 +58,11 @@ def entry_year(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-FUND-YEAR",
                 ledger.path,
-                f"entry dated {e.date} is outside the ledger's year {ledger.year}",
+                say(
+                    "entry dated {day} is outside the ledger's year {year}",
+                    day=e.date,
+                    year=ledger.year,
+                ),
                 ("entry", i, "date"),
             )
 
@@ -67,10 +75,24 @@ def dues_not_for_subsidy(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-FUND-SUBSIDY",
                 ledger.path,
-                f"retained dues may not pay a subsidy ({e.date}, {e.amount})",
+                say(
+                    "retained dues may not pay a subsidy ({day}, {amount})",
+                    day=e.date,
+                    amount=e.amount,
+                ),
                 ("entry", i, "category"),
-                hint="pay subsidies from fiscal or other money",
+                hint=say("pay subsidies from fiscal or other money"),
             )
+
+
+def _source(source: str) -> Message | str:
+    """A fund source as said in a message (English: its id, as the record spells it)."""
+    names = {
+        "fiscal": say("fiscal"),
+        "dues_retained": say("dues_retained"),
+        "other": say("other"),
+    }
+    return names.get(source, source)
 
 
 @check("E-FUND-NEGATIVE")
@@ -102,7 +124,13 @@ def balance_never_negative(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-FUND-NEGATIVE",
                     path,
-                    f"{source} balance of {org} goes negative on {day}: {balance}",
+                    say(
+                        "{source} balance of {org} goes negative on {day}: {balance}",
+                        source=_source(source),
+                        org=org,
+                        day=day,
+                        balance=balance,
+                    ),
                     ("entry", i, "amount"),
                 )
             negative = balance < 0

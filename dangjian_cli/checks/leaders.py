@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from ..i18n import Message, Word, say
 from ..problems import Key, Problem, error
 from ..records import model as m
 from . import Context, check
@@ -62,15 +63,17 @@ def _days_to_check(mb: m.Member, first: date, last: date) -> list[date]:
 
 def _first_outside(
     mb: m.Member, orgs: set[str], first: date, last: date, statuses: tuple[str, ...]
-) -> tuple[date, str] | None:
+) -> tuple[date, Message] | None:
     """The first day of the term the member is not a member of ``orgs`` in ``statuses``."""
     for day in _days_to_check(mb, first, last):
         status = mb.status_on(day)
         if status not in statuses:
-            return day, f"is {status or 'not a party member'} on {day}"
+            if status is None:
+                return day, say("is not a party member on {day}", day=day)
+            return day, say("is {status} on {day}", status=Word(status), day=day)
         where = mb.org_on(day)
         if where not in orgs:
-            return day, f"belongs to {where!r} on {day}"
+            return day, say("belongs to {org!r} on {day}", org=where, day=day)
     return None
 
 
@@ -86,10 +89,10 @@ def secretaries(ctx: Context) -> Iterator[Problem]:
             continue
         if org.is_branch:
             scope = {org.id}
-            where = f"branch {org.id!r}"
+            where = say("branch {org!r}", org=org.id)
         elif org.kind in m.COMMITTEE_KINDS:
             scope = set(records.subtree(org.id))
-            where = f"an org under {org.id!r}"
+            where = say("an org under {org!r}", org=org.id)
         else:
             continue
         for who, first, last, key in _terms(org, ctx.today):
@@ -101,8 +104,15 @@ def secretaries(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-SECRETARY",
                     org.path,
-                    f"secretary {who!r} must be a full member of {where} from {first} "
-                    f"to {last}, but {outside[1]}",
+                    say(
+                        "secretary {who!r} must be a full member of {where} from {first} "
+                        "to {last}, but {why}",
+                        who=who,
+                        where=where,
+                        first=first,
+                        last=last,
+                        why=outside[1],
+                    ),
                     key,
                 )
         if not org.is_branch or org.committee is None or not org.committee.elected:
@@ -120,7 +130,13 @@ def secretaries(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-SECRETARY",
                     org.path,
-                    f"committee member {who!r} must be a member of branch {org.id!r} "
-                    f"from the election of {first}, but {outside[1]}",
+                    say(
+                        "committee member {who!r} must be a member of branch {org!r} "
+                        "from the election of {first}, but {why}",
+                        who=who,
+                        org=org.id,
+                        first=first,
+                        why=outside[1],
+                    ),
                     ("committee", "members", i),
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..i18n import say
 from ..problems import Problem, error
 from ..records import layout
 from ..records import model as m
@@ -23,15 +24,23 @@ def name_matches(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-MEETING-DATE",
                 mt.path,
-                f"`date` {mt.date} differs from the file name's date {parts['date']}",
+                say(
+                    "`date` {date} differs from the file name's date {named}",
+                    date=mt.date,
+                    named=parts["date"],
+                ),
                 ("date",),
-                hint="rename the file or correct the date",
+                hint=say("rename the file or correct the date"),
             )
         if mt.kind is not None and mt.kind != parts["kind"]:
             yield error(
                 "E-MEETING-DATE",
                 mt.path,
-                f"`kind` {mt.kind!r} differs from the file name's kind {parts['kind']!r}",
+                say(
+                    "`kind` {kind!r} differs from the file name's kind {named!r}",
+                    kind=mt.kind,
+                    named=parts["kind"],
+                ),
                 ("kind",),
             )
 
@@ -48,7 +57,7 @@ def attendance(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-ATTENDANCE",
                     mt.path,
-                    f"{who!r} is listed twice in `attendees`",
+                    say("{who!r} is listed twice in `attendees`", who=who),
                     ("attendees", i),
                 )
             seen.add(who)
@@ -61,12 +70,15 @@ def attendance(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-ATTENDANCE",
                     mt.path,
-                    f"{ab.member!r} is listed both in `attendees` and as absent",
+                    say("{who!r} is listed both in `attendees` and as absent", who=ab.member),
                     key,
                 )
             elif ab.member in absent:
                 yield error(
-                    "E-ATTENDANCE", mt.path, f"{ab.member!r} is listed twice as absent", key
+                    "E-ATTENDANCE",
+                    mt.path,
+                    say("{who!r} is listed twice as absent", who=ab.member),
+                    key,
                 )
             absent.add(ab.member)
 
@@ -124,15 +136,24 @@ def quorum(ctx: Context) -> Iterator[Problem]:
             if not voting:
                 continue
             came = len(voting & present)
-            num, den, share = (4, 5, "4/5") if mt.election else (1, 2, "half")
+            num, den = (4, 5) if mt.election else (1, 2)
             need = _need(len(voting), num, den)
             if came < need:
-                what = "an election" if mt.election else "a branch assembly"
+                counted = {"voting": len(voting), "need": need, "came": came}
                 yield error(
                     "E-QUORUM",
                     mt.path,
-                    f"{what} needs more than {share} of {len(voting)} voting members "
-                    f"({need}); {came} present",
+                    say(
+                        "an election needs more than 4/5 of {voting} voting members ({need}); "
+                        "{came} present",
+                        **counted,
+                    )
+                    if mt.election
+                    else say(
+                        "a branch assembly needs more than half of {voting} voting members "
+                        "({need}); {came} present",
+                        **counted,
+                    ),
                     ("attendees",),
                 )
         elif mt.kind == "branch_committee":
@@ -149,7 +170,12 @@ def quorum(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-QUORUM",
                     mt.path,
-                    f"a committee meeting needs more than half of {len(seats)} committee "
-                    f"members ({need}); {came} present",
+                    say(
+                        "a committee meeting needs more than half of {seats} committee "
+                        "members ({need}); {came} present",
+                        seats=len(seats),
+                        need=need,
+                        came=came,
+                    ),
                     ("attendees",),
                 )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
 
+from ..i18n import Message, say
 from ..problems import Problem, error
 from ..records import model as m
 from . import Context, check
@@ -55,7 +56,7 @@ def status_dates(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-REQUIRED",
                     mb.path,
-                    f"status {mb.status!r} requires `{name}`",
+                    say("status {status!r} requires `{name}`", status=mb.status, name=name),
                     ("status",),
                 )
 
@@ -74,7 +75,13 @@ def pipeline_order(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-ORDER",
                     mb.path,
-                    f"`{name}` {day} is before `{prev}` {before}",
+                    say(
+                        "`{name}` {day} is before `{prev}` {before}",
+                        name=name,
+                        day=day,
+                        prev=prev,
+                        before=before,
+                    ),
                     (name,),
                 )
         if mb.birth_date:
@@ -83,14 +90,24 @@ def pipeline_order(ctx: Context) -> Iterator[Problem]:
                     yield error(
                         "E-ORDER",
                         mb.path,
-                        f"`{name}` {day} is before `birth_date` {mb.birth_date}",
+                        say(
+                            "`{name}` {day} is before `birth_date` {born}",
+                            name=name,
+                            day=day,
+                            born=mb.birth_date,
+                        ),
                         (name,),
                     )
         if mb.left_on and given and mb.left_on < given[0][1]:
             yield error(
                 "E-ORDER",
                 mb.path,
-                f"`left_on` {mb.left_on} is before `{given[0][0]}` {given[0][1]}",
+                say(
+                    "`left_on` {day} is before `{name}` {before}",
+                    day=mb.left_on,
+                    name=given[0][0],
+                    before=given[0][1],
+                ),
                 ("left_on",),
             )
 
@@ -106,7 +123,11 @@ def applicant_age(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-AGE",
                 mb.path,
-                f"applied on {mb.applied} aged {age}: an applicant must be at least 18",
+                say(
+                    "applied on {day} aged {age}: an applicant must be at least 18",
+                    day=mb.applied,
+                    age=age,
+                ),
                 ("applied",),
             )
 
@@ -128,14 +149,18 @@ def dues_months(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-DUES-MONTH",
                     mb.path,
-                    f'dues month {row.month!r} is not a month written "YYYY-MM"',
+                    say('dues month {month!r} is not a month written "YYYY-MM"', month=row.month),
                     key,
                 )
             elif row.month in first:
                 yield error(
                     "E-DUES-DUP",
                     mb.path,
-                    f"dues month {row.month} is repeated (first in row {first[row.month] + 1})",
+                    say(
+                        "dues month {month} is repeated (first in row {row})",
+                        month=row.month,
+                        row=first[row.month] + 1,
+                    ),
                     key,
                 )
             else:
@@ -143,7 +168,7 @@ def dues_months(ctx: Context) -> Iterator[Problem]:
                 months.add(row.month)
 
 
-def id_number_problem(number: str, birth: date | None) -> str | None:
+def id_number_problem(number: str, birth: date | None) -> Message | None:
     """Why ``number`` is not a valid GB 11643 resident id, or None when it is.
 
     A lower-case ``x`` is accepted as the check character (common in typed data).
@@ -154,17 +179,17 @@ def id_number_problem(number: str, birth: date | None) -> str | None:
     personal data, and messages end up in terminals, CI logs and review comments.
     """
     if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789Xx":
-        return "must be 18 characters: 17 digits and a digit or X"
+        return say("must be 18 characters: 17 digits and a digit or X")
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     want = _ID_CHECK[total % 11]
     if number[17].upper() != want:
-        return "has a wrong check digit (the last character): a digit is mistyped"
+        return say("has a wrong check digit (the last character): a digit is mistyped")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return "holds no real birth date (characters 7 to 14)"
+        return say("holds no real birth date (characters 7 to 14)")
     if birth and born != birth:
-        return "holds a birth date (characters 7 to 14) other than `birth_date`"
+        return say("holds a birth date (characters 7 to 14) other than `birth_date`")
     return None
 
 
@@ -177,7 +202,7 @@ def id_numbers(ctx: Context) -> Iterator[Problem]:
         why = id_number_problem(mb.id_number.strip(), mb.birth_date)
         if why:
             # the number itself stays out of the message: it is personal data
-            yield error("E-ID-NUMBER", mb.path, f"`id_number` {why}", ("id_number",))
+            yield error("E-ID-NUMBER", mb.path, say("`id_number` {why}", why=why), ("id_number",))
 
 
 @check("E-TRANSFER")
@@ -196,8 +221,14 @@ def transfer_chain(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-TRANSFER",
                     mb.path,
-                    f"transfer of {t.date} is from {t.from_!r}, "
-                    f"but the transfer of {prev.date} went to {prev.to!r}",
+                    say(
+                        "transfer of {day} is from {org!r}, "
+                        "but the transfer of {before} went to {to!r}",
+                        day=t.date,
+                        org=t.from_,
+                        before=prev.date,
+                        to=prev.to,
+                    ),
                     ("transfers", i, "from"),
                 )
         if not moves or mb.status == "transferred_out":
@@ -207,7 +238,12 @@ def transfer_chain(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-TRANSFER",
                 mb.path,
-                f"last transfer ({last.date}) goes to {last.to!r}, but `org` is {mb.org!r}",
+                say(
+                    "last transfer ({day}) goes to {to!r}, but `org` is {org!r}",
+                    day=last.date,
+                    to=last.to,
+                    org=mb.org,
+                ),
                 ("transfers", last_i, "to"),
-                hint="set `org` to the receiving org, or status to transferred_out",
+                hint=say("set `org` to the receiving org, or status to transferred_out"),
             )

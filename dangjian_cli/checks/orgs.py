@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from ..i18n import Word, say
 from ..problems import Problem, error, warning
 from ..records import model as m
 from . import Context, check
@@ -37,7 +38,10 @@ def parent_required(ctx: Context) -> Iterator[Problem]:
         yield error(
             "E-REQUIRED",
             org.path,
-            f"missing required field `parent` (kind {org.kind} is not the top of the tree)",
+            say(
+                "missing required field `parent` (kind {kind} is not the top of the tree)",
+                kind=Word(org.kind),
+            ),
             ("kind",),
         )
 
@@ -72,24 +76,38 @@ def branch_size(ctx: Context) -> Iterator[Problem]:
             yield warning(
                 "W-SMALL-BRANCH",
                 org.path,
-                f"only {n_full} full member{'s' * (n_full != 1)}; "
-                f"a branch needs at least {SMALL_BRANCH}",
+                say(
+                    "only {n} full member; a branch needs at least {least}", n=1, least=SMALL_BRANCH
+                )
+                if n_full == 1
+                else say(
+                    "only {n} full members; a branch needs at least {least}",
+                    n=n_full,
+                    least=SMALL_BRANCH,
+                ),
                 ("kind",),
             )
         if n_full >= COMMITTEE_FROM and org.committee is None:
             yield warning(
                 "W-NO-COMMITTEE",
                 org.path,
-                f"{n_full} full members but no committee; "
-                f"a branch of {COMMITTEE_FROM} or more elects one",
+                say(
+                    "{n} full members but no committee; a branch of {least} or more elects one",
+                    n=n_full,
+                    least=COMMITTEE_FROM,
+                ),
                 ("kind",),
             )
         if org.kind == "branch" and now[org.id] > LARGE_BRANCH:
             yield warning(
                 "W-LARGE-BRANCH",
                 org.path,
-                f"{now[org.id]} members in a plain branch (more than {LARGE_BRANCH}); "
-                "it should become a general branch",
+                say(
+                    "{n} members in a plain branch (more than {most}); "
+                    "it should become a general branch",
+                    n=now[org.id],
+                    most=LARGE_BRANCH,
+                ),
                 ("kind",),
             )
 
@@ -115,12 +133,15 @@ def secretary_changes(ctx: Context) -> Iterator[Problem]:
             if ch.date is None or ch.date in elections:
                 continue
             key = ("secretary_changes", i)
-            what = f"secretary change of {ch.date} (between elections)"
+            what = say("secretary change of {day} (between elections)", day=ch.date)
             if ch.decided_at is None:
                 yield error(
                     "E-SECRETARY-CHANGE",
                     org.path,
-                    f"{what} needs `decided_at`: the parent org's meeting that decided it",
+                    say(
+                        "{what} needs `decided_at`: the parent org's meeting that decided it",
+                        what=what,
+                    ),
                     key,
                 )
             else:
@@ -131,31 +152,43 @@ def secretary_changes(ctx: Context) -> Iterator[Problem]:
                     yield error(
                         "E-SECRETARY-CHANGE",
                         org.path,
-                        f"`decided_at` names no meeting: {ch.decided_at!r}",
+                        say("`decided_at` names no meeting: {ref!r}", ref=ch.decided_at),
                         (*key, "decided_at"),
-                        hint="write it as <parent org>/<meeting file name without .toml>",
+                        hint=say("write it as <parent org>/<meeting file name without .toml>"),
                     )
                 elif meeting.org != org.parent:
                     yield error(
                         "E-SECRETARY-CHANGE",
                         org.path,
-                        f"`decided_at` {ch.decided_at!r} is a meeting of {meeting.org!r}, "
-                        f"not of the parent org {org.parent!r}",
+                        say(
+                            "`decided_at` {ref!r} is a meeting of {org!r}, "
+                            "not of the parent org {parent!r}",
+                            ref=ch.decided_at,
+                            org=meeting.org,
+                            parent=org.parent,
+                        ),
                         (*key, "decided_at"),
                     )
                 elif meeting.date and meeting.date > ch.date:
                     yield error(
                         "E-SECRETARY-CHANGE",
                         org.path,
-                        f"`decided_at` meeting of {meeting.date} is after the change of {ch.date}",
+                        say(
+                            "`decided_at` meeting of {held} is after the change of {day}",
+                            held=meeting.date,
+                            day=ch.date,
+                        ),
                         (*key, "decided_at"),
                     )
                 elif meeting.date and ch.approved_on and ch.approved_on < meeting.date:
                     yield error(
                         "E-SECRETARY-CHANGE",
                         org.path,
-                        f"`approved_on` {ch.approved_on} is before the deciding meeting "
-                        f"of {meeting.date}",
+                        say(
+                            "`approved_on` {day} is before the deciding meeting of {held}",
+                            day=ch.approved_on,
+                            held=meeting.date,
+                        ),
                         (*key, "approved_on"),
                     )
             for name in ("approved_by", "approved_on"):
@@ -163,7 +196,7 @@ def secretary_changes(ctx: Context) -> Iterator[Problem]:
                     yield error(
                         "E-SECRETARY-CHANGE",
                         org.path,
-                        f"{what} needs `{name}` (county approval)",
+                        say("{what} needs `{name}` (county approval)", what=what, name=name),
                         key,
                     )
             approver = ctx.records.orgs.get(ch.approved_by or "")
@@ -171,7 +204,10 @@ def secretary_changes(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-SECRETARY-CHANGE",
                     org.path,
-                    f"`approved_by` {ch.approved_by!r} is a {approver.kind}, "
-                    "not the county committee",
+                    say(
+                        "`approved_by` {org!r} is a {kind}, not the county committee",
+                        org=ch.approved_by,
+                        kind=Word(approver.kind or ""),
+                    ),
                     (*key, "approved_by"),
                 )

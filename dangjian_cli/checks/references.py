@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import say
 from ..problems import Key, Problem, error
 from ..records import layout
 from . import Context, check
@@ -26,11 +27,18 @@ class _Refs:
 
     def org(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
         if value is not None and value not in self.orgs and value not in self.orgs_unloaded:
-            yield error("E-REF-ORG", path, f"{what} names unknown org {value!r}", key)
+            yield error(
+                "E-REF-ORG", path, say("{what} names unknown org {id!r}", what=what, id=value), key
+            )
 
     def member(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
         if value is not None and value not in self.members and value not in self.members_unloaded:
-            yield error("E-REF-MEMBER", path, f"{what} names unknown member {value!r}", key)
+            yield error(
+                "E-REF-MEMBER",
+                path,
+                say("{what} names unknown member {id!r}", what=what, id=value),
+                key,
+            )
 
     def known_org(self, value: str) -> bool:
         return value in self.orgs or value in self.orgs_unloaded
@@ -100,7 +108,7 @@ def meeting_references(ctx: Context) -> Iterator[Problem]:
     for mt in ctx.records.meetings:
         p = mt.path
         if not refs.known_org(mt.org):
-            yield error("E-REF-ORG", p, f"meeting folder names unknown org {mt.org!r}")
+            yield error("E-REF-ORG", p, say("meeting folder names unknown org {id!r}", id=mt.org))
         # most meetings name only known members: test before making generators
         if not all(map(loaded, mt.attendees)):
             yield from refs.members_list(p, mt.attendees, ("attendees",), "`attendees`")
@@ -121,7 +129,11 @@ def document_references(ctx: Context) -> Iterator[Problem]:
     r = ctx.records
     for ledger in r.funds:
         if not refs.known_org(ledger.org):
-            yield error("E-REF-ORG", ledger.path, f"fund folder names unknown org {ledger.org!r}")
+            yield error(
+                "E-REF-ORG",
+                ledger.path,
+                say("fund folder names unknown org {id!r}", id=ledger.org),
+            )
     for letter in r.letters:
         yield from refs.org(letter.path, letter.parent, ("parent",), "`parent`")
         yield from refs.org(letter.path, letter.org, ("org",), "`org`")
@@ -140,7 +152,7 @@ def document_references(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-REF-TARGET",
                 notice.path,
-                f"`target` names neither an org nor a member: {target!r}",
+                say("`target` names neither an org nor a member: {id!r}", id=target),
                 ("target",),
             )
     for a in r.assessments:
@@ -148,7 +160,9 @@ def document_references(ctx: Context) -> Iterator[Problem]:
         yield from refs.member(a.path, a.secretary, ("secretary",), "`secretary`")
     for weak in r.weak:
         if not refs.known_org(weak.org):
-            yield error("E-REF-ORG", weak.path, f"file name names unknown org {weak.org!r}")
+            yield error(
+                "E-REF-ORG", weak.path, say("file name names unknown org {id!r}", id=weak.org)
+            )
 
 
 @check("E-CYCLE")
@@ -168,6 +182,6 @@ def parent_tree(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-CYCLE",
                 orgs[current].path,
-                "parents form a cycle: " + " -> ".join([*cycle, current]),
+                say("parents form a cycle: {cycle}", cycle=" -> ".join([*cycle, current])),
                 ("parent",),
             )

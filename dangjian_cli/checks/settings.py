@@ -12,6 +12,7 @@ import string
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..i18n import Message, say
 from ..problems import Key, Problem, error
 from ..records import layout
 from . import Context, check
@@ -27,16 +28,16 @@ def _patterns(table: Mapping[str, Any], key: Key) -> Iterator[tuple[Key, Any]]:
             yield (*key, name), value
 
 
-def pattern_problem(value: Any) -> str | None:
+def pattern_problem(value: Any) -> Message | None:
     """Why ``value`` cannot number documents, or None when it can."""
     if not isinstance(value, str):
-        return "must be a string"
+        return say("must be a string")
     try:
         fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
     except ValueError as exc:
-        return f"is not a valid pattern ({exc})"
+        return say("is not a valid pattern ({why})", why=str(exc))
     if "n" not in fields:
-        return "must contain {n}, where the document's number goes"
+        return say("must contain {{n}}, where the document's number goes")
     return None
 
 
@@ -48,4 +49,9 @@ def numbering_patterns(ctx: Context) -> Iterator[Problem]:
         why = pattern_problem(value)
         if why:
             name = ".".join(str(k) for k in key)
-            yield error("E-SETTINGS", layout.SETTINGS_FILE, f"`{name}` {why}, got {value!r}", key)
+            yield error(
+                "E-SETTINGS",
+                layout.SETTINGS_FILE,
+                say("`{name}` {why}, got {value!r}", name=name, why=why, value=value),
+                key,
+            )

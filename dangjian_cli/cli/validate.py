@@ -46,23 +46,21 @@ def validate(ctx: click.Context, strict: bool, fmt: str, rev: str | None, staged
 
 def _problem_line() -> Callable[[Problem], str]:
     """How a problem is printed: ``path:line: error CODE message`` in English; in
-    another language the severity and the code's title from docs/codes.md lead,
-    and the detail (formatted when the problem was found, and cached so) follows."""
-    from ..i18n import _, language
+    another language the severity is said in it, and so is the message
+    (Problem.text); a message that has no translation (worded in English only)
+    follows the code's title from docs/codes.md, so the line still says what is wrong."""
+    from ..i18n import language
 
     if language() == "en":
         return Problem.text
     from ..checks.codes import explanations
 
     known = explanations()
-    severity = {"error": _("error"), "warning": _("warning")}
 
     def show(p: Problem) -> str:
-        where = p.path if p.line is None else f"{p.path}:{p.line}"
-        title = known.get(p.code, {}).get("title", {}).get(language())
-        head = f"{where}: {severity.get(p.severity, p.severity)} {p.code}"
-        out = f"{head} {title}：{p.message}" if title else f"{head} {p.message}"
-        return f"{out}（{p.hint}）" if p.hint else out
+        if p.said is not None:
+            return p.text()
+        return p.text(known.get(p.code, {}).get("title", {}).get(language()))
 
     return show
 

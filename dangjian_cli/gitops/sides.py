@@ -92,12 +92,14 @@ def loaded_whole(records: Records) -> Loaded:
 
 
 def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
+    from ..i18n import say
     from ..problems import error
 
     try:
         data = store.read(path)
     except OSError as exc:
-        return None, [error("E-IO", path, f"cannot read: {exc.strerror or exc}", line=1)]
+        why = str(exc.strerror or exc)
+        return None, [error("E-IO", path, say("cannot read: {why}", why=why), line=1)]
     return load_bytes(path, data)
 
 

@@ -60,7 +60,8 @@ SNAPSHOT_FROM = CACHE_FROM
 CHANGED_SHARE = 0.05
 #: files indexed by path, not by what they name: a scoped check loads them all
 _ALWAYS_LOADED = ("orgs/", "notices/")
-_FORMAT = 1
+#: 2: problems keep their message templates (said in the reader's language)
+_FORMAT = 2
 WORK_TREE = "work tree"
 INDEX = "index"
 #: obligation windows kept per snapshot (a clerk asks about a few dates a day)

@@ -15,6 +15,7 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..i18n import say
 from ..problems import Problem, error
 from ..records import layout
 from ..records.store import Store
@@ -64,7 +65,7 @@ class _BlobStore(Store):
                 blobs[path] = oid
         for folder in sorted(folders_refused):
             self._refused.append(
-                error("E-FOLDER", folder, "is a folder where a record file should be")
+                error("E-FOLDER", folder, say("is a folder where a record file should be"))
             )
         if links:
             self._follow_links(blobs, links)
@@ -104,8 +105,8 @@ class _BlobStore(Store):
                         error(
                             "E-SYMLINK",
                             name,
-                            "symbolic link is broken or loops; refused",
-                            hint="replace the link with the record file itself",
+                            say("symbolic link is broken or loops; refused"),
+                            hint=say("replace the link with the record file itself"),
                             line=1,
                         )
                     )
@@ -116,8 +117,8 @@ class _BlobStore(Store):
                         error(
                             "E-SYMLINK",
                             name,
-                            "symbolic link leads out of the repository; refused",
-                            hint="copy the file into the repository instead",
+                            say("symbolic link leads out of the repository; refused"),
+                            hint=say("copy the file into the repository instead"),
                         )
                     )
                 continue
@@ -256,9 +257,9 @@ class IndexStore(_BlobStore):
                     error(
                         "E-UNMERGED",
                         path,
-                        "file has unresolved merge conflicts in the index",
+                        say("file has unresolved merge conflicts in the index"),
                         line=1,
-                        hint="resolve the conflict and `git add` the file",
+                        hint=say("resolve the conflict and `git add` the file"),
                     )
                 )
 

@@ -34,7 +34,8 @@ from .store import FolderStore, Store
 CACHE_FROM = 2000
 #: with more changed files than this share, a full (parallel) load is quicker
 REBUILD_SHARE = 0.2
-_FORMAT = 1
+#: 2: problems keep their message templates (said in the reader's language)
+_FORMAT = 2
 #: files modified this recently are not cached (timestamps have a coarse tick)
 RACY_NS = 2_000_000_000
 CHUNK = 5000
@@ -61,8 +62,17 @@ def code_fingerprint(salt: object, base: Path, names: Iterable[str]) -> str:
 
 
 def _fingerprint() -> str:
-    """The code that builds records."""
-    names = ("model.py", "schema.py", "parse.py", "repository.py", "layout.py", "cache.py")
+    """The code that builds records, and the problems and messages they keep."""
+    names = (
+        "model.py",
+        "schema.py",
+        "parse.py",
+        "repository.py",
+        "layout.py",
+        "cache.py",
+        "../problems.py",
+        "../i18n.py",
+    )
     return code_fingerprint(_FORMAT, Path(__file__).resolve().parent, names)
 
 

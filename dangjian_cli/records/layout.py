@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..i18n import Message, say
+
 SETTINGS = "settings"
 ORG = "org"
 MEMBER = "member"
@@ -69,7 +71,12 @@ class Location:
 
 
 class LayoutError(ValueError):
-    """A path that is not where any record may live; the message says why."""
+    """A path that is not where any record may live; the message says why (in
+    English as ``str()``, in the reader's language from ``said``)."""
+
+    def __init__(self, said: Message) -> None:
+        super().__init__(said.english())
+        self.said = said
 
 
 def classify(path: str) -> Location:
@@ -79,36 +86,49 @@ def classify(path: str) -> Location:
     parts = path.split("/")
     name = parts[-1]
     if not name.endswith(".toml"):
-        raise LayoutError(f"{path} is not a .toml file")
+        raise LayoutError(say("{path} is not a .toml file", path=path))
     stem = name[:-5]
     spec = FOLDERS.get(parts[0])
     if spec is None:
         raise LayoutError(
-            f"{path} is outside the records layout "
-            f"(records live in {', '.join(sorted(FOLDERS))}/ and dangjian.toml)"
+            say(
+                "{path} is outside the records layout "
+                "(records live in {folders}/ and dangjian.toml)",
+                path=path,
+                folders=", ".join(sorted(FOLDERS)),
+            )
         )
     kind, depth = spec
     if len(parts) != depth:
-        raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
+        raise _off_pattern(path, kind)
     folder = parts[1] if depth == 3 else ""
     if not SLUG.match(stem):
         raise LayoutError(
-            f"file name {name!r} is not a legal record id "
-            "(lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)"
+            say(
+                "file name {name!r} is not a legal record id "
+                "(lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)",
+                name=name,
+            )
         )
     if folder and not SLUG.match(folder):
-        raise LayoutError(f"folder name {folder!r} is not a legal id")
+        raise LayoutError(say("folder name {name!r} is not a legal id", name=folder))
     if kind == MEETING and not MEETING_STEM.match(stem):
-        raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
+        raise _off_pattern(path, kind)
     if kind == FUND and not YEAR.match(stem):
-        raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
+        raise _off_pattern(path, kind)
     if kind in (LETTER, NOTICE, ASSESSMENT, WEAK) and not YEAR.match(folder):
-        raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
+        raise _off_pattern(path, kind)
     if kind == REPORT and not REPORT_STEM.match(stem):
-        raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
+        raise _off_pattern(path, kind)
     if kind == NOTICE and not NOTICE_STEM.match(stem):
-        raise LayoutError(f"{path} does not match the layout {PATTERNS[kind]}")
+        raise _off_pattern(path, kind)
     return Location(kind, stem, folder)
+
+
+def _off_pattern(path: str, kind: str) -> LayoutError:
+    return LayoutError(
+        say("{path} does not match the layout {pattern}", path=path, pattern=PATTERNS[kind])
+    )
 
 
 def is_candidate(path: str) -> bool:

@@ -34,6 +34,7 @@ try:  # the compiled wheel where one exists; the same parser as tomllib either w
 except ImportError:  # pragma: no cover - tomli is a dependency
     import tomllib as _toml
 
+from ..i18n import Message, say
 from ..problems import Key, Problem, error
 from .store import MAX_BYTES
 
@@ -65,9 +66,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
         return None, error(
             "E-ENCODING",
             path,
-            "file starts with a UTF-8 byte-order mark",
+            say("file starts with a UTF-8 byte-order mark"),
             line=1,
-            hint="save it as UTF-8 without BOM",
+            hint=say("save it as UTF-8 without BOM"),
         )
     try:
         text = data.decode("utf-8")
@@ -76,9 +77,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
         return None, error(
             "E-ENCODING",
             path,
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            say("not valid UTF-8 (byte 0x{byte})", byte=format(data[exc.start], "02x")),
             line=line,
-            hint="records are UTF-8; a GBK file must be re-saved as UTF-8",
+            hint=say("records are UTF-8; a GBK file must be re-saved as UTF-8"),
         )
     return text, None
 
@@ -89,26 +90,26 @@ def parse(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Problem]]
     Never raises: whatever the parser or the limits refuse is one problem.
     """
     if len(data) > MAX_BYTES:
-        return None, [_too_big(path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")]
+        return None, [_too_big(path, larger_than())]
     text, problem = decode(path, data)
     if problem is not None:
         return None, [problem]
     assert text is not None
     if not text.strip():
-        return None, [error("E-EMPTY", path, "file is empty", line=1)]
+        return None, [error("E-EMPTY", path, say("file is empty"), line=1)]
     try:
         doc = _loads(text)
     except _DecodeError as exc:
         return None, [_syntax(path, text, exc)]
     except RecursionError:
         return None, [
-            error("E-TOML", path, "values nested too deeply to read", line=_deep_line(text))
+            error("E-TOML", path, say("values nested too deeply to read"), line=_deep_line(text))
         ]
     except Exception as exc:  # untrusted input: any failure is the file's
         return None, [_unreadable(path, text, exc)]
     why = _over_limits(doc)  # ~2% of the parse's own cost
     if why:
-        line = _deep_line(text) if "deep" in why else 1
+        line = _deep_line(text) if "deep" in why.template else 1
         return None, [_too_big(path, why, line)]
     return doc, []
 
@@ -122,8 +123,9 @@ def _syntax(path: str, text: str, exc: Exception) -> Problem:
         msg = msg[: m.start()].rstrip()
     elif _AT_END in msg:
         line = text.count("\n") + (0 if text.endswith("\n") else 1)
-        msg = msg.replace(_AT_END, "").rstrip() + " at end of file"
-    return error("E-TOML", path, f"TOML syntax: {msg}", line=line, column=column)
+        msg = msg.replace(_AT_END, "").rstrip()
+        return error("E-TOML", path, say("TOML syntax: {why} at end of file", why=msg), line=line)
+    return error("E-TOML", path, say("TOML syntax: {why}", why=msg), line=line, column=column)
 
 
 _LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
@@ -134,10 +136,10 @@ def _unreadable(path: str, text: str, exc: Exception) -> Problem:
     found = _LONG_NUMBER.search(text)
     if isinstance(exc, ValueError) and found:
         line = text.count("\n", 0, found.start()) + 1
-        return error("E-TOML", path, "number too long to read (over 4,000 digits)", line=line)
+        return error("E-TOML", path, say("number too long to read (over 4,000 digits)"), line=line)
     detail = str(exc).splitlines()[0][:120] if str(exc) else ""
     what = type(exc).__name__ + (f": {detail}" if detail else "")
-    return error("E-TOML", path, f"cannot read as TOML ({what})", line=1)
+    return error("E-TOML", path, say("cannot read as TOML ({why})", why=what), line=1)
 
 
 def _deep_line(text: str) -> int:
@@ -156,17 +158,22 @@ def _deep_line(text: str) -> int:
     return 1
 
 
-def _too_big(path: str, why: str, line: int = 1) -> Problem:
+def larger_than() -> Message:
+    """Why a file past :data:`MAX_BYTES` is refused."""
+    return say("file is larger than {mib} MiB", mib=MAX_BYTES // (1024 * 1024))
+
+
+def _too_big(path: str, why: Message, line: int = 1) -> Problem:
     return error(
         "E-TOO-BIG",
         path,
-        f"{why}; refused",
+        say("{why}; refused", why=why),
         line=line,
-        hint="a record this large is not a real record: split it or remove what was added",
+        hint=say("a record this large is not a real record: split it or remove what was added"),
     )
 
 
-def _over_limits(doc: dict[str, Any]) -> str | None:
+def _over_limits(doc: dict[str, Any]) -> Message | None:
     """Why a parsed document is past the limits, or None (one walk, no recursion)."""
     values = 0
     tables = 1
@@ -179,14 +186,14 @@ def _over_limits(doc: dict[str, Any]) -> str | None:
             t = type(value)
             if t is dict or t is list:
                 if depth >= MAX_DEPTH:
-                    return f"values nested more than {MAX_DEPTH} deep"
+                    return say("values nested more than {n} deep", n=MAX_DEPTH)
                 if t is dict:
                     tables += 1
                 todo.append((value, depth + 1))
         if values > MAX_VALUES:
-            return f"more than {MAX_VALUES:,} keys and values"
+            return say("more than {n} keys and values", n=format(MAX_VALUES, ","))
         if tables > MAX_TABLES:
-            return f"more than {MAX_TABLES:,} tables"
+            return say("more than {n} tables", n=format(MAX_TABLES, ","))
     return None
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import say
 from ..problems import Problem, error
 from . import layout
 from . import model as m
-from .parse import Locator, parse
+from .parse import Locator, larger_than, parse
 from .schema import SPECS, Builder
 from .store import Store, TooBig
 
@@ -145,7 +146,7 @@ def parse_file(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Prob
 
 def _misplaced(path: str, exc: layout.LayoutError) -> Problem:
     code = "E-SLUG" if "legal" in str(exc) else "E-LAYOUT"
-    return error(code, path, str(exc), line=1)
+    return error(code, path, exc.said, line=1)
 
 
 def build_record(path: str, doc: dict[str, Any]) -> tuple[m.Record | None, list[Problem]]:
@@ -166,7 +167,9 @@ def _build(
         # (also in a worker process of a parallel load, whose exception would end the load)
         detail = str(exc).splitlines()[0][:120] if str(exc) else ""
         what = type(exc).__name__ + (f": {detail}" if detail else "")
-        return None, [error("E-TOML", path, f"cannot read the record ({what})", line=1)]
+        return None, [
+            error("E-TOML", path, say("cannot read the record ({why})", why=what), line=1)
+        ]
     return record, builder.problems
 
 
@@ -242,8 +245,9 @@ def _load_one(store: Store, path: str, data: bytes | None = None) -> Loaded:
 
 
 def _unreadable(path: str, exc: OSError) -> Problem:
-    code = "E-TOO-BIG" if isinstance(exc, TooBig) else "E-IO"
-    return error(code, path, f"cannot read: {exc.strerror or exc}", line=1)
+    if isinstance(exc, TooBig):
+        return error("E-TOO-BIG", path, say("cannot read: {why}", why=larger_than()), line=1)
+    return error("E-IO", path, say("cannot read: {why}", why=str(exc.strerror or exc)), line=1)
 
 
 #: the store of a parallel load, inherited by the forked workers (never pickled)
@@ -376,9 +380,9 @@ def assemble(
                 error(
                     "E-SETTINGS",
                     layout.SETTINGS_FILE,
-                    "repository has no dangjian.toml",
+                    say("repository has no dangjian.toml"),
                     line=1,
-                    hint="run `dangjian init` or add the settings file",
+                    hint=say("run `dangjian init` or add the settings file"),
                 )
             )
     out = Records(store=store, settings=settings, by_path=records, problems=problems, paths=paths)

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from ..i18n import Message, say
 from ..privacy import mask_field
 from ..problems import Key, Problem, error, warning
 from . import layout
@@ -333,6 +334,19 @@ def toml_type(value: Any) -> str:
     return "table"
 
 
+#: TOML's type names as a message says them (toml_type's words stay English ids)
+_TYPE_NAMES = {
+    "boolean": say("boolean"),
+    "integer": say("integer"),
+    "float": say("float"),
+    "string": say("string"),
+    "date-time": say("date-time"),
+    "date": say("date"),
+    "time": say("time"),
+    "array": say("array"),
+    "table": say("table"),
+}
+
 #: amounts already converted, by their text: a county's dues are a few amounts
 #: written a million times, and one shared (immutable) Decimal each saves memory
 _AMOUNTS: dict[str, Decimal] = {}
@@ -407,7 +421,12 @@ class Builder:
             if name not in data:
                 full = ".".join([*(str(k) for k in key if isinstance(k, str)), name])
                 self.problems.append(
-                    error("E-REQUIRED", self.path, f"missing required field `{full}`", key)
+                    error(
+                        "E-REQUIRED",
+                        self.path,
+                        say("missing required field `{name}`", name=full),
+                        key,
+                    )
                 )
         try:
             return spec.cls(**values)
@@ -427,24 +446,24 @@ class Builder:
         name = _Label(key)
         if kind == STR:
             if not isinstance(raw, str):
-                return self._type(name, "a string", raw, key)
+                return self._type(name, say("a string"), raw, key)
             if f.choices is not None and raw not in f.choices:
                 return self._choice(name, raw, f.choices, key)
             return raw
         if kind == DATE:
             if isinstance(raw, datetime) or not isinstance(raw, date):
-                hint = "write it unquoted, like 2026-03-15" if isinstance(raw, str) else None
-                return self._type(name, "a date", raw, key, hint)
+                hint = say("write it unquoted, like 2026-03-15") if isinstance(raw, str) else None
+                return self._type(name, say("a date"), raw, key, hint)
             if not EARLIEST <= raw <= LATEST:
                 return self._out_of_range(raw, key)
             return raw
         if kind == BOOL:
             if not isinstance(raw, bool):
-                return self._type(name, "true or false", raw, key)
+                return self._type(name, say("true or false"), raw, key)
             return raw
         if kind == INT:
             if isinstance(raw, bool) or not isinstance(raw, int):
-                return self._type(name, "a whole number", raw, key)
+                return self._type(name, say("a whole number"), raw, key)
             if f.choices is not None and raw not in f.choices:
                 return self._choice(name, raw, f.choices, key)
             return raw
@@ -455,15 +474,15 @@ class Builder:
                     error(
                         "E-MONEY",
                         self.path,
-                        f"`{name}` {raw!r} is not an exact amount",
+                        say("`{name}` {value!r} is not an exact amount", name=str(name), value=raw),
                         key,
-                        hint='write "1200.50" or a whole number: at most two decimals',
+                        hint=say('write "1200.50" or a whole number: at most two decimals'),
                     )
                 )
             return amount
         if kind == STRS:
             if not isinstance(raw, list):
-                return self._type(name, "a list of strings", raw, key)
+                return self._type(name, say("a list of strings"), raw, key)
             ok = []
             for i, item in enumerate(raw):
                 if type(item) is str:
@@ -471,20 +490,20 @@ class Builder:
                 elif isinstance(item, str):
                     ok.append(item)
                 else:
-                    self._type(f"{name}[{i}]", "a string", item, (*key, i))
+                    self._type(f"{name}[{i}]", say("a string"), item, (*key, i))
             return ok
         if kind == TABLE:
             if not isinstance(raw, dict):
-                return self._type(name, "a table", raw, key)
+                return self._type(name, say("a table"), raw, key)
             return raw
         if kind == ROW:
             if not isinstance(raw, dict):
-                return self._type(name, "a table", raw, key)
+                return self._type(name, say("a table"), raw, key)
             assert f.sub is not None
             return self.build(f.sub, raw, key)
         if kind == ROWS:
             if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-                return self._type(name, f"rows written as [[{name}]]", raw, key)
+                return self._type(name, say("rows written as [[{name}]]", name=str(name)), raw, key)
             assert f.sub is not None
             return [self.build(f.sub, row, (*key, i)) for i, row in enumerate(raw)]
         if kind == STARS:
@@ -495,7 +514,7 @@ class Builder:
             for i, item in enumerate(items):
                 where = (*key, i) if isinstance(raw, list) else key
                 if isinstance(item, datetime) or not isinstance(item, date):
-                    self._type(name, "a date (or a list of dates)", item, where)
+                    self._type(name, say("a date (or a list of dates)"), item, where)
                 elif not EARLIEST <= item <= LATEST:
                     self._out_of_range(item, where)
                 else:
@@ -505,19 +524,29 @@ class Builder:
 
     def _stars(self, name: object, raw: Any, key: Key) -> dict[str, int] | None:
         if not isinstance(raw, dict):
-            return self._type(name, "a table of year = stars", raw, key)
+            return self._type(name, say("a table of year = stars"), raw, key)
         out: dict[str, int] = {}
         for year, stars in raw.items():
             if not layout.YEAR.match(year):
                 self.problems.append(
-                    error("E-TYPE", self.path, f"`{name}` key {year!r} is not a year", (*key, year))
+                    error(
+                        "E-TYPE",
+                        self.path,
+                        say("`{name}` key {year!r} is not a year", name=str(name), year=year),
+                        (*key, year),
+                    )
                 )
             elif isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
                 self.problems.append(
                     error(
                         "E-ENUM",
                         self.path,
-                        f"`{name}.{year}` must be 1 to 5 stars, got {stars!r}",
+                        say(
+                            "`{name}.{year}` must be 1 to 5 stars, got {stars!r}",
+                            name=str(name),
+                            year=year,
+                            stars=stars,
+                        ),
                         (*key, year),
                     )
                 )
@@ -525,14 +554,22 @@ class Builder:
                 out[year] = stars
         return out
 
-    def _type(self, name: object, want: str, raw: Any, key: Key, hint: str | None = None) -> None:
+    def _type(
+        self, name: object, want: Message, raw: Any, key: Key, hint: Message | None = None
+    ) -> None:
         leaf = key[-1] if key else ""
         shown = mask_field(leaf, raw) if isinstance(leaf, str) else raw
         self.problems.append(
             error(
                 "E-TYPE",
                 self.path,
-                f"`{name}` must be {want}, got {toml_type(raw)} {_short(shown)}",
+                say(
+                    "`{name}` must be {want}, got {type} {value}",
+                    name=str(name),
+                    want=want,
+                    type=_TYPE_NAMES.get(toml_type(raw), toml_type(raw)),
+                    value=_short(shown),
+                ),
                 key,
                 hint=hint,
             )
@@ -544,18 +581,34 @@ class Builder:
             error(
                 "E-DATE-RANGE",
                 self.path,
-                f"`{_Label(key)}` {raw.isoformat()} is outside {EARLIEST.year}-{LATEST.year}",
+                say(
+                    "`{name}` {day} is outside {first}-{last}",
+                    name=str(_Label(key)),
+                    day=raw.isoformat(),
+                    first=EARLIEST.year,
+                    last=LATEST.year,
+                ),
                 key,
-                hint="a typo in the year?",
+                hint=say("a typo in the year?"),
             )
         )
         return None
 
     def _choice(self, name: object, raw: Any, choices: tuple[Any, ...], key: Key) -> None:
         close = difflib.get_close_matches(str(raw), [str(c) for c in choices], n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(map(str, choices))
+        hint = (
+            say("did you mean {name!r}?", name=close[0])
+            if close
+            else say("one of: {names}", names=", ".join(map(str, choices)))
+        )
         self.problems.append(
-            error("E-ENUM", self.path, f"`{name}` has unknown value {raw!r}", key, hint=hint)
+            error(
+                "E-ENUM",
+                self.path,
+                say("`{name}` has unknown value {value!r}", name=str(name), value=raw),
+                key,
+                hint=hint,
+            )
         )
         return None
 
@@ -565,9 +618,9 @@ class Builder:
             warning(
                 "W-UNKNOWN-FIELD",
                 self.path,
-                f"unknown field `{'.'.join(str(k) for k in (*key, name))}`",
+                say("unknown field `{name}`", name=".".join(str(k) for k in (*key, name))),
                 (*key, name),
-                hint=f"did you mean `{close[0]}`?" if close else None,
+                hint=say("did you mean `{name}`?", name=close[0]) if close else None,
             )
         )
 

@@ -15,6 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..i18n import say
 from ..problems import Problem, error
 from . import layout
 
@@ -80,7 +81,8 @@ class FolderStore(Store):
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            refused.append(error("E-IO", prefix.rstrip("/") or ".", f"cannot read folder: {exc}"))
+            where = prefix.rstrip("/") or "."
+            refused.append(error("E-IO", where, say("cannot read folder: {why}", why=str(exc))))
             return
         for entry in entries:
             name = entry.name
@@ -94,8 +96,8 @@ class FolderStore(Store):
                         error(
                             "E-SYMLINK",
                             rel,
-                            "symbolic link is broken or loops; refused",
-                            hint="replace the link with the record file itself",
+                            say("symbolic link is broken or loops; refused"),
+                            hint=say("replace the link with the record file itself"),
                             line=1,
                         )
                     )
@@ -106,8 +108,8 @@ class FolderStore(Store):
                             error(
                                 "E-SYMLINK",
                                 rel,
-                                "symbolic link leads out of the repository; refused",
-                                hint="copy the file into the repository instead",
+                                say("symbolic link leads out of the repository; refused"),
+                                hint=say("copy the file into the repository instead"),
                                 line=1,  # never read the target, not even to find a line
                             )
                         )
@@ -115,7 +117,12 @@ class FolderStore(Store):
             if entry.is_dir():
                 if name.endswith(".toml"):
                     refused.append(
-                        error("E-FOLDER", rel, "is a folder where a record file should be", line=1)
+                        error(
+                            "E-FOLDER",
+                            rel,
+                            say("is a folder where a record file should be"),
+                            line=1,
+                        )
                     )
                     continue
                 self._walk(entry.path, rel + "/", paths, refused)

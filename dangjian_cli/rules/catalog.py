@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..i18n import Message, say
 from ..problems import Problem, error
 from ..records import layout
 from ..records import model as m
@@ -202,38 +203,51 @@ def _vocabulary(rule_type: str, key: str) -> tuple[Any, ...] | None:
     return None
 
 
-def _check_value(rule_type: str, key: str, value: Any) -> str | None:
+def _check_value(rule_type: str, key: str, value: Any) -> Message | None:
     """Why ``value`` cannot be the rule's ``key``, or None when it can."""
     if key in ("enabled", "late_is_met"):
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else say("must be true or false")
     if key in _INTS:
         if isinstance(value, bool) or not isinstance(value, int):
-            return "must be a whole number"
+            return say("must be a whole number")
         floor, ceiling = INT_RANGES.get(key, (0, 1000))
         if not floor <= value <= ceiling:
-            return f"must be from {floor} to {ceiling}, got {value}"
+            return say(
+                "must be from {floor} to {ceiling}, got {value}",
+                floor=floor,
+                ceiling=ceiling,
+                value=value,
+            )
         return None
     if key in _LISTS:
         vocab = _vocabulary(rule_type, key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "must be a list of names"
+            return say("must be a list of names")
         bad = [v for v in value if vocab is not None and v not in vocab]
         if bad:
-            return f"has unknown value {bad[0]!r} (expected one of {', '.join(vocab or ())})"
+            return say(
+                "has unknown value {value!r} (expected one of {known})",
+                value=bad[0],
+                known=", ".join(vocab or ()),
+            )
         return None
     if key == "counts":
         if value not in m.MEETING_KINDS:
-            return f"has unknown meeting kind {value!r}"
+            return say("has unknown meeting kind {value!r}", value=value)
         return None
     if key == "period":
         if value not in PERIOD_KINDS:
-            return f"has unknown period {value!r} (expected one of {', '.join(PERIOD_KINDS)})"
+            return say(
+                "has unknown period {value!r} (expected one of {known})",
+                value=value,
+                known=", ".join(PERIOD_KINDS),
+            )
         return None
     if key == "due_before":
         try:
             span = parse_span(value)
         except ValueError:
-            return f"{value!r} is not a span like 30d, 6m or 1y"
+            return say("{value!r} is not a span like 30d, 6m or 1y", value=value)
         return _span_too_long(value, span)
     if key == "deadline":
         return _check_deadline(value)
@@ -241,56 +255,56 @@ def _check_value(rule_type: str, key: str, value: Any) -> str | None:
         try:
             span = parse_span(value)
         except (ValueError, TypeError, AttributeError):
-            return f"{value!r} is not a span like 6m"
+            return say("{value!r} is not a span like 6m", value=value)
         return _span_too_long(value, span)
     if key == "applies_from":
-        return None if type(value) is date else "must be a date, like 2026-09-01"
+        return None if type(value) is date else say("must be a date, like 2026-09-01")
     if key == "severity":
-        return None if value in ("warning", "error") else 'must be "warning" or "error"'
+        return None if value in ("warning", "error") else say('must be "warning" or "error"')
     if key in _NUMBERS:
         if not isinstance(value, list) or not all(
             isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in value
         ):
-            return "must be a list of numbers, none below zero"
+            return say("must be a list of numbers, none below zero")
         if key.endswith("_limits") and value != sorted(value):
-            return "must be in ascending order"
+            return say("must be in ascending order")
         return None
     if key in _AMOUNT_KEYS:
         if not isinstance(value, str) or not _AMOUNT.match(value):
-            return 'must be an amount written as text, like "0.20"'
+            return say('must be an amount written as text, like "0.20"')
         return None
     if key == "clause":
-        return None if isinstance(value, str) else "must be text"
+        return None if isinstance(value, str) else say("must be text")
     if key in ("title", "task"):
         if not isinstance(value, dict) or not all(
             k in m.LANGUAGES and isinstance(v, str) for k, v in value.items()
         ):
-            return "must be a table of texts by language (en, zh)"
+            return say("must be a table of texts by language (en, zh)")
         return None
-    return "cannot be changed"
+    return say("cannot be changed")
 
 
-def _span_too_long(text: str, span: tuple[int, str]) -> str | None:
+def _span_too_long(text: str, span: tuple[int, str]) -> Message | None:
     """Why a span (``due_before``, a ``+`` deadline) is too long, or None."""
     n, unit = span
     if n > MAX_SPAN[unit]:
-        return f"{text!r} is longer than {MAX_SPAN['y']} years"
+        return say("{value!r} is longer than {years} years", value=text, years=MAX_SPAN["y"])
     return None
 
 
-def _check_deadline(value: Any) -> str | None:
+def _check_deadline(value: Any) -> Message | None:
     if not isinstance(value, str):
-        return 'must be text such as "+31d" or "03-31"'
+        return say('must be text such as "+31d" or "03-31"')
     if value.startswith("+"):
         try:
             span = parse_span(value[1:])
         except ValueError:
-            return f"{value!r} is not an offset like +31d, +6m or +1y"
+            return say("{value!r} is not an offset like +31d, +6m or +1y", value=value)
         return _span_too_long(value, span)
     try:
         date.fromisoformat(f"2024-{value}")
     except ValueError:
-        return f"{value!r} is not a day of the year (MM-DD) or an offset (+31d)"
+        return say("{value!r} is not a day of the year (MM-DD) or an offset (+31d)", value=value)
     return None
 
 
@@ -308,16 +322,18 @@ def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], li
                 error(
                     "E-RULE-UNKNOWN",
                     path,
-                    f"[rules.{rule_id}]: no such rule",
+                    say("[rules.{rule}]: no such rule", rule=rule_id),
                     key,
-                    hint=f"did you mean {close[0]!r}?"
+                    hint=say("did you mean {name!r}?", name=close[0])
                     if close
-                    else "see `dangjian overdue --help`",
+                    else say("see `dangjian rules`"),
                 )
             )
             continue
         if not isinstance(given, dict):
-            problems.append(error("E-RULE-VALUE", path, f"rules.{rule_id} must be a table", key))
+            problems.append(
+                error("E-RULE-VALUE", path, say("rules.{rule} must be a table", rule=rule_id), key)
+            )
             continue
         base = table[rule_id]
         accepted: dict[str, Any] = {}
@@ -329,16 +345,21 @@ def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], li
                     error(
                         "E-RULE-KEY",
                         path,
-                        f"[rules.{rule_id}]: unknown key `{name}`",
+                        say("[rules.{rule}]: unknown key `{name}`", rule=rule_id, name=name),
                         (*key, name),
-                        hint=f"this rule has: {allowed}",
+                        hint=say("this rule has: {keys}", keys=allowed),
                     )
                 )
                 continue
             why = _check_value(base["type"], name, value)
             if why:
                 problems.append(
-                    error("E-RULE-VALUE", path, f"rules.{rule_id}.{name} {why}", (*key, name))
+                    error(
+                        "E-RULE-VALUE",
+                        path,
+                        say("rules.{rule}.{name} {why}", rule=rule_id, name=name, why=why),
+                        (*key, name),
+                    )
                 )
                 continue
             accepted[name] = value
@@ -350,8 +371,14 @@ def _read_overrides(settings: m.Settings) -> tuple[dict[str, dict[str, Any]], li
                     error(
                         "E-RULE-VALUE",
                         path,
-                        f"rules.{rule_id}.{kind}_rates needs {len(limits) + 1} rates "
-                        f"(one per bracket of {kind}_limits, and one above), got {len(rates)}",
+                        say(
+                            "rules.{rule}.{kind}_rates needs {n} rates "
+                            "(one per bracket of {kind}_limits, and one above), got {got}",
+                            rule=rule_id,
+                            kind=kind,
+                            n=len(limits) + 1,
+                            got=len(rates),
+                        ),
                         (*key, f"{kind}_rates"),
                     )
                 )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..i18n import Message, Word, say
 from ..records import model as m
 
 CENT = Decimal("0.01")
@@ -114,39 +115,50 @@ def standard_for(member: m.Member, month: str, scale: Scale = DEFAULT) -> Decima
     return standard_of(row, scale) if row is not None else None
 
 
-def how_found(row: m.DuesBase, scale: Scale = DEFAULT) -> str:
-    """How a row's standard is found, for messages: ``salary 4200.00 x 1%``."""
+def how_found(row: m.DuesBase, scale: Scale = DEFAULT) -> Message:
+    """How a row's standard is found, for messages and listings: ``salary base 4200.00
+    x 1%`` (said in the reader's language)."""
+    category = Word(row.category or "")
     if row.category in FLAT_CATEGORIES:
-        return f"{row.category}: a fixed {scale.flat}"
+        return say("{category}: a fixed {amount}", category=category, amount=scale.flat)
     if row.category in GIVEN_CATEGORIES:
-        return f"{row.category}: the amount given"
+        return say("{category}: the amount given", category=category)
     brackets, top = (
         (scale.salary, scale.salary_top)
         if row.category == "salary"
         else (scale.retiree, scale.retiree_top)
     )
     if row.base is None:
-        return f"{row.category}: no base"
+        return say("{category}: no base", category=category)
     rate = next((r for highest, r in brackets if row.base <= highest), top)
-    return f"{row.category} base {row.base} x {_percent(rate)}"
+    return say(
+        "{category} base {base} x {rate}", category=category, base=row.base, rate=_percent(rate)
+    )
 
 
-def row_problem(row: m.DuesBase, scale: Scale = DEFAULT) -> str | None:
+def row_problem(row: m.DuesBase, scale: Scale = DEFAULT) -> Message | None:
     """Why a ``[[dues_base]]`` row gives no standard, or gives one out of range."""
     if row.category in RATED_CATEGORIES and row.base is None:
-        return f"category {row.category!r} needs `base` (monthly income after tax)"
+        return say(
+            "category {category!r} needs `base` (monthly income after tax)", category=row.category
+        )
     if row.category in GIVEN_CATEGORIES and row.amount is None:
-        return f"category {row.category!r} needs `amount` (the monthly amount)"
+        return say(
+            "category {category!r} needs `amount` (the monthly amount)", category=row.category
+        )
     if (
         row.category == "farmer"
         and row.amount is not None
         and not scale.farmer_min <= row.amount <= scale.farmer_max
     ):
-        return (
-            f"a farmer's amount is from {scale.farmer_min} to {scale.farmer_max}, got {row.amount}"
+        return say(
+            "a farmer's amount is from {low} to {high}, got {amount}",
+            low=scale.farmer_min,
+            high=scale.farmer_max,
+            amount=row.amount,
         )
     if row.base is not None and row.base < 0:
-        return f"`base` {row.base} is below zero"
+        return say("`base` {base} is below zero", base=row.base)
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..checks import Context, check
+from ..i18n import say
 from ..problems import Problem, error, warning
 from .catalog import load_rules
 from .dues import base_for, how_found, row_problem, scale_of, standard_of
@@ -35,9 +36,13 @@ def dues_standard(ctx: Context) -> Iterator[Problem]:
                 yield error(
                     "E-DUES-AMOUNT",
                     mb.path,
-                    f"dues of {row.month} paid {row.amount}: a payment is more than zero",
+                    say(
+                        "dues of {month} paid {amount}: a payment is more than zero",
+                        month=row.month,
+                        amount=row.amount,
+                    ),
                     ("dues", i, "amount"),
-                    hint="a member exempted pays nothing: record no row for the month",
+                    hint=say("a member exempted pays nothing: record no row for the month"),
                 )
         if not mb.dues_base or scale is None:
             continue
@@ -45,7 +50,10 @@ def dues_standard(ctx: Context) -> Iterator[Problem]:
             why = row_problem(base, scale)
             if why:
                 yield error(
-                    "E-DUES-BASE", mb.path, f"dues base from {base.since}: {why}", ("dues_base", i)
+                    "E-DUES-BASE",
+                    mb.path,
+                    say("dues base from {since}: {why}", since=base.since, why=why),
+                    ("dues_base", i),
                 )
         for i, row in enumerate(mb.dues):
             if row.month is None or row.amount is None or row.amount <= 0:
@@ -59,8 +67,15 @@ def dues_standard(ctx: Context) -> Iterator[Problem]:
             yield warning(
                 "W-DUES-STANDARD",
                 mb.path,
-                f"dues of {row.month} paid {row.amount}, the standard is {standard} "
-                f"({how_found(base, scale)}, row from {base.since})",
+                say(
+                    "dues of {month} paid {amount}, the standard is {standard} "
+                    "({how}, row from {since})",
+                    month=row.month,
+                    amount=row.amount,
+                    standard=standard,
+                    how=how_found(base, scale),
+                    since=base.since,
+                ),
                 ("dues", i, "amount"),
             )
 
@@ -87,7 +102,12 @@ def activist_year(ctx: Context) -> Iterator[Problem]:
             yield make(
                 code,
                 mb.path,
-                f"candidate since {c}, less than {span} after becoming an activist on {a}",
+                say(
+                    "candidate since {day}, less than {span} after becoming an activist on {since}",
+                    day=c,
+                    span=span,
+                    since=a,
+                ),
                 ("candidate_since",),
             )
 
@@ -109,11 +129,13 @@ def probation_extension(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-PROBATION-EXTENSION",
                 mb.path,
-                "probation extended "
-                f"{len(days)} times ({', '.join(str(d) for d in days)}): "
-                "a probation is extended once only",
+                say(
+                    "probation extended {n} times ({days}): a probation is extended once only",
+                    n=len(days),
+                    days=", ".join(str(d) for d in days),
+                ),
                 key,
-                hint="decide the conversion, or end the membership",
+                hint=say("decide the conversion, or end the membership"),
             )
             continue
         if mb.admitted is None:
@@ -123,7 +145,15 @@ def probation_extension(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-PROBATION-EXTENSION",
                 mb.path,
-                f"probation extended to {days[0]}: an extension adds {low} to {high} "
-                f"to the year ending {end} ({shift(end, low)} to {shift(end, high)})",
+                say(
+                    "probation extended to {day}: an extension adds {low} to {high} "
+                    "to the year ending {end} ({first} to {last})",
+                    day=days[0],
+                    low=low,
+                    high=high,
+                    end=end,
+                    first=shift(end, low),
+                    last=shift(end, high),
+                ),
                 key,
             )

@@ -95,7 +95,7 @@ def standards(records: Records, scope: set[str] | None, month: str) -> tuple[Lis
                 "base": row.base if row else None,
                 "amount": row.amount if row else None,
                 "standard": standard,
-                "how": how_found(row, scale) if row is not None else None,
+                "how": how_found(row, scale).text() if row is not None else None,
                 "since": row.since if row else None,
             }
         )

@@ -214,9 +214,9 @@ def test_id_number_rules(number, birth, why):
     if why is None:
         assert problem is None
     else:
-        assert problem is not None and why in problem
+        assert problem is not None and why in problem.english()
         # no digit of the number: only the fixed words of the rule hold digits
-        words = problem
+        words = problem.english()
         for fixed in ("18 characters", "17 digits", "7 to 14"):
             words = words.replace(fixed, "")
         assert not any(c.isdigit() for c in words), problem
