@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ..errors import InputError
+from ..i18n import _, date_name, language, ngettext, period_name, status_name
 from .common import ISO_DATE, format_option, repo_root
 
 #: ``ctx.meta`` key under which a writing command leaves (root, paths written)
@@ -61,7 +62,7 @@ def _commit_written(
     if len(paths) > 1:
         message += f" (+{len(paths) - 1} files)"
     commit = commit_paths(root, paths, message)
-    click.echo(f"git: committed {commit[:10]} {message}")
+    click.echo(_("git: committed {commit} {message}").format(commit=commit[:10], message=message))
 
 
 def set_detail(params: dict[str, Any]) -> str:
@@ -166,11 +167,38 @@ def _mask_changes(changes: list[Any]) -> None:
 
 
 def _finding_text(o: Any) -> str:
-    deadline = f", deadline {o.deadline.isoformat()}" if getattr(o, "deadline", None) else ""
-    return (
-        f"{o.status} {o.rule} {o.subject} {o.period}: found {o.found} of {o.required}"
-        f"{deadline} ({o.clause})"
+    """One finding of a review: ``overdue theme-day village 2026-03: found 0 of 1,
+    deadline 2026-04-07 (§7)``; in Chinese with the rule's name, period and date in words."""
+    if language() == "en":
+        deadline = f", deadline {o.deadline.isoformat()}" if getattr(o, "deadline", None) else ""
+        return (
+            f"{o.status} {o.rule} {o.subject} {o.period}: found {o.found} of {o.required}"
+            f"{deadline} ({o.clause})"
+        )
+    from .obligations import _rule_names
+
+    deadline = getattr(o, "deadline", None)
+    text = _("{status} {rule} {subject} {period}: found {found} of {required}").format(
+        status=status_name(o.status),
+        rule=_rule_names().get(o.rule, o.rule),
+        subject=getattr(o, "subject_name", None) or o.subject,
+        period=period_name(o.period),
+        found=o.found,
+        required=o.required,
     )
+    if deadline:
+        text += _(", deadline {day}").format(day=date_name(deadline))
+    return text + _(" ({clause})").format(clause=o.clause)
+
+
+def _kind_title(kind: str) -> str:
+    """A review's section of record changes: Added, Removed, Renamed, Changed."""
+    return {
+        "added": _("Added"),
+        "removed": _("Removed"),
+        "renamed": _("Renamed"),
+        "changed": _("Changed"),
+    }.get(kind, kind.capitalize())
 
 
 def _change_title(change: Any, code: bool = False) -> str:
@@ -184,61 +212,93 @@ def _change_title(change: Any, code: bool = False) -> str:
 
 def _summary(result: Any) -> str:
     groups = result.by_kind()
-    return ", ".join(f"{len(v)} {k}" for k, v in groups.items())
+    words = {
+        "added": _("{n} added"),
+        "removed": _("{n} removed"),
+        "renamed": _("{n} renamed"),
+        "changed": _("{n} changed"),
+    }
+    return _(", ").join(words.get(k, "{n} " + k).format(n=len(v)) for k, v in groups.items())
+
+
+def _problem_lines(problems: list[Any]) -> list[str]:
+    """Problems as ``validate`` prints them (in Chinese: severity and message said so)."""
+    from .validate import _problem_line
+
+    show = _problem_line()
+    return [show(p) for p in problems]
 
 
 def _review_text(result: Any) -> str:
+    head = result.head.label + (f" ({result.head.commit[:10]})" if result.head.commit else "")
     lines = [
-        f"review {result.base.label} ({(result.base.commit or '')[:10]}) .. "
-        f"{result.head.label}"
-        + (f" ({result.head.commit[:10]})" if result.head.commit else "")
-        + f", as of {result.as_of.isoformat()}",
-        f"records: {_summary(result)}",
+        _("review {base} ({commit}) .. {head}, as of {day}").format(
+            base=result.base.label,
+            commit=(result.base.commit or "")[:10],
+            head=head,
+            day=date_name(result.as_of),
+        ),
+        _("records: {summary}").format(summary=_summary(result)),
     ]
     for kind, changes in result.by_kind().items():
         if not changes:
             continue
-        lines += ["", f"{kind.capitalize()}:"]
+        lines += ["", _("{title}:").format(title=_kind_title(kind))]
         for change in changes:
             mark = {"added": "+", "removed": "-", "renamed": "~", "changed": "*"}[kind]
             lines.append(f"  {mark} {_change_title(change)}")
             if change.unreadable:
-                lines.append("      (cannot be parsed on one side; see the problems)")
+                lines.append("      " + _("(cannot be parsed on one side; see the problems)"))
             for f in change.fields if kind != "added" else []:
                 lines.append(f"      {f.text()}")
     lines += _templates_text(result)
     sections = [
-        ("Problems introduced", [p.text() for p in result.introduced]),
-        ("Problems fixed", [p.text() for p in result.fixed]),
-        ("Findings introduced", [_finding_text(o) for o in result.findings_introduced]),
-        ("Findings resolved", [_finding_text(o) for o in result.findings_resolved]),
+        (_("Problems introduced"), _problem_lines(result.introduced)),
+        (_("Problems fixed"), _problem_lines(result.fixed)),
+        (_("Findings introduced"), [_finding_text(o) for o in result.findings_introduced]),
+        (_("Findings resolved"), [_finding_text(o) for o in result.findings_resolved]),
     ]
     for title, items in sections:
-        lines += ["", f"{title}: {len(items)}"]
+        lines += ["", _("{title}: {n}").format(title=title, n=len(items))]
         lines += [f"  {item}" for item in items]
     return "\n".join(lines)
 
 
-TEMPLATES_NOTE = (
-    "a reviewer should read these: the repository's templates write every clerk's documents"
-)
+def templates_note() -> str:
+    """Why a review lists the template changes on their own."""
+    return _(
+        "a reviewer should read these: the repository's templates write every clerk's documents"
+    )
+
+
 _TEMPLATE_MARK = {"added": "+", "removed": "-", "changed": "*"}
+
+
+def _template_change(change: str) -> str:
+    return {"added": _("added"), "removed": _("removed"), "changed": _("changed")}.get(
+        change, change
+    )
 
 
 def _templates_text(result: Any) -> list[str]:
     """The template changes, in their own section (none: no section)."""
     if not result.templates:
         return []
-    lines = ["", f"Templates changed: {len(result.templates)} ({TEMPLATES_NOTE})"]
-    return lines + [f"  {_TEMPLATE_MARK.get(c, '*')} {p}  [{c}]" for c, p in result.templates]
+    lines = [
+        "",
+        _("Templates changed: {n} ({note})").format(n=len(result.templates), note=templates_note()),
+    ]
+    return lines + [
+        f"  {_TEMPLATE_MARK.get(c, '*')} {p}  [{_template_change(c)}]" for c, p in result.templates
+    ]
 
 
 def _templates_markdown(result: Any) -> list[str]:
     if not result.templates:
         return []
-    lines = ["", f"#### Templates changed ({len(result.templates)})", ""]
-    lines += [f"**Attention:** {TEMPLATES_NOTE}.", ""]
-    return lines + [f"- `{p}` ({c})" for c, p in result.templates]
+    lines = ["", "#### " + _("Templates changed ({n})").format(n=len(result.templates)), ""]
+    lines += [_("**Attention:** {note}.").format(note=templates_note()), ""]
+    return lines + [f"- `{p}` ({_template_change(c)})" for c, p in result.templates]
 
 
 def _md(text: str) -> str:
@@ -246,19 +306,25 @@ def _md(text: str) -> str:
 
 
 def _review_markdown(result: Any) -> str:
+    from ..privacy import mask_text
+
     head = result.head.label + (f" `{result.head.commit[:10]}`" if result.head.commit else "")
     lines = [
-        "### Records review",
+        "### " + _("Records review"),
         "",
-        f"`{result.base.label}` `{(result.base.commit or '')[:10]}` → {head}; "
-        f"obligations as of {result.as_of.isoformat()}",
+        _("`{base}` `{commit}` → {head}; obligations as of {day}").format(
+            base=result.base.label,
+            commit=(result.base.commit or "")[:10],
+            head=head,
+            day=date_name(result.as_of),
+        ),
         "",
-        f"**Records:** {_summary(result)}",
+        _("**Records:** {summary}").format(summary=_summary(result)),
     ]
     for kind, changes in result.by_kind().items():
         if not changes:
             continue
-        lines += ["", f"#### {kind.capitalize()} ({len(changes)})", ""]
+        lines += ["", f"#### {_kind_title(kind)} ({len(changes)})", ""]
         for change in changes:
             lines.append(f"- {_change_title(change, code=True)}")
             for f in change.fields if kind != "added" else []:
@@ -266,27 +332,33 @@ def _review_markdown(result: Any) -> str:
     lines += _templates_markdown(result)
     errors = result.introduced_errors
     verdict = (
-        f"**{errors} validation error{'s' * (errors != 1)} introduced**"
+        "**"
+        + ngettext(
+            "{n} validation error introduced", "{n} validation errors introduced", errors
+        ).format(n=errors)
+        + "**"
         if errors
-        else "No validation errors introduced."
+        else _("No validation errors introduced.")
     )
-    lines += ["", "#### Validation", "", verdict]
-    for title, problems in (("Introduced", result.introduced), ("Fixed", result.fixed)):
+    lines += ["", "#### " + _("Validation"), "", verdict]
+    severity = {"error": _("error"), "warning": _("warning")}
+    for title, problems in ((_("Introduced"), result.introduced), (_("Fixed"), result.fixed)):
         if problems:
-            lines += ["", f"{title}:", ""]
+            lines += ["", _("{title}:").format(title=title), ""]
             lines += [
-                f"- `{p.path}:{p.line or 1}` {p.severity} {p.code} {_md(p.message)}"
+                f"- `{p.path}:{p.line or 1}` {severity.get(p.severity, p.severity)} {p.code} "
+                f"{_md(mask_text(p.message_text()))}"
                 for p in problems
             ]
-    lines += ["", "#### Obligations", ""]
+    lines += ["", "#### " + _("Obligations"), ""]
     if not result.findings_introduced and not result.findings_resolved:
-        lines.append("No change in findings.")
+        lines.append(_("No change in findings."))
     for title, items in (
-        ("Introduced", result.findings_introduced),
-        ("Resolved", result.findings_resolved),
+        (_("Introduced"), result.findings_introduced),
+        (_("Resolved"), result.findings_resolved),
     ):
         if items:
-            lines += ["", f"{title}:", ""]
+            lines += ["", _("{title}:").format(title=title), ""]
             lines += [f"- {_md(_finding_text(o))}" for o in items]
     return "\n".join(lines)
 
@@ -323,7 +395,9 @@ def log(
         _mask_changes(entries)
     if not entries:
         raise InputError(
-            f"{path}: no commits changed {'field ' + only_field if only_field else 'it'}"
+            _("{path}: no commits changed field {field}").format(path=path, field=only_field)
+            if only_field
+            else _("{path}: no commits changed it").format(path=path)
         )
     if fmt == "json":
         click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
@@ -344,21 +418,41 @@ def log(
                 row["value"] = _field_value(f) if f else ""
                 rows.append(row)
         # masked above, entry by entry (unless --show-personal): the commit id must stay whole
-        click.echo(render(rows, fmt, show_personal=True))
+        headers = None
+        if fmt == "table" and language() != "en":
+            for row in rows:
+                row["change"] = _template_change(row["change"])
+            headers = [_log_header(k) for k in rows[0]] if rows else None
+        click.echo(render(rows, fmt, headers=headers, show_personal=True))
         return
+    zh = language() != "en"
     out: list[str] = []
     for e in entries:
         out.append(f"commit {e.commit}")
-        out.append(f"Author: {e.author} <{e.email}>")
-        out.append(f"Date:   {e.date}")
+        out.append(_("Author: {author} <{email}>").format(author=e.author, email=e.email))
+        out.append(_("Date:   {date}").format(date=e.date))
         out.append("")
         out.append(f"    {e.message}")
         out.append("")
         where = f"{e.old_path} → {e.path}" if e.old_path else e.path
-        out.append(f"  {e.change} {where}")
+        change = _template_change(e.change) if zh else e.change
+        out.append(f"  {change} {where}")
         out += [f"    {f.text()}" for f in e.fields]
         out.append("")
     click.echo("\n".join(out).rstrip("\n"))
+
+
+def _log_header(key: str) -> str:
+    return {
+        "commit": _("commit"),
+        "date": _("date"),
+        "author": _("author"),
+        "message": _("message"),
+        "change": _("change"),
+        "path": _("path"),
+        "field": _("field"),
+        "value": _("value"),
+    }.get(key, key)
 
 
 def _field_value(f: Any) -> str:
@@ -422,15 +516,43 @@ def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: st
     if not pre_receive:
         if branch:
             raise click.UsageError("--branch goes with --pre-receive")
-        click.echo(f"installed {install_pre_commit(repo_root(ctx), force)}")
+        click.echo(_("installed {path}").format(path=install_pre_commit(repo_root(ctx), force)))
         return
     done = install_pre_receive(_git_dir(ctx), branch, force)
     for path in done.paths:
-        click.echo(f"installed {path}")
-    how = "as --branch said" if branch else "the repository's default branch"
-    click.echo(f"guarding branch {done.branch} ({how}); receive.denyNonFastForwards = true")
+        click.echo(_("installed {path}").format(path=path))
+    how = _("as --branch said") if branch else _("the repository's default branch")
+    click.echo(
+        _("guarding branch {branch} ({how}); receive.denyNonFastForwards = true").format(
+            branch=done.branch, how=how
+        )
+    )
     for warning in done.warnings:
-        click.echo(f"dangjian: warning: {warning}", err=True)
+        click.echo(f"dangjian: {_('warning')}: {warning}", err=True)
+
+
+def _pushed_language(git_dir: Path, rejected: list[Any]) -> None:
+    """Speak the language of the pushed records (a bare repository has no work tree):
+    the ``language`` in the dangjian.toml of the first rejected commit or tip, unless
+    --lang or DANGJIAN_LANG chose one."""
+    from .. import i18n
+
+    if i18n.override() is not None:
+        return
+    from ..gitops.run import GitError, RepoInfo, git
+    from ..records.parse import parse
+
+    v = rejected[0]
+    commit = v.commit or v.new
+    if not commit or set(commit) == {"0"}:
+        return
+    try:
+        data = git(RepoInfo(git_dir).root, "cat-file", "blob", f"{commit}:dangjian.toml")
+    except (GitError, OSError):
+        return
+    doc, _problems = parse("dangjian.toml", data)
+    lang = doc.get("language") if doc is not None else None
+    i18n.use_repository(lang if isinstance(lang, str) else None)
 
 
 def _git_dir(ctx: click.Context) -> Path:
@@ -456,18 +578,25 @@ def hooks_pre_receive(ctx: click.Context, branch: str | None) -> None:
     lines = sys.stdin.read().splitlines()
     verdicts = check_push(_git_dir(ctx), lines, branch)
     rejected = [v for v in verdicts if not v.accepted]
+    if rejected:
+        _pushed_language(_git_dir(ctx), rejected)
     for v in rejected:
         if not v.problems:
-            click.echo(f"dangjian: rejected {v.ref}: {v.reason}", err=True)
+            reason = _("rejected {ref}: {reason}").format(ref=v.ref, reason=v.reason_text())
+            click.echo(f"dangjian: {reason}", err=True)
             continue
         count = len(v.problems)
+        errors = ngettext(
+            "commit {commit} has {n} validation error",
+            "commit {commit} has {n} validation errors",
+            count,
+        ).format(commit=v.commit[:10], n=count)
         click.echo(
-            f"dangjian: rejected {v.ref}: commit {v.commit[:10]} has {count} "
-            f"validation error{'s' * (count != 1)}",
+            "dangjian: " + _("rejected {ref}: {reason}").format(ref=v.ref, reason=errors),
             err=True,
         )
-        for p in v.problems:
-            click.echo(f"  {p.text()}", err=True)
+        for line in _problem_lines(v.problems):
+            click.echo(f"  {line}", err=True)
     if rejected:
         ctx.exit(1)
 
@@ -490,4 +619,5 @@ def hooks_post_receive(ctx: click.Context, branch: str | None) -> None:
     try:
         keep_accepted(_git_dir(ctx), lines, branch)
     except InputError as exc:  # the push is in: say so, and carry on
-        click.echo(f"dangjian: warning: snapshot not kept: {exc}", err=True)
+        warning = _("snapshot not kept: {why}").format(why=exc)
+        click.echo(f"dangjian: {_('warning')}: {warning}", err=True)

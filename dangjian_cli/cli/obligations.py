@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from ..errors import InputError, Refused
-from ..i18n import _, date_name, language, period_name, pick, status_name
+from ..i18n import _, date_name, kind_name, language, ngettext, period_name, pick, status_name
 from ..output import render
 from ..problems import Problem
 from ..records import model as m
@@ -76,13 +76,16 @@ def refuse_invalid(problems: list[Problem], force: bool) -> None:
     errors = [p for p in problems if p.is_error]
     if errors:
         n = len(errors)
-        what = f"{n} validation error{'s' * (n != 1)}"
+        what = ngettext("{n} validation error", "{n} validation errors", n).format(n=n)
         if not force:
             raise Refused(
-                f"records are invalid ({what}); fix them, or use --force to compute anyway",
+                _(
+                    "records are invalid ({what}); fix them, or use --force to compute anyway"
+                ).format(what=what),
                 details=_first_errors(errors),
             )
-        click.echo(f"dangjian: warning: computing on invalid records ({what})", err=True)
+        warning = _("computing on invalid records ({what})").format(what=what)
+        click.echo(f"dangjian: {_('warning')}: {warning}", err=True)
 
 
 #: files that do not load make many other errors (references to what they held):
@@ -98,7 +101,8 @@ def _first_errors(errors: list[Problem]) -> list[str]:
     ordered = sorted(errors, key=lambda p: p.code not in ROOT_CAUSES)
     lines = [p.text() for p in ordered[:SHOWN]]
     if len(errors) > SHOWN:
-        lines.append(f"... and {len(errors) - SHOWN} more: run `dangjian validate` for all")
+        more = _("... and {n} more: run `dangjian validate` for all")
+        lines.append(more.format(n=len(errors) - SHOWN))
     return lines
 
 
@@ -571,20 +575,57 @@ def rank(
         for row in rows:
             row.pop("rules")
     if fmt == "table":
+        groups = _rank_groups()
         for row in rows:
             row["rank"] = "" if row["rank"] is None else row["rank"]
             row["share"] = "" if row["share"] is None else f"{row['share'] * 100:.1f}%"
-            row["rectify"] = "rectify" if row["rectify"] else ""
-    summary = (
-        f"{len(rows)} orgs ranked for {year} as of {day.isoformat()}; "
-        f"{marked} marked for rectification (bottom {bottom} of each group)"
+            row["rectify"] = _("rectify") if row["rectify"] else ""
+            row["group"] = groups.get(row["group"], row["group"])
+    ranked = ngettext(
+        "{n} org ranked for {year} as of {day}", "{n} orgs ranked for {year} as of {day}", len(rows)
+    ).format(n=len(rows), year=year, day=date_name(day))
+    marks = (
+        _("{n} marked for rectification (bottom {bottom} of each group)")
         if by == "kind-group"
-        else f"{len(rows)} orgs ranked for {year} as of {day.isoformat()}; "
-        f"{marked} marked for rectification (bottom {bottom})"
-    )
-    _print_listing(rows, fmt, columns, summary)
+        else _("{n} marked for rectification (bottom {bottom})")
+    ).format(n=marked, bottom=bottom)
+    summary = _("{ranked}; {marked}").format(ranked=ranked, marked=marks)
+    if fmt == "table" and language() != "en":
+        text = render(rows, fmt, columns, headers=[_rank_header(c) for c in columns])
+        if text:
+            click.echo(text)
+        click.echo(summary)
+    else:
+        _print_listing(rows, fmt, columns, summary)
     if fail_on == "marked" and marked:
         ctx.exit(1)
+
+
+def _rank_groups() -> dict[str, str]:
+    """The groups of ``rank --by kind-group`` as a clerk names them."""
+    return {
+        "branches": _("branches"),
+        "committees": _("township and street committees"),
+        "others": _("others"),
+    }
+
+
+def _rank_header(column: str) -> str:
+    """A heading of the ranking table in the language in use."""
+    return {
+        "rank": _("rank"),
+        "group": _("group"),
+        "org": _("org"),
+        "name": _("name"),
+        "owed": _("owed"),
+        "met": _("met"),
+        "late": _("late"),
+        "missed": _("missed"),
+        "rectified": _("rectified"),
+        "pending": _("pending"),
+        "share": _("share met"),
+        "rectify": _("rectify"),
+    }.get(column, column)
 
 
 def _record_weak(
@@ -631,7 +672,7 @@ def _record_weak(
         write_atomic(
             safe_target(root, path), tomlkit.dumps(doc).encode("utf-8"), exclusive=not force
         )
-        click.echo(f"recorded {path}", err=True)
+        click.echo(_("recorded {path}").format(path=path), err=True)
     return paths
 
 
@@ -766,6 +807,7 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
     ]
     tally = Counter(ob.status for ob in this_year)
     from ..tables.dues import statement
+    from ..tables.participation import status_participation
     from ..tables.pipeline import pipeline
 
     # the year's dues so far: the standard owed against what was paid (issue 15)
@@ -810,6 +852,8 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         "last_meetings": {k: last[k] for k in m.MEETING_KINDS if k in last},
         # members at each stage of the development pipeline, with their next deadline
         "pipeline": pipeline(records, {org_id}, day, obligations),
+        # attendance, appraisal, stars, study hours, online meetings, secretaries' training
+        "participation": status_participation(records, org_id, day),
         "dues": {
             "year": day.year,
             "standard": dues_total["standard"],
@@ -829,75 +873,166 @@ def weak_per_year(records: Records, org_id: str | None = None) -> dict[int, int]
 
 
 def _status_text(info: dict[str, Any]) -> str:
-    lines = [f"{info['name']} ({info['org']}), {info['kind']}"]
+    """The status screen in the language in use: labels, kinds, statuses and dates as a
+    clerk reads them (English keeps ids and ISO dates, as `--format json` has them)."""
+    zh = language() != "en"
+    day = date_name if zh else _iso
+    kind = kind_name if zh else str
+    rule = _rule_names() if zh else {}
+
+    def label(text: str) -> str:  # "parent:" padded to line the values up
+        width = 14 if zh else 13
+        return "  " + _pad(text, width)
+
+    lines = [
+        _("{name} ({org}), {kind}").format(
+            name=info["name"], org=info["org"], kind=kind(info["kind"] or "")
+        )
+    ]
     if info["parent"]:
-        lines.append(f"  parent:      {info['parent_name'] or ''} ({info['parent']})")
-    life = f"  established: {info['established'] or '?'}"
+        lines.append(label(_("parent:")) + f"{info['parent_name'] or ''} ({info['parent']})")
+    life = label(_("established:")) + (day(info["established"]) or "?")
     if info["dissolved"]:
-        life += f", dissolved {info['dissolved']}"
+        life += _(", dissolved {day}").format(day=day(info["dissolved"]))
     lines.append(life)
     sec = info["secretary"]
     lines.append(
-        f"  secretary:   {info['secretary_name'] or ''} ({sec})" if sec else "  secretary:   none"
+        label(_("secretary:")) + (f"{info['secretary_name'] or ''} ({sec})" if sec else _("none"))
     )
     com = info["committee"]
     if com:
         lines.append(
-            f"  committee:   {len(com['members'])} members, elected {com['elected']}, "
-            f"{com['term_years']}-year term ends {com['term_ends']}"
+            label(_("committee:"))
+            + _("{n} members, elected {elected}, {years}-year term ends {ends}").format(
+                n=len(com["members"]),
+                elected=day(com["elected"]),
+                years=com["term_years"],
+                ends=day(com["term_ends"]),
+            )
         )
     else:
-        lines.append("  committee:   none")
-    members = ", ".join(f"{s} {n}" for s, n in info["members"].items()) or "none"
-    lines.append(f"  members:     {members}")
+        lines.append(label(_("committee:")) + _("none"))
+    members = _(", ").join(f"{kind(s)} {n}" for s, n in info["members"].items()) or _("none")
+    lines.append(label(_("members:")) + members)
     ob = info["obligations"]
     lines.append(
-        f"Obligations {info['as_of'].year} as of {info['as_of']}: met {ob['met']}, "
-        f"met late {ob['met_late']}, "
-        f"due {ob['due']}, overdue {ob['overdue']}, upcoming {ob['upcoming']}, "
-        f"settled {ob['settled']}"
+        _(
+            "Obligations {year} as of {day}: met {met}, met late {met_late}, due {due}, "
+            "overdue {overdue}, upcoming {upcoming}, settled {settled}"
+        ).format(year=info["as_of"].year, day=day(info["as_of"]), **ob)
     )
     if info["findings"]:
-        lines.append(render(info["findings"], "table", list(TABLE_COLUMNS[1:])))
+        lines.append(_findings_table(info["findings"], rule))
     if info["late"]:
-        lines.append("Filed late:")
-        lines.append(render(info["late"], "table", list(TABLE_COLUMNS[1:])))
+        lines.append(_("Filed late:"))
+        lines.append(_findings_table(info["late"], rule))
     for w in info["weak"]:
-        state = f"rectified {w['rectified_on']}" if w["rectified_on"] else "not rectified"
-        lines.append(f"Weak and lax ({w['year']}): rectify by {w['deadline']}, {state}")
+        state = (
+            _("rectified {day}").format(day=day(w["rectified_on"]))
+            if w["rectified_on"]
+            else _("not rectified")
+        )
+        lines.append(
+            _("Weak and lax ({year}): rectify by {deadline}, {state}").format(
+                year=w["year"], deadline=day(w["deadline"]), state=state
+            )
+        )
     if info["weak_per_year"]:
-        counts = ", ".join(f"{y} {n}" for y, n in info["weak_per_year"].items())
-        lines.append(f"Weak and lax orgs per year (this org and below): {counts}")
+        counts = _(", ").join(f"{y} {n}" for y, n in info["weak_per_year"].items())
+        lines.append(
+            _("Weak and lax orgs per year (this org and below): {counts}").format(counts=counts)
+        )
     stages = [p for p in info.get("pipeline", ()) if p["count"]]
     if stages:
-        lines.append("Pipeline: " + ", ".join(f"{p['stage']} {p['count']}" for p in stages))
+        lines.append(
+            _("Pipeline: {stages}").format(
+                stages=_(", ").join(f"{kind(p['stage'])} {p['count']}" for p in stages)
+            )
+        )
+        width = max(_width(kind(p["stage"])) for p in stages)
         for p in stages:
             for person in p["members"]:
                 nxt = (
-                    f"{person['next_rule']} by {person['next_deadline']} ({person['next_status']})"
+                    _("{rule} by {deadline} ({status})").format(
+                        rule=rule.get(person["next_rule"], person["next_rule"]),
+                        deadline=day(person["next_deadline"]),
+                        status=status_name(person["next_status"]) if zh else person["next_status"],
+                    )
                     if person["next_rule"]
-                    else "no deadline open"
+                    else _("no deadline open")
                 )
                 lines.append(
-                    f"  {p['stage']:<12}  {person['name'] or ''} ({person['member']}): {nxt}"
+                    f"  {_pad(kind(p['stage']), max(width, 12))}  "
+                    f"{person['name'] or ''} ({person['member']}): {nxt}"
                 )
     dues = info.get("dues")
     if dues:
-        line = (
-            f"Dues {dues['year']} to date: standard {dues['standard']}, paid {dues['paid']}, "
-            f"paid late {dues['paid_late']}, unpaid {dues['unpaid']}"
-        )
+        line = _(
+            "Dues {year} to date: standard {standard}, paid {paid}, paid late {paid_late}, "
+            "unpaid {unpaid}"
+        ).format(**{k: dues[k] for k in ("year", "standard", "paid", "paid_late", "unpaid")})
         if dues["members_without_base"]:
-            line += f" ({dues['members_without_base']} members without a [[dues_base]] row)"
+            line += ngettext(
+                " ({n} member without a [[dues_base]] row)",
+                " ({n} members without a [[dues_base]] row)",
+                dues["members_without_base"],
+            ).format(n=dues["members_without_base"])
         lines.append(line)
-    lines.append("Last meeting of each kind:")
+    if info.get("participation"):
+        from ..tables.participation import participation_lines
+
+        lines.extend(participation_lines(info["participation"]))
+    lines.append(_("Last meeting of each kind:"))
     if info["last_meetings"]:
-        width = max(len(k) for k in info["last_meetings"])
-        for kind, day in info["last_meetings"].items():
-            lines.append(f"  {kind:<{width}}  {day.isoformat()}")
+        width = max(_width(kind(k)) for k in info["last_meetings"])
+        for k, held in info["last_meetings"].items():
+            lines.append(f"  {_pad(kind(k), width)}  {day(held)}")
     else:
-        lines.append("  none")
+        lines.append("  " + _("none"))
     return "\n".join(lines)
+
+
+def _iso(day: Any) -> str:
+    """A date as JSON has it (2026-07-20); None stays empty."""
+    if day is None:
+        return ""
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def _width(text: str) -> int:
+    from ..widths import cells
+
+    return cells(text)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a CJK character takes two)."""
+    return text + " " * max(0, width - _width(text))
+
+
+def _findings_table(findings: list[dict[str, Any]], rule_names: dict[str, str]) -> str:
+    """Status's findings (or late filings) as `overdue` shows them: in English the stable
+    fields, in another language the rule's name, period, status and dates in words."""
+    columns = list(TABLE_COLUMNS[1:])
+    if language() == "en":
+        return render(findings, "table", columns)
+    rows = []
+    for f in findings:
+        row = dict(f)
+        row["rule_name"] = rule_names.get(f["rule"], f["rule"])
+        row["period"] = period_name(f["period"])
+        row["status"] = status_name(f["status"])
+        row["deadline"] = date_name(f["deadline"])
+        rows.append(row)
+    shown = [c for c in FINDING_COLUMNS if c not in ("org", "rule")]
+    return render(
+        rows,
+        "table",
+        shown,
+        headers=_finding_headers(shown),
+        keep=FINDING_KEEP,
+        drop=FINDING_DROP.get(language(), FINDING_DROP["en"]),
+    )
 
 
 @click.command()

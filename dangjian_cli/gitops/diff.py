@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from ..i18n import _
 from ..output import plain
 
 ADDED = "added"
@@ -132,7 +133,7 @@ def _list_delta(a: list[Any], b: list[Any]) -> tuple[list[Any], list[Any]]:
 def show(value: Any) -> str:
     """A value as a clerk would write it in TOML (absent values as ``(none)``)."""
     if value is None:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

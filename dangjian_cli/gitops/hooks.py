@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Refused
+from ..i18n import Message, say
 from ..problems import Problem
 from .run import ZERO, GitError, RepoInfo, git
 
@@ -177,9 +178,20 @@ class Verdict:
     new: str
     accepted: bool
     problems: list[Problem] = field(default_factory=list)
+    #: why it was rejected (or "not validated"), in English
     reason: str = ""
     #: the commit whose records are invalid (the first such of the push)
     commit: str = ""
+    #: ``reason`` to be said in the reader's language
+    said: Message | None = None
+
+    def reason_text(self) -> str:
+        """Why, in the language in use."""
+        return self.said.text() if self.said is not None else self.reason
+
+
+def _verdict(ref: str, new: str, accepted: bool, why: Message) -> Verdict:
+    return Verdict(ref, new, accepted, reason=why.english(), said=why)
 
 
 def _protected(info: RepoInfo, branch: str | None) -> str:
@@ -221,22 +233,19 @@ def check_push(
             continue
         old, new, ref = parts
         if ref != protected:
-            verdicts.append(Verdict(ref, new, True, reason="not validated"))
+            verdicts.append(_verdict(ref, new, True, say("not validated")))
             continue
         if new == ZERO:
-            refused = "the protected branch may not be deleted"
-            verdicts.append(Verdict(ref, new, False, reason=refused))
+            refused = say("the protected branch may not be deleted")
+            verdicts.append(_verdict(ref, new, False, refused))
             continue
         if old != ZERO and not _is_ancestor(info, old, new):
-            verdicts.append(
-                Verdict(
-                    ref,
-                    new,
-                    False,
-                    reason=f"not a fast-forward of {old[:10]}: the protected branch's history "
-                    "may not be rewritten (pull, merge or rebase on it, then push)",
-                )
+            why = say(
+                "not a fast-forward of {old}: the protected branch's history "
+                "may not be rewritten (pull, merge or rebase on it, then push)",
+                old=old[:10],
             )
+            verdicts.append(_verdict(ref, new, False, why))
             continue
         verdict = Verdict(ref, new, True)
         last = None
