@@ -528,7 +528,7 @@ def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: st
         )
     )
     for warning in done.warnings:
-        click.echo(f"dangjian: {_('warning')}: {warning}", err=True)
+        click.echo("dangjian: " + _("warning: {message}").format(message=warning), err=True)
 
 
 def _pushed_language(git_dir: Path, rejected: list[Any]) -> None:
@@ -620,4 +620,4 @@ def hooks_post_receive(ctx: click.Context, branch: str | None) -> None:
         keep_accepted(_git_dir(ctx), lines, branch)
     except InputError as exc:  # the push is in: say so, and carry on
         warning = _("snapshot not kept: {why}").format(why=exc)
-        click.echo(f"dangjian: {_('warning')}: {warning}", err=True)
+        click.echo("dangjian: " + _("warning: {message}").format(message=warning), err=True)

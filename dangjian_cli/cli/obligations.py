@@ -85,7 +85,7 @@ def refuse_invalid(problems: list[Problem], force: bool) -> None:
                 details=_first_errors(errors),
             )
         warning = _("computing on invalid records ({what})").format(what=what)
-        click.echo(f"dangjian: {_('warning')}: {warning}", err=True)
+        click.echo("dangjian: " + _("warning: {message}").format(message=warning), err=True)
 
 
 #: files that do not load make many other errors (references to what they held):

@@ -176,10 +176,18 @@ def init(
     from .. import i18n
 
     lang = lang or i18n.override() or "zh"
+    i18n.use_repository(lang)  # say what is done in the new repository's language
+    _ = i18n._
     if (path / layout.SETTINGS_FILE).exists():
-        raise Refused(f"refused: {path} already holds {layout.SETTINGS_FILE}")
+        raise Refused(
+            _("refused: {path} already holds {file}").format(path=path, file=layout.SETTINGS_FILE)
+        )
     if path.exists() and any(path.iterdir()) and not force:
-        raise Refused(f"refused: {path} is not empty (use --force to make the repository there)")
+        raise Refused(
+            _("refused: {path} is not empty (use --force to make the repository there)").format(
+                path=path
+            )
+        )
     since = tracking_since or date(date.today().year, 1, 1)
     files = write.scaffold(name or path.resolve().name, lang, since)
     written: list[str] = []
@@ -194,7 +202,11 @@ def init(
             continue  # an existing .gitkeep
         write.write_atomic(target, data)
         written.append(rel)
-    click.echo(f"made records repository {path} ({lang}, tracking since {since.isoformat()})")
+    click.echo(
+        _("made records repository {path} ({lang}, tracking since {day})").format(
+            path=path, lang=lang, day=i18n.date_name(since)
+        )
+    )
     _git_first_commit(path, written)
 
 
@@ -204,9 +216,11 @@ BRANCH = "main"
 
 def _git_first_commit(path: Path, files: list[str]) -> None:
     """``git init`` (unless PATH already is a git repository) and commit ``files``."""
+    from ..i18n import _
+
     git = shutil.which("git")
     if git is None:
-        click.echo("git not found: the folder is made, but not a git repository", err=True)
+        click.echo(_("git not found: the folder is made, but not a git repository"), err=True)
         return
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -217,9 +231,9 @@ def _git_first_commit(path: Path, files: list[str]) -> None:
         # `hooks install --pre-receive` guards, and the one review compares with
         done = run("init", "-q", "--initial-branch", BRANCH)
         if done.returncode:
-            click.echo(f"git init failed: {_first_line(done.stderr)}", err=True)
+            click.echo(_("git init failed: {why}").format(why=_first_line(done.stderr)), err=True)
             return
-        click.echo(f"git: new repository, branch {BRANCH}")
+        click.echo(_("git: new repository, branch {branch}").format(branch=BRANCH))
     if not files:
         return
     steps = (
@@ -230,12 +244,14 @@ def _git_first_commit(path: Path, files: list[str]) -> None:
         done = run(*args)
         if done.returncode:
             click.echo(
-                f"git {args[0]} failed: {_first_line(done.stderr or done.stdout)} "
-                "(the files are in place; commit them yourself)",
+                _("git {step} failed: {why} (the files are in place; commit them yourself)").format(
+                    step=args[0], why=_first_line(done.stderr or done.stdout)
+                ),
                 err=True,
             )
             return
-    click.echo(f"git: first commit {run('rev-parse', '--short', 'HEAD').stdout.strip()}")
+    commit = run("rev-parse", "--short", "HEAD").stdout.strip()
+    click.echo(_("git: first commit {commit}").format(commit=commit))
 
 
 def _first_line(text: str) -> str:
@@ -798,7 +814,9 @@ def set_field(
         else:
             changed = write.set_value(path, data, target, write.parse_value(target, values))
         if changed == data:
-            click.echo(f"{path}: unchanged", err=True)
+            from ..i18n import _
+
+            click.echo(_("{path}: unchanged").format(path=path), err=True)
             return []
         place = _meeting_place(store, path, changed) if kind == layout.MEETING else path
         if place == path:

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from ..errors import DangjianError, InputError, Refused
+from ..i18n import _, ngettext
 from .common import (
     ISO_DATE,
     YEAR,
@@ -89,8 +90,14 @@ class Job:
             return
         existing = [n for n in names if self.target(n).exists()]
         if existing:
-            more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-            raise Refused(f"{self.target(existing[0])} exists{more} (use --force to overwrite)")
+            path = self.target(existing[0])
+            raise Refused(
+                _("{path} and {n} more exist (use --force to overwrite)").format(
+                    path=path, n=len(existing) - 1
+                )
+                if len(existing) > 1
+                else _("{path} exists (use --force to overwrite)").format(path=path)
+            )
 
     def write(self, document: Any) -> None:
         from ..documents.builder import write_atomic
@@ -103,7 +110,7 @@ class Job:
         try:
             write_atomic(path, document.data, force)
         except FileExistsError:
-            raise Refused(f"{path} exists (use --force to overwrite)") from None
+            raise Refused(_("{path} exists (use --force to overwrite)").format(path=path)) from None
         document.written = path
         self.written.append(path)
 
@@ -117,7 +124,10 @@ class Job:
         record = getattr(document, "record", None)
         if record is None or not path.exists() or (self.root / record[0]).exists():
             return False
-        click.echo(f"replacing {path}: left by a notice that was never recorded", err=True)
+        click.echo(
+            _("replacing {path}: left by a notice that was never recorded").format(path=path),
+            err=True,
+        )
         return True
 
     def finish(self, pdf: bool, what: str) -> None:
@@ -133,9 +143,16 @@ class Job:
             for path in self.written:
                 click.echo(str(path))
         else:
-            click.echo(f"wrote {len(self.written)} files ({what}) to {self.out}")
+            click.echo(
+                _("wrote {n} files ({what}) to {folder}").format(
+                    n=len(self.written), what=what, folder=self.out
+                )
+            )
         if len(self.kept) > 1:
-            click.echo(f"kept {len(self.kept)} existing files (--force to overwrite)", err=True)
+            click.echo(
+                _("kept {n} existing files (--force to overwrite)").format(n=len(self.kept)),
+                err=True,
+            )
 
 
 @click.group()
@@ -179,7 +196,11 @@ def letter(
     job = Job(ctx, out_dir, lang, force, rev)
     orgs = letter_orgs(job.records, year, org, children_of)
     if not orgs:
-        raise Refused(f"no org below {children_of} owes a responsibility letter for {year}")
+        raise Refused(
+            _("no org below {org} owes a responsibility letter for {year}").format(
+                org=children_of, year=year
+            )
+        )
     names = {o: f"letter-{year}-{o}.docx" for o in orgs}
     if org is not None:
         job.refuse_existing(list(names.values()))
@@ -188,7 +209,7 @@ def letter(
     def one(o: str) -> None:
         if not job.force and job.target(names[o]).exists():
             job.kept.append(job.target(names[o]))
-            click.echo(f"kept {job.target(names[o])} (exists; --force to overwrite)", err=True)
+            click.echo(kept_line(job.target(names[o])), err=True)
             return
         try:
             job.write(render_letter(job.records, o, year, job.lang, job.root))
@@ -196,7 +217,8 @@ def letter(
             if org is not None:
                 raise
             failed.append(o)  # the batch goes on; the exit says something failed
-            click.echo(f"dangjian: error: letter of {o}: {exc}", err=True)
+            failure = _("letter of {org}: {why}").format(org=o, why=exc)
+            click.echo("dangjian: " + _("error: {message}").format(message=failure), err=True)
 
     if len(orgs) > 1 and is_terminal():
         with click.progressbar(orgs, label="letters", file=click.get_text_stream("stderr")) as bar:
@@ -207,7 +229,11 @@ def letter(
             one(o)
     job.finish(pdf, "letters")
     if failed:
-        raise Refused(f"{len(failed)} of {len(orgs)} letters failed: {', '.join(failed)}")
+        raise Refused(
+            _("{n} of {total} letters failed: {orgs}").format(
+                n=len(failed), total=len(orgs), orgs=", ".join(failed)
+            )
+        )
 
 
 @render.command()
@@ -466,8 +492,10 @@ def check(ctx: click.Context, lang: str | None) -> None:
     for line in problems:
         click.echo(line)
     click.echo(
-        f"{len(problems)} problem{'s' * (len(problems) != 1)} in {checked} template"
-        f"{'s' * (checked != 1)}"
+        _("{problems} in {templates}").format(
+            problems=ngettext("{n} problem", "{n} problems", len(problems)).format(n=len(problems)),
+            templates=ngettext("{n} template", "{n} templates", checked).format(n=checked),
+        )
     )
     if problems:
         ctx.exit(1)
@@ -492,13 +520,18 @@ def copy(ctx: click.Context, lang: str | None, force: bool) -> None:
             # a templates/ folder linked out of the repository is refused
             target = safe_target(root, f"templates/{language}/{source.name}")
             if target.exists() and not force:
-                click.echo(f"kept {target} (exists; --force to overwrite)", err=True)
+                click.echo(kept_line(target), err=True)
                 continue
             write_atomic(target, source.read_bytes(), force=True)
             click.echo(str(target))
             copied += 1
     if not copied:
-        raise Refused("nothing copied")
+        raise Refused(_("nothing copied"))
+
+
+def kept_line(path: Path) -> str:
+    """What is said of a file left as it was."""
+    return _("kept {path} (exists; --force to overwrite)").format(path=path)
 
 
 def _optional_root(ctx: click.Context) -> Path | None:

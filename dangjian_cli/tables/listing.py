@@ -166,16 +166,16 @@ def orgs(records: Records, scope: set[str] | None, as_of: date | None) -> Listin
             org = mb.org_on(day)
             if org:
                 counts[org] = counts.get(org, 0) + 1
-    cols = ["id", "name", "kind", "parent", "secretary", "members", "committee_elected"]
-    cols += ["established"]
-    heads = [_("id"), _("name"), _("kind"), _("parent"), _("secretary"), _("members")]
-    heads += [_("committee elected"), _("established")]
+    cols = ["id", "name", "kind", "kind_name", "parent", "secretary", "members"]
+    cols += ["committee_elected", "established"]
+    heads = [_("id"), _("name"), _("kind"), _("kind name"), _("parent"), _("secretary")]
+    heads += [_("members"), _("committee elected"), _("established")]
     listing = Listing(
         _("Orgs"),
         cols,
         heads,
-        [TEXT, TEXT, TEXT, TEXT, TEXT, INT, DATE, DATE],
-        drop=("established", "committee_elected", "parent"),
+        [TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, INT, DATE, DATE],
+        drop=("established", "committee_elected", "kind", "parent"),
     )
     for oid in sorted(records.orgs):
         org = records.orgs[oid]
@@ -187,7 +187,8 @@ def orgs(records: Records, scope: set[str] | None, as_of: date | None) -> Listin
             {
                 "id": oid,
                 "name": org.name,
-                "kind": kind_name(org.kind or ""),
+                "kind": org.kind,
+                "kind_name": kind_name(org.kind or ""),
                 "parent": org.parent,
                 "secretary": org.secretary,
                 "members": counts.get(oid, 0),
@@ -199,14 +200,15 @@ def orgs(records: Records, scope: set[str] | None, as_of: date | None) -> Listin
 
 
 def meetings(records: Records, scope: set[str] | None, as_of: date | None) -> Listing:
-    cols = ["org", "date", "kind", "topic", "attendees", "path"]
-    heads = [_("org"), _("date"), _("kind"), _("topic"), _("attendees"), _("path")]
+    cols = ["org", "date", "kind", "kind_name", "topic", "attendees", "path"]
+    heads = [_("org"), _("date"), _("kind"), _("kind name"), _("topic"), _("attendees")]
+    heads += [_("path")]
     listing = Listing(
         _("Meetings"),
         cols,
         heads,
-        [TEXT, DATE, TEXT, TEXT, INT, TEXT],
-        drop=("path",),
+        [TEXT, DATE, TEXT, TEXT, TEXT, INT, TEXT],
+        drop=("path", "kind"),
         wrap=("topic",),
     )
     for mt in records.meetings:
@@ -219,6 +221,7 @@ def meetings(records: Records, scope: set[str] | None, as_of: date | None) -> Li
                 "org": mt.org,
                 "date": mt.date,
                 "kind": mt.kind,
+                "kind_name": kind_name(mt.kind or ""),
                 "topic": mt.topic,
                 "attendees": len(mt.attendees),
                 "path": mt.path,
@@ -229,10 +232,13 @@ def meetings(records: Records, scope: set[str] | None, as_of: date | None) -> Li
 
 
 def notices(records: Records, scope: set[str] | None, as_of: date | None) -> Listing:
-    cols = ["number", "kind", "issuer", "target", "issued_on", "deadline", "rectified_on"]
-    heads = [_("number"), _("kind"), _("issuer"), _("target"), _("issued on"), _("deadline")]
-    heads += [_("rectified on")]
-    listing = Listing(_("Notices"), cols, heads, [TEXT, TEXT, TEXT, TEXT, DATE, DATE, DATE])
+    cols = ["number", "kind", "kind_name", "issuer", "target", "issued_on", "deadline"]
+    cols += ["rectified_on"]
+    heads = [_("number"), _("kind"), _("kind name"), _("issuer"), _("target"), _("issued on")]
+    heads += [_("deadline"), _("rectified on")]
+    listing = Listing(
+        _("Notices"), cols, heads, [TEXT, TEXT, TEXT, TEXT, TEXT, DATE, DATE, DATE], drop=("kind",)
+    )
     for nt in records.notices:
         if scope is not None and nt.target not in scope and nt.issuer not in scope:
             continue
@@ -241,7 +247,8 @@ def notices(records: Records, scope: set[str] | None, as_of: date | None) -> Lis
         listing.rows.append(
             {
                 "number": nt.number or f"{nt.year}/{nt.id}",
-                "kind": kind_name(nt.kind or ""),
+                "kind": nt.kind,
+                "kind_name": kind_name(nt.kind or ""),
                 "issuer": nt.issuer,
                 "target": nt.target,
                 "issued_on": nt.issued_on,

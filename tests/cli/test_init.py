@@ -94,7 +94,7 @@ def test_init_branch_is_main_whatever_gits_default(tmp_path: Path, monkeypatch):
     config.write_text("[init]\n\tdefaultBranch = master\n")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     root = tmp_path / "county"
-    result = run("init", str(root))
+    result = run("init", str(root), "--lang", "en")  # (a zh repository says it in Chinese)
     assert result.exit_code == 0, result.output
     assert "git: new repository, branch main" in result.stdout
     assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "main"
@@ -130,9 +130,10 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path):
     root = tmp_path / "busy"
     root.mkdir()
     (root / "notes.txt").write_text("mine\n")
-    result = run("init", str(root))
+    result = run("init", str(root), "--lang", "en")
     assert result.exit_code == 1
     assert "is not empty (use --force" in result.stderr
+    assert "不是空文件夹" in run("init", str(root)).stderr  # zh, the default, says it so
     assert [p.name for p in root.iterdir()] == ["notes.txt"]
 
 
@@ -152,7 +153,7 @@ def test_init_never_replaces_existing_settings(tmp_path: Path):
     root = tmp_path / "repo"
     root.mkdir()
     (root / "dangjian.toml").write_text('name = "keep me"\n')
-    result = run("init", str(root), "--force")
+    result = run("init", str(root), "--force", "--lang", "en")
     assert result.exit_code == 1
     assert "already holds dangjian.toml" in result.stderr
     assert (root / "dangjian.toml").read_text() == 'name = "keep me"\n'
@@ -163,7 +164,7 @@ def test_init_without_git_still_makes_the_folder(tmp_path: Path, monkeypatch):
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     root = tmp_path / "plain"
-    result = run("init", str(root))
+    result = run("init", str(root), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "git not found" in result.stderr
     assert (root / "dangjian.toml").is_file()
