@@ -28,6 +28,7 @@ TITLES = {
     layout.NOTICE: ("Notices", "通报", None),
     layout.ASSESSMENT: ("Secretary assessments", "书记述职评议考核", None),
     layout.WEAK: ("Weak and lax organisations", "软弱涣散党组织", None),
+    layout.TRAINING: ("Trainings", "培训", None),
 }
 
 #: what a field means, where its name does not say it all
@@ -152,6 +153,16 @@ MEANING = {
     "reasons": "why the org was found weak and lax",
     "measures": "rectification measures",
     "responsible": "who answers for the rectification (org or member id)",
+    "title": "what the training was called",
+    "organiser": "org id of the org that held it",
+    "start": "first day (the year folder is its year)",
+    "end": "last day (the day its hours count from; the start if left out)",
+    "hours": "hours (学时), whole or with a fraction: `31.5`",
+    "audience": "who it was for: `secretaries` counts for secretary-training, `candidates` "
+    "for candidate-training; every training counts for study-hours",
+    "participants": "who took part (rule study-hours: 32 hours a year with party lessons)",
+    "participants.member": "member id",
+    "participants.hours": "hours of one who took part in less than the whole training",
 }
 
 

@@ -150,3 +150,48 @@ def assessments_filed_right(ctx: Context) -> Iterator[Problem]:
                 ),
                 ("year",),
             )
+
+
+@check("E-PATH-MISMATCH", "E-ORDER", "E-TRAINING")
+def trainings_filed_right(ctx: Context) -> Iterator[Problem]:
+    """trainings/<yyyy>/<id>.toml starts in that year and ends on or after it starts;
+    no participant is listed twice or credited with more hours than the training had
+    (either would count hours twice toward study-hours)."""
+    for t in ctx.records.trainings:
+        if t.start is not None and t.start.year != t.year:
+            yield error(
+                "E-PATH-MISMATCH",
+                t.path,
+                say("starts on {day}, but filed under the year {year}", day=t.start, year=t.year),
+                ("start",),
+            )
+        if t.start is not None and t.end is not None and t.end < t.start:
+            yield error(
+                "E-ORDER",
+                t.path,
+                say("`end` {day} is before `start` {start}", day=t.end, start=t.start),
+                ("end",),
+            )
+        seen: set[str] = set()
+        for i, p in enumerate(t.participants):
+            if p.member in seen:
+                yield error(
+                    "E-TRAINING",
+                    t.path,
+                    say("participant {id!r} is listed twice", id=p.member),
+                    ("participants", i, "member"),
+                )
+            if p.member:
+                seen.add(p.member)
+            if p.hours is not None and t.hours is not None and p.hours > t.hours:
+                yield error(
+                    "E-TRAINING",
+                    t.path,
+                    say(
+                        "participant {id!r} has {hours} hours, more than the training's {most}",
+                        id=p.member,
+                        hours=p.hours,
+                        most=t.hours,
+                    ),
+                    ("participants", i, "hours"),
+                )

@@ -124,7 +124,8 @@ def meeting_references(ctx: Context) -> Iterator[Problem]:
 
 @check("E-REF-ORG", "E-REF-MEMBER")
 def document_references(ctx: Context) -> Iterator[Problem]:
-    """Funds, letters, reports, notices and assessments name existing orgs and members."""
+    """Funds, letters, reports, notices, assessments, weak records and trainings name
+    existing orgs and members."""
     refs = _refs(ctx)
     r = ctx.records
     for ledger in r.funds:
@@ -163,6 +164,11 @@ def document_references(ctx: Context) -> Iterator[Problem]:
             yield error(
                 "E-REF-ORG", weak.path, say("file name names unknown org {id!r}", id=weak.org)
             )
+    for t in r.trainings:
+        yield from refs.org(t.path, t.organiser, ("organiser",), "`organiser`")
+        for i, p in enumerate(t.participants):
+            key = ("participants", i, "member")
+            yield from refs.member(t.path, p.member, key, "`participants.member`")
 
 
 @check("E-CYCLE")

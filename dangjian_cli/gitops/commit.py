@@ -30,7 +30,13 @@ def message_for(path: str, action: str = "add", detail: str = "") -> str:
             what += f" #{stem['n']}"
     elif loc.kind in (layout.FUND, layout.REPORT):
         what = f"{loc.folder} {loc.id}"
-    elif loc.kind in (layout.LETTER, layout.ASSESSMENT, layout.NOTICE, layout.WEAK):
+    elif loc.kind in (
+        layout.LETTER,
+        layout.ASSESSMENT,
+        layout.NOTICE,
+        layout.WEAK,
+        layout.TRAINING,
+    ):
         what = f"{loc.folder}/{loc.id}"
     elif loc.kind == layout.SETTINGS:
         what = "dangjian.toml"

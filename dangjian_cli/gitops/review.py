@@ -23,7 +23,7 @@ from .cache import load_blobs_cached
 from .changes import Change, changed_paths, head_bytes, org_ids, read_by_id
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
-from .scope import Grep, touched
+from .scope import Grep, needs_whole, touched
 from .sides import (
     Parsed,
     forget_parsed,
@@ -188,7 +188,7 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     change = Change.between(before, after, ids[1])
     changes, before = change.after, change.before
 
-    scoped = not full and layout.SETTINGS_FILE not in changes  # settings: every rule changes
+    scoped = not full and not needs_whole(changes)  # settings, trainings: see scope
     snap = stored_snapshot(info, base_side.commit) if scoped else None
     base_store: _BlobStore
     search: Search | None = None

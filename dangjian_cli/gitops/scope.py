@@ -5,7 +5,8 @@ org's members, a member names an org, an org's duties count its meetings), so a
 review cannot look at the changed files alone; but it need not read a 100,000
 record repository twice either. The scope is:
 
-- every org, every notice and the settings (small, and read by most checks);
+- every org, every notice, every training and the settings (small, and read by
+  most checks; a member's study hours read every training that names them);
 - the changed files, on both sides;
 - the *affected orgs*: every org a changed record names or lives under, their
   parents, and the children of a changed org; all records filed under them
@@ -15,7 +16,10 @@ record repository twice either. The scope is:
 - then, until nothing is added, every member, org or meeting a loaded record names.
 
 Both sides are judged on the same scope, so whatever the scope leaves out is the
-same on both sides and cancels in the difference. ``review --full`` loads all.
+same on both sides and cancels in the difference. ``review --full`` loads all; so
+does a change of the settings (every rule reads them) or of a training (it changes
+the study hours of members of any org, each judged with their own org's lessons):
+see :func:`needs_whole`.
 """
 
 from __future__ import annotations
@@ -35,7 +39,16 @@ _QUOTED = re.compile(rb"[\"']([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)[\"
 
 _PARENT = re.compile(rb"(?m)^\s*parent\s*=\s*[\"']([^\"']+)[\"']")
 _ORG_FOLDERS = ("meetings", "funds", "reports")
+#: folders loaded whole by every scoped check (with orgs/ and the settings)
+BACKGROUND = ("notices/", "trainings/")
 _YEAR_FOLDERS = ("letters", "assessments", "weak")
+
+
+def needs_whole(changed: Iterable[str]) -> bool:
+    """Whether a change can only be judged on the whole repository: it changes the
+    settings (every rule reads them) or a training (its participants belong to any
+    org, and their study hours count their own org's party lessons)."""
+    return any(p == layout.SETTINGS_FILE or p.startswith("trainings/") for p in changed)
 
 
 def mentioned(data: bytes) -> set[str]:
@@ -101,7 +114,7 @@ def known_paths(
     read: Reader,
     limit: float = float("inf"),
 ) -> set[str]:
-    """What a review must load that needs no search: orgs, notices and settings; the
+    """What a review must load that needs no search: orgs, notices, trainings and settings; the
     changed files; the files of affected orgs; and what all of those name.
 
     Folders are found by bisecting the sorted listing: a county lists 150,000
@@ -112,7 +125,9 @@ def known_paths(
     paths = set(ordered)
     org_files = _under(ordered, "orgs/")
     orgs = layout.org_ids(org_files)
-    background = {*org_files, *_under(ordered, "notices/")}
+    background = set(org_files)
+    for folder in BACKGROUND:
+        background.update(_under(ordered, folder))
     if layout.SETTINGS_FILE in paths:
         background.add(layout.SETTINGS_FILE)
     # the parents of affected orgs and the children of changed orgs: an org's duties
@@ -169,7 +184,7 @@ class Grep:
 
     One extended regular expression (an alternation) in one process: git runs
     fixed-string patterns one after another, far slower for thousands of ids.
-    Orgs and notices are left out: they are always loaded. Started early, the
+    Orgs, notices and trainings are left out: they are always loaded. Started early, the
     search of the whole base commit overlaps the rest of the review's reading.
     """
 
@@ -185,7 +200,8 @@ class Grep:
             # one thread: measured faster on a commit's blobs (threads contend for the
             # object store), and it leaves the other core to the review itself
             ["git", "-c", "grep.threads=1", "grep", "-l", "-z", "-E", "--no-color",
-             "-f", "-", commit, "--", ".", ":(exclude)orgs", ":(exclude)notices"],
+             "-f", "-", commit, "--", ".", ":(exclude)orgs", ":(exclude)notices",
+             ":(exclude)trainings"],
             cwd=info.root,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -59,7 +59,7 @@ SNAPSHOT_FROM = CACHE_FROM
 #: the work tree or index is judged from a snapshot when at most this share differs
 CHANGED_SHARE = 0.05
 #: files indexed by path, not by what they name: a scoped check loads them all
-_ALWAYS_LOADED = ("orgs/", "notices/")
+_ALWAYS_LOADED = ("orgs/", "notices/", "trainings/")
 #: 2: problems keep their message templates (said in the reader's language)
 _FORMAT = 2
 WORK_TREE = "work tree"
@@ -370,12 +370,12 @@ def apply(
     obligations in ``windows``), or None when a scoped check cannot judge it (the
     settings changed, or too much did)."""
     from ..checks import validate
-    from .scope import touched
+    from .scope import needs_whole, touched
     from .sides import scoped_sides
     from .store import TreeStore
 
-    if layout.SETTINGS_FILE in change.after:
-        return None  # every rule may read the settings
+    if needs_whole(change.after):
+        return None  # every rule may read the settings; a training, any org's members
     direct = touched(change.after, change.before, change.after, layout.org_ids(snap.blobs))
     store = TreeStore(info, snap.tree, snap.blobs)
     try:

@@ -23,6 +23,7 @@ REPORT = "report"
 NOTICE = "notice"
 ASSESSMENT = "assessment"
 WEAK = "weak"
+TRAINING = "training"
 
 SETTINGS_FILE = "dangjian.toml"
 SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
@@ -42,6 +43,7 @@ FOLDERS: dict[str, tuple[str, int]] = {
     "notices": (NOTICE, 3),
     "assessments": (ASSESSMENT, 3),
     "weak": (WEAK, 3),
+    "trainings": (TRAINING, 3),
 }
 
 #: human-readable pattern per kind, for error messages and `dangjian new`
@@ -55,6 +57,7 @@ PATTERNS: dict[str, str] = {
     NOTICE: "notices/<yyyy>/<nnn>.toml",
     ASSESSMENT: "assessments/<yyyy>/<org>.toml",
     WEAK: "weak/<yyyy>/<org>.toml",
+    TRAINING: "trainings/<yyyy>/<id>.toml",
 }
 
 #: top-level names that are never records (left alone by validation)
@@ -116,7 +119,7 @@ def classify(path: str) -> Location:
         raise _off_pattern(path, kind)
     if kind == FUND and not YEAR.match(stem):
         raise _off_pattern(path, kind)
-    if kind in (LETTER, NOTICE, ASSESSMENT, WEAK) and not YEAR.match(folder):
+    if kind in (LETTER, NOTICE, ASSESSMENT, WEAK, TRAINING) and not YEAR.match(folder):
         raise _off_pattern(path, kind)
     if kind == REPORT and not REPORT_STEM.match(stem):
         raise _off_pattern(path, kind)
@@ -179,6 +182,11 @@ def assessment_path(year: int, org: str) -> str:
 
 def weak_path(year: int, org: str) -> str:
     return f"weak/{year}/{org}.toml"
+
+
+def training_path(year: int, training: str) -> str:
+    """Where a training is filed: the folder of the year it starts in."""
+    return f"trainings/{year}/{training}.toml"
 
 
 def notice_path(year: int, number: int) -> str:

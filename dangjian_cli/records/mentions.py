@@ -80,6 +80,12 @@ def _weak(w: m.Weak) -> Iterable[str | None]:
     yield w.responsible  # the org itself is the file name
 
 
+def _training(t: m.Training) -> Iterable[str | None]:
+    yield t.organiser
+    for p in t.participants:
+        yield p.member
+
+
 _NAMES: dict[type, Callable[[Any], Iterable[str | None]]] = {
     m.Org: _org,
     m.Member: _member,
@@ -90,6 +96,7 @@ _NAMES: dict[type, Callable[[Any], Iterable[str | None]]] = {
     m.Notice: _notice,
     m.Assessment: _assessment,
     m.Weak: _weak,
+    m.Training: _training,
 }
 
 

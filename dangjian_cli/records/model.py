@@ -94,6 +94,8 @@ APPRAISAL_GRADES = ("excellent", "qualified", "basically_qualified", "unqualifie
 DISPOSITION_KINDS = ("correction", "persuade_withdraw", "removal")
 #: why a member is excused from attending (and from the quorum)
 EXEMPT_REASONS = ("away", "ill", "other")
+#: who a training is for (trainings/<yyyy>/<id>.toml): the rules count by audience
+TRAINING_AUDIENCES = ("members", "secretaries", "candidates", "cadres")
 LANGUAGES = ("en", "zh")
 
 
@@ -224,6 +226,15 @@ class Disposition:
     kind: str | None = None
     until: date | None = None
     corrected_on: date | None = None
+
+
+@dataclass(slots=True)
+class Participant:
+    """One member who took part in a training; ``hours`` where they took part in
+    less (or more) than the training's own hours."""
+
+    member: str | None = None
+    hours: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -450,6 +461,36 @@ class Weak(Record):
 
 
 @dataclass(slots=True)
+class Training(Record):
+    """A training course or study class (培训班, 集中轮训): who organised it, for whom,
+    how many hours, and who took part (rules study-hours, secretary-training and
+    candidate-training count it). The year is its folder: the year it starts in."""
+
+    year: int = 0
+    title: str | None = None
+    organiser: str | None = None
+    start: date | None = None
+    end: date | None = None
+    hours: Decimal | None = None
+    audience: str | None = None
+    participants: list[Participant] = field(default_factory=list)
+
+    @property
+    def last_day(self) -> date | None:
+        """The day the training ended (its start, for a one-day training)."""
+        return self.end or self.start
+
+    def hours_of(self, member: str) -> Decimal:
+        """The hours ``member`` earned here (0 if they did not take part; a member
+        listed twice, which validation reports, counts once)."""
+        for p in self.participants:
+            if p.member == member:
+                hours = p.hours if p.hours is not None else self.hours
+                return hours if hours is not None else Decimal(0)
+        return Decimal(0)
+
+
+@dataclass(slots=True)
 class Assessment(Record):
     org: str | None = None
     secretary: str | None = None
@@ -493,6 +534,7 @@ for _cls in (
     QuorumExempt,
     Grade,
     Disposition,
+    Participant,
     NoticeItem,
     FundEntry,
     Settings,
@@ -505,5 +547,6 @@ for _cls in (
     Notice,
     Assessment,
     Weak,
+    Training,
 ):
     _pickle_by_position(_cls)

@@ -40,6 +40,8 @@ class Records:
     assessments: list[m.Assessment] = field(default_factory=list)
     #: weak and lax organisations under rectification (weak/<yyyy>/<org>.toml)
     weak: list[m.Weak] = field(default_factory=list)
+    #: trainings and study classes (trainings/<yyyy>/<id>.toml)
+    trainings: list[m.Training] = field(default_factory=list)
     by_path: dict[str, m.Record] = field(default_factory=dict)
     #: files that could not be read, parsed or placed; and schema problems
     problems: list[Problem] = field(default_factory=list)
@@ -109,6 +111,7 @@ _FIXED = {
     layout.LETTER: lambda loc: {"year": int(loc.folder)},
     layout.NOTICE: lambda loc: {"year": int(loc.folder)},
     layout.WEAK: lambda loc: {"year": int(loc.folder), "org": loc.id},
+    layout.TRAINING: lambda loc: {"year": int(loc.folder)},
 }
 
 #: the list of :class:`Records` each kind of document record goes to, by its class
@@ -120,6 +123,7 @@ _COLLECTION: dict[type, str] = {
     m.Notice: "notices",
     m.Assessment: "assessments",
     m.Weak: "weak",
+    m.Training: "trainings",
 }
 
 

@@ -9,6 +9,7 @@ missing field it meets (not only the first) as problems with a key path.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ STR, DATE, BOOL, INT, MONEY, STRS, TABLE, ROW, ROWS, STARS = (
 )
 #: a date, or a list of dates where a record may (wrongly) repeat a step
 DATES = "date or list of dates"
+#: a number of hours, whole or with a fraction (``31.5``), not below zero
+HOURS = "hours"
 _PLAIN: dict[str, type] = {STR: str, DATE: date, BOOL: bool}
 
 
@@ -294,6 +297,16 @@ SPECS: dict[str, Spec] = {
         deadline=F(DATE, True),
         rectified_on=F(DATE),
     ),
+    layout.TRAINING: R(
+        m.Training,
+        title=F(STR, True),
+        organiser=F(STR, True),
+        start=F(DATE, True),
+        end=F(DATE),
+        hours=F(HOURS, True),
+        audience=F(STR, True, choices=m.TRAINING_AUDIENCES),
+        participants=F(ROWS, sub=R(m.Participant, member=F(STR, True), hours=F(HOURS))),
+    ),
     layout.ASSESSMENT: R(
         m.Assessment,
         org=F(STR, True),
@@ -310,6 +323,9 @@ SPECS: dict[str, Spec] = {
 #: checks (a term of years, a grace of days) can leave the calendar (year 9999)
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
+
+#: more hours than any training or year of study has (a typo, or a minutes figure)
+MAX_HOURS = 2000
 
 _MONEY = re.compile(r"-?\d+(\.\d{1,2})?\Z")
 
@@ -508,6 +524,8 @@ class Builder:
             return [self.build(f.sub, row, (*key, i)) for i, row in enumerate(raw)]
         if kind == STARS:
             return self._stars(name, raw, key)
+        if kind == HOURS:
+            return self._hours(name, raw, key)
         if kind == DATES:
             items = raw if isinstance(raw, list) else [raw]
             days: list[date] = []
@@ -553,6 +571,29 @@ class Builder:
             else:
                 out[year] = stars
         return out
+
+    def _hours(self, name: object, raw: Any, key: Key) -> Decimal | None:
+        """A number of hours as an exact Decimal (``31.5`` stays 31.5 when summed)."""
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return self._type(name, say("a number of hours"), raw, key)
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return self._type(name, say("a number of hours"), raw, key)
+        if not 0 <= raw <= MAX_HOURS:
+            self.problems.append(
+                error(
+                    "E-TYPE",
+                    self.path,
+                    say(
+                        "`{name}` must be from 0 to {most} hours, got {value}",
+                        name=str(name),
+                        most=MAX_HOURS,
+                        value=_short(raw),
+                    ),
+                    key,
+                )
+            )
+            return None
+        return Decimal(raw) if isinstance(raw, int) else Decimal(repr(raw))
 
     def _type(
         self, name: object, want: Message, raw: Any, key: Key, hint: Message | None = None

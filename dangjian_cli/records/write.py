@@ -47,6 +47,7 @@ from .schema import (
     BOOL,
     DATE,
     DATES,
+    HOURS,
     INT,
     MONEY,
     ROW,
@@ -231,7 +232,20 @@ def parse_value(target: Target, values: Sequence[str]) -> Any:
             raise InputError(f"`{name}` takes a whole number, got {text!r}") from None
     if f.type == MONEY:
         return parse_amount(text, name)
+    if f.type == HOURS:
+        return parse_hours(text, name)
     raise AssertionError(f.type)  # pragma: no cover
+
+
+_HOURS = re.compile(r"\d{1,4}(\.\d{1,2})?\Z")
+
+
+def parse_hours(text: str, name: str = "hours") -> int | float:
+    """A number of hours as it will be written: ``24`` an integer, ``31.5`` a float."""
+    text = text.strip()
+    if not _HOURS.match(text):
+        raise InputError(f"`{name}` takes a number of hours like 24 or 31.5, got {text!r}")
+    return int(text) if "." not in text else float(text)
 
 
 def parse_date(text: str, name: str) -> date:
