@@ -70,7 +70,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "list": (
         "tables:list_records",
-        "List members (the roster), orgs, meetings, notices, or unpaid dues.",
+        "List members (the roster), orgs, meetings, notices, dues, attendance or study hours.",
     ),
     "stats": (
         "tables:stats",

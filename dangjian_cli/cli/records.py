@@ -652,6 +652,104 @@ def new_notice(
         return finish(root, store, {claim.path: data}, (claim.path,))
 
 
+def _hours(ctx: click.Context, param: click.Parameter, value: str | None) -> int | float | None:
+    if value is None:
+        return None
+    try:
+        return write.parse_hours(value, param.name or "hours")
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _participants(
+    ctx: click.Context,
+    items: tuple[str, ...],
+    store: Store,
+    members_of: tuple[str, ...],
+    day: date,
+) -> list[dict[str, Any]]:
+    """``[[participants]]`` rows from ``ID[:HOURS]`` options and from every (probationary
+    or full) member of the ``--members-of`` orgs on ``day``; each member once, in order."""
+    rows: dict[str, dict[str, Any]] = {}
+    if members_of:
+        from .common import load_records
+
+        records = load_records(ctx, store=store)
+        for org in members_of:
+            if org not in records.orgs:
+                raise InputError(f"--members-of: no org {org!r} in this repository")
+            for mb in sorted(records.members.values(), key=lambda x: x.id):
+                if mb.status_on(day) in m.MEMBER_NOW and mb.org_on(day) == org:
+                    rows.setdefault(mb.id, {"member": mb.id, "hours": None})
+    for item in _split(items):
+        member, sep, hours = item.partition(":")
+        own = write.parse_hours(hours, f"--participant {member.strip()}") if sep else None
+        rows[member.strip()] = {"member": member.strip(), "hours": own}
+    return list(rows.values())
+
+
+@new.command("training")
+@click.argument("training_id", metavar="[ID]", required=False)
+@click.option("--title", required=True, help="Name of the training or study class.")
+@click.option("--organiser", required=True, help="The org that held it.")
+@click.option("--start", required=True, type=ISO_DATE, help="First day (its year is the folder).")
+@click.option("--end", type=ISO_DATE, help="Last day (default: the first).")
+@click.option("--hours", required=True, callback=_hours, help="Hours (学时), like 24 or 31.5.")
+@click.option("--audience", required=True, type=click.Choice(m.TRAINING_AUDIENCES))
+@click.option(
+    "--participant",
+    "participants",
+    multiple=True,
+    metavar="ID[:HOURS]",
+    help="A member who took part, with their hours if fewer than the training's (repeat, or a,b).",
+)
+@click.option(
+    "--members-of",
+    "members_of",
+    multiple=True,
+    metavar="ORG",
+    help="Every probationary and full member of ORG on the first day takes part (repeat).",
+)
+@force_option
+@commit_option("add")
+@click.pass_context
+def new_training(
+    ctx: click.Context,
+    training_id: str | None,
+    start: date,
+    participants: tuple[str, ...],
+    members_of: tuple[str, ...],
+    force: bool,
+    **opts: Any,
+) -> list[str]:
+    """Write trainings/YEAR/ID.toml, a training and who took part (study-hours,
+    secretary-training, candidate-training count it).
+
+    Without ID the file is named after the organiser and the first day
+    (ORGANISER-YYYY-MM-DD, then -2, -3...), taken under the year folder's lock.
+    """
+    root, store = _open(ctx)
+    _place(layout.org_path(opts["organiser"]))
+    rows = _participants(ctx, participants, store, members_of, start)
+    order = ("title", "organiser", "start", "end", "hours", "audience")
+    values = {**opts, "start": start}
+    fields = [(k, values[k]) for k in order]
+    folder = f"trainings/{start.year}"
+    with write.locked(root, folder, folder=True):
+        if training_id is not None:
+            path = _place(layout.training_path(start.year, training_id))
+            _fresh(store, path, force)
+        else:
+            base, n = f"{opts['organiser']}-{start.isoformat()}", 1
+            path = _place(layout.training_path(start.year, base))
+            while store.exists(path):
+                n += 1
+                path = _place(layout.training_path(start.year, f"{base}-{n}"))
+        data = write.new_document(fields, {"participants": rows})
+        new = () if force and training_id is not None else (path,)
+        return finish(root, store, {path: data}, new)
+
+
 # ---- set ---------------------------------------------------------------------------
 
 

@@ -142,6 +142,22 @@ def schedule(values: dict[str, Any]) -> str:
         return _("within {span} of the appraisal; a correction by its `until`").format(
             span=_span_words(str(deadline or "+30d")[1:])
         )
+    if kind == "study-hours":
+        return _(
+            "{hours} hours a calendar year; a party lesson attended counts {lesson} hours"
+        ).format(hours=values.get("min_hours", 32), lesson=values.get("lesson_hours", 2))
+    if kind == "secretary-training":
+        return _("at least {min} training for secretaries each year").format(
+            min=values.get("min", 1)
+        )
+    if kind == "secretary-lesson":
+        return _("at least {min} party lesson lectured by the secretary each year").format(
+            min=values.get("min", 1)
+        )
+    if kind == "training":
+        return _("{hours} hours of training by the day of admission").format(
+            hours=values.get("min_hours", 24)
+        )
     return _("at all times")
 
 
@@ -245,7 +261,7 @@ def example_finding(rule_id: str, values: dict[str, Any]) -> dict[str, Any]:
     kind = values.get("type")
     period_kind = values.get("period")
     subject, subject_name = "hexi-xishan", _("Xishan village party branch, Hexi town")
-    if kind in ("probation", "dues"):
+    if kind in ("probation", "dues", "study-hours", "secretary-training", "secretary-lesson"):
         subject, subject_name = "li-ming", _("Li Ming")
     if period_kind:
         deadline_text = values.get("deadline")
@@ -263,6 +279,9 @@ def example_finding(rule_id: str, values: dict[str, Any]) -> dict[str, Any]:
     else:
         label, deadline = "2026", date(2026, 6, 30)
     required = int(values.get("min", 1))
+    if kind == "study-hours":  # a calendar year, judged after its grace week
+        label, deadline = "2025", date(2025, 12, 31) + timedelta(days=int(values["grace_days"]))
+        required = int(values.get("min_hours", 32))
     return {
         "subject": subject,
         "subject_name": subject_name,

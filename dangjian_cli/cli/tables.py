@@ -437,12 +437,17 @@ def _common(func: Callable) -> Callable:
 @click.command("list")
 @click.argument(
     "what",
-    type=click.Choice(("members", "orgs", "meetings", "notices", "dues", "attendance")),
+    type=click.Choice(
+        ("members", "orgs", "meetings", "notices", "dues", "attendance", "study-hours")
+    ),
 )
 @_common
 @click.option("--status", default=None, help="members: only this status (full, probationary...).")
 @click.option(
-    "--year", type=YEAR, default=None, help="attendance: the calendar year (default: --as-of's)."
+    "--year",
+    type=YEAR,
+    default=None,
+    help="attendance, study-hours: the calendar year (default: --as-of's).",
 )
 @click.pass_context
 def list_records(
@@ -458,14 +463,17 @@ def list_records(
     status: str | None,
     year: int | None,
 ) -> None:
-    """List members (the roster), orgs, meetings, notices, unpaid dues, or attendance.
+    """List members (the roster), orgs, meetings, notices, dues, attendance or study hours.
 
     `list dues` gives, per member, the months unpaid as of --as-of (default today):
     from admission (or tracking_since) to the last month ended. `list members
     --format xlsx --out roster.xlsx` writes a roster that `import members` reads
     back unchanged. `list attendance --org ID --year Y` gives each member's meetings
     due, attended and excused (an absence with a reason, an approved exemption) and
-    the rate. ID and phone numbers are masked unless --show-personal.
+    the rate. `list study-hours --org ID --year Y` gives each member's hours of
+    training and of party lessons against the year's standard (rule study-hours),
+    counted to --as-of within the year. ID and phone numbers are masked unless
+    --show-personal.
     """
     from ..records import model as m
     from ..tables import listing as lst
@@ -488,6 +496,11 @@ def list_records(
         from ..tables import participation as tp
 
         table = tp.attendance(records, scope, year or (as_of or date.today()).year)
+    elif what == "study-hours":
+        from ..tables import participation as tp
+
+        day = as_of or date.today()
+        table = tp.study_hours(records, scope, year or day.year, day)
     else:
         table = lst.unpaid_dues(records, scope, as_of or date.today(), status)
     _emit_listing(ctx, table, fmt, out, force, show_personal)

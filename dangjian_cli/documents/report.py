@@ -252,6 +252,7 @@ def report_context(
         "leavers_total": sum(leavers.values()),
         **dues,
         **_pipeline(records, orgs, span, as_of, obligations_on_day, rules, lang),
+        **_participation(records, orgs, span, as_of),
         "funds": fund_rows,
         "income_total": sum((r["income"] for r in fund_rows), Decimal(0)),
         "expense_total": sum((r["expense"] for r in fund_rows), Decimal(0)),
@@ -353,6 +354,44 @@ def _pipeline(
         "pipeline": stage_rows,
         "pipeline_total": sum(r["count"] for r in stage_rows),
         "pipeline_members": member_rows,
+    }
+
+
+def _participation(records: Any, orgs: list[str], span: Span, as_of: date) -> dict[str, Any]:
+    """How members took part in the period, per org and in total (issue 16): attendance,
+    online meetings and appraisal grades in the period; star ratings of the latest
+    year rated; the year's study hours and secretaries' training to the period's end
+    (or the report's day, if earlier)."""
+    from ..tables.participation import participation
+
+    found = participation(records, orgs, span.start.year, min(span.end, as_of), span.start)
+
+    def row(f: dict[str, Any], no: Any) -> dict[str, Any]:
+        a, stars, study, sec = f["attendance"], f["stars"], f["study"], f["secretaries"]
+        return {
+            "no": no,
+            "org": org_view(records, f["org"])["name"] if f["org"] else "",
+            "attendance": "—" if a["rate"] is None else f"{a['rate'] * 100:.1f}%",
+            "attended": a["attended"],
+            "owed": a["owed"],
+            "online": f["online"],
+            **f["grades"],
+            "rated": stars["rated"],
+            "stars": "—" if stars["average"] is None else f"{stars['average']:.2f}",
+            "study_members": study["members"],
+            "study_met": study["met"],
+            "study_average": "—" if study["average"] is None else f"{study['average']:.1f}",
+            "secretaries": sec["branches"],
+            "trained": sec["trained"],
+        }
+
+    rows = [row(f, i) for i, f in enumerate(found["orgs"], start=1)]
+    return {
+        "participation": rows,
+        "participation_total": row(found["total"], ""),
+        "stars_year": found["stars_year"],
+        "study_standard": found["standard"],
+        "study_day": min(span.end, as_of),
     }
 
 

@@ -33,6 +33,7 @@ MEMBER_TYPES = (
     "receipt",
     "mobile",
     "dues-standard",
+    "study-hours",
 )
 #: rule types whose subjects are notices (their `kinds` are notice kinds)
 NOTICE_TYPES = ("notice", "followup")
@@ -82,8 +83,13 @@ class Rule:
     applies_from: date | None = None
     #: interval rules (checked by validate): warning or error
     severity: str = "warning"
-    #: candidate-training: hours before admission
+    #: candidate-training: hours before admission; study-hours: hours a year
     min_hours: int = 24
+    #: study-hours: the hours a party lesson attended counts
+    lesson_hours: int = 2
+    #: the trainings counted, by audience (secretary-training: ``secretaries``;
+    #: candidate-training: ``candidates``; empty: every training)
+    audiences: tuple[str, ...] = ()
     #: probation-conversion: an extension adds from ``extension_min`` to ``extension_max``
     extension_min: str = "6m"
     extension_max: str = "12m"
@@ -138,7 +144,7 @@ def builtin() -> dict[str, dict[str, Any]]:
     return tomllib.loads(text)
 
 
-_LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds", "meeting_kinds")
+_LISTS = ("kinds", "parent_kinds", "requires", "long_term_kinds", "meeting_kinds", "audiences")
 #: lists of numbers (the dues brackets)
 _NUMBERS = ("salary_limits", "salary_rates", "retiree_limits", "retiree_rates")
 #: amounts written as text
@@ -153,6 +159,7 @@ _INTS = (
     "weight",
     "months",
     "min_hours",
+    "lesson_hours",
 )
 #: keys every rule accepts in dangjian.toml though builtin.toml need not name them
 _ANY_RULE = ("enabled", "weight", "late_is_met")
@@ -170,6 +177,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "weight": (0, 100),
     "months": (1, 60),
     "min_hours": (0, 1000),
+    "lesson_hours": (0, 8),
 }
 _AMOUNT = re.compile(r"\d+(\.\d{1,2})?\Z")
 #: the longest span of ``due_before`` and of a ``+`` deadline: 10 years
@@ -188,6 +196,8 @@ def _make(rule_id: str, table: dict[str, Any]) -> Rule:
 
 
 def _vocabulary(rule_type: str, key: str) -> tuple[Any, ...] | None:
+    if key == "audiences":
+        return m.TRAINING_AUDIENCES
     if key == "kinds":
         if rule_type in MEMBER_TYPES:
             return m.MEMBER_STATUSES

@@ -215,6 +215,8 @@ class Run:
     #: transfers dated from this day on stay with the sending org until received
     #: (rule transfer-receipt, once adopted; None: a transfer moves the member at once)
     receipts_from: date | None = None
+    #: what several evaluators read and the first of them builds (the trainings by member)
+    shared: dict[str, Any] = field(default_factory=dict)
     _org_ids: list[str] | None = None
     _member_ids: list[str] | None = None
     _periods: dict[str, list[Period]] = field(default_factory=dict)
@@ -668,12 +670,17 @@ def _step(run: Run, rule: Rule) -> Iterator[Obligation]:
 
 
 def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
-    """``min_hours`` of training (``training_hours``) by the day of admission."""
+    """``min_hours`` of training by the day of admission: the member's ``training_hours``
+    and the hours of the trainings for ``audiences`` (candidates) they took part in,
+    ended by that day (trainings/<yyyy>/<id>.toml)."""
     if rule.needs and rule.applies_from is None:
         return
+    from .participation import trainings_by_member
+
     day = run.as_of
     first = _judged_from(rule)
     members = run.records.members
+    taken = trainings_by_member(run)
     for member_id in run.member_ids:
         mb = members[member_id]
         deadline = mb.admitted
@@ -682,6 +689,12 @@ def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
         if first is not None and deadline < first:
             continue
         hours = mb.training_hours or 0
+        for last_day, audience, earned in taken.get(member_id, ()):
+            if last_day <= min(deadline, day) and (
+                not rule.audiences or audience in rule.audiences
+            ):
+                hours += earned
+        hours = int(hours)
         done = hours >= rule.min_hours
         if done and deadline < run.window_start:
             continue

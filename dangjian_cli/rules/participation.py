@@ -11,7 +11,12 @@ whether a meeting was held:
 * ``appraisal`` (appraisal-coverage): every full member graded in the year's
   democratic appraisal;
 * ``disposition`` (unqualified-followup): an ``unqualified`` grade disposed of within
-  ``deadline``, and a correction judged by its ``until``.
+  ``deadline``, and a correction judged by its ``until``;
+* ``study-hours``: a member's hours of a calendar year, from the trainings they took
+  part in (trainings/<yyyy>/<id>.toml) and their org's party lessons they attended;
+* ``secretary-training`` and ``secretary-lesson``: the secretary in office at the
+  year's end took part in a training for secretaries, and lectured a party lesson
+  in the org, that year.
 
 Upgrading must not bury a clerk: a rule names in ``needs`` the record it reads
 (``grades``, ``quorum_exempt``, ``trainings``). Until the repository sets
@@ -24,9 +29,10 @@ setting, not a guess from the records: every check of a part of the repository
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from ..records import model as m
@@ -44,6 +50,12 @@ def _judged(run: e.Run, rule: Rule) -> bool:
 def _before_adoption(rule: Rule, deadline: date) -> bool:
     """A deadline before the day the repository began keeping the rule's records."""
     return rule.applies_from is not None and deadline < rule.applies_from
+
+
+def _period_before_adoption(rule: Rule, first: date) -> bool:
+    """A period (a year of study, of training) that began before the repository kept the
+    rule's records: part of it was never recorded, so it is not judged."""
+    return rule.applies_from is not None and first < rule.applies_from
 
 
 # ---- party groups ---------------------------------------------------------------------
@@ -192,21 +204,34 @@ def _attendance(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
         )
 
 
-def attendance_rows(records: Any, org_id: str, year: int, kinds: Iterable[str]) -> list[dict]:
+def attendance_rows(
+    records: Any,
+    org_id: str,
+    year: int,
+    kinds: Iterable[str],
+    members: Iterable[m.Member] | None = None,
+    span: tuple[date, date] | None = None,
+) -> list[dict]:
     """Each member of ``org_id`` in ``year``: meetings due, attended, excused, and the rate.
 
     A meeting is due for a member who was a (probationary or full) member of the org
     on its day; an absence with a reason or an approved exemption excuses it; the
-    rate is attended / (due - excused).
+    rate is attended / (due - excused). ``members``: the members who may have
+    belonged to the org (default: all; a county's summary passes each org's own);
+    ``span``: the first and last day counted, within ``year`` (default: all of it).
     """
     wanted = set(kinds)
+    first, last = span or (date(year, 1, 1), date(year, 12, 31))
     meetings = [
         mt
         for mt in records.meetings_of(org_id)
-        if mt.kind in wanted and mt.date is not None and mt.date.year == year
+        if mt.kind in wanted and mt.date is not None and first <= mt.date <= last
     ]
     out = []
-    for mb in sorted(records.members.values(), key=lambda x: x.id):
+    if not meetings:
+        return out
+    pool = records.members.values() if members is None else members
+    for mb in sorted(pool, key=lambda x: x.id):
         due = attended = excused = 0
         for mt in meetings:
             if mb.status_on(mt.date) is None or mb.org_on(mt.date) != org_id:
@@ -375,8 +400,235 @@ def _disposition(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
             )
 
 
+# ---- study hours and training ---------------------------------------------------------
+
+#: one training a member took part in: the day it ended, its audience, the hours earned
+Taken = tuple[date, str | None, Decimal]
+#: the meetings whose attendance counts as study when a rule names none
+LESSON_KINDS = ("party_lesson",)
+
+
+def member_trainings(records: Any) -> dict[str, list[Taken]]:
+    """Per member, every training they took part in (the trainings are few; their
+    participants are read once)."""
+    out: dict[str, list[Taken]] = defaultdict(list)
+    for t in records.trainings:
+        last = t.last_day
+        if last is None:
+            continue
+        seen: set[str] = set()
+        for p in t.participants:
+            if not p.member or p.member in seen:
+                continue  # a participant listed twice counts once (E-TRAINING)
+            seen.add(p.member)
+            hours = p.hours if p.hours is not None else t.hours
+            out[p.member].append((last, t.audience, hours or Decimal(0)))
+    return dict(out)
+
+
+def trainings_by_member(run: e.Run) -> dict[str, list[Taken]]:
+    """:func:`member_trainings`, built once per evaluation."""
+    found = run.shared.get("trainings")
+    if found is None:
+        found = run.shared["trainings"] = member_trainings(run.records)
+    return found
+
+
+def training_hours(
+    taken: Iterable[Taken], first: date, last: date, audiences: Iterable[str] = ()
+) -> Decimal:
+    """The hours of the trainings (of ``audiences``, or any) that ended in ``first``..``last``."""
+    wanted = set(audiences)
+    return sum(
+        (h for day, aud, h in taken if first <= day <= last and (not wanted or aud in wanted)),
+        Decimal(0),
+    )
+
+
+def lessons_attended(records: Any, kinds: Iterable[str], upto: date) -> Counter[tuple[str, int]]:
+    """(member, year) -> how many of their own org's meetings of ``kinds`` (party
+    lessons) they attended by ``upto``. A lesson of another org does not count: a
+    member studies with the branch that keeps their membership."""
+    wanted = set(kinds)
+    members = records.members
+    out: Counter[tuple[str, int]] = Counter()
+    for mt in records.meetings:
+        day = mt.date
+        if mt.kind not in wanted or day is None or day > upto:
+            continue
+        for who in mt.attendees:
+            mb = members.get(who)
+            if mb is None:
+                continue
+            if (mb.org_on(day) if mb.transfers else mb.org) == mt.org:
+                out[(who, day.year)] += 1
+    return out
+
+
+def owes_study(mb: m.Member, year: int, last: date) -> bool:
+    """A member owes a year's study hours if they were a (probationary or full) member
+    on its first day and still are on ``last`` (a member admitted during the year
+    owes from the next)."""
+    return mb.status_on(date(year, 1, 1)) in m.MEMBER_NOW and mb.status_on(last) is not None
+
+
+def _study(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
+    """At least ``min_hours`` a calendar year per member, from the trainings ended in the
+    year and ``lesson_hours`` for each of their org's party lessons they attended."""
+    if not _judged(run, rule):
+        return
+    day = run.as_of
+    members = run.records.members
+    taken = trainings_by_member(run)
+    lessons = lessons_attended(run.records, rule.meeting_kinds or LESSON_KINDS, day)
+    for p in run.periods("year"):
+        year = p.start.year
+        deadline = p.end + timedelta(days=rule.grace_days)
+        if _period_before_adoption(rule, p.start):
+            continue
+        last = min(p.end, day)
+        for member_id in run.member_ids:
+            mb = members[member_id]
+            if mb.status not in rule.kinds or not owes_study(mb, year, last):
+                continue
+            org = run.member_org(mb)
+            if not run.kept(org):
+                continue
+            hours = training_hours(taken.get(member_id, ()), p.start, last)
+            hours += rule.lesson_hours * lessons[(member_id, year)]
+            status = e.deadline_status(hours >= rule.min_hours, deadline, rule.due_before, day)
+            if run.unwanted(status):
+                continue
+            yield e.Obligation(
+                mb.id,
+                mb.name or mb.id,
+                org,
+                rule.id,
+                str(year),
+                status,
+                rule.min_hours,
+                int(hours),
+                deadline,
+                rule.clause,
+            )
+
+
+def study_rows(records: Any, orgs: Iterable[str], year: int, rule: Rule, upto: date) -> list[dict]:
+    """Each member of ``orgs`` who owes ``year``'s study hours: hours of training,
+    party lessons attended and their hours, the total against the standard, and the
+    shortfall (as the study-hours rule counts them, by ``upto`` at the latest)."""
+    first, last = date(year, 1, 1), min(date(year, 12, 31), upto)
+    wanted = set(orgs)
+    taken = member_trainings(records)
+    lessons = lessons_attended(records, rule.meeting_kinds or LESSON_KINDS, last)
+    out = []
+    for mb in sorted(records.members.values(), key=lambda x: x.id):
+        org = mb.org_on(last) if mb.transfers else mb.org
+        if org not in wanted or mb.status not in rule.kinds or not owes_study(mb, year, last):
+            continue
+        trained = training_hours(taken.get(mb.id, ()), first, last)
+        count = lessons[(mb.id, year)]
+        total = trained + rule.lesson_hours * count
+        out.append(
+            {
+                "org": org,
+                "member": mb.id,
+                "name": mb.name or mb.id,
+                "trainings": hours_value(trained),
+                "lessons": count,
+                "lesson_hours": rule.lesson_hours * count,
+                "total": hours_value(total),
+                "standard": rule.min_hours,
+                "shortfall": hours_value(max(Decimal(rule.min_hours) - total, Decimal(0))),
+            }
+        )
+    return out
+
+
+def hours_value(hours: Decimal) -> int | float:
+    """Hours as a plain number: 24, or 31.5."""
+    hours = Decimal(hours)
+    return int(hours) if hours == hours.to_integral_value() else float(hours)
+
+
+def secretary_on(org: m.Org, day: date) -> str | None:
+    """The org's secretary on ``day``, following ``[[secretary_changes]]`` (the record's
+    `secretary` from the last change on, or where it records none)."""
+    changes = sorted(
+        (ch for ch in org.secretary_changes if ch.date and ch.to),
+        key=lambda ch: ch.date,  # type: ignore[arg-type,return-value]
+    )
+    if not changes:
+        return org.secretary
+    if day < changes[0].date:  # type: ignore[operator]
+        return changes[0].from_
+    current = changes[0].to
+    for ch in changes[1:]:
+        if ch.date > day:  # type: ignore[operator]
+            return current
+        current = ch.to
+    return org.secretary or current
+
+
+def _trainings_of(run: e.Run, rule: Rule, org: m.Org, who: str, first: date, last: date) -> int:
+    taken = trainings_by_member(run).get(who, ())
+    wanted = set(rule.audiences)
+    return sum(
+        1 for day, aud, _h in taken if first <= day <= last and (not wanted or aud in wanted)
+    )
+
+
+def _lectures_of(run: e.Run, rule: Rule, org: m.Org, who: str, first: date, last: date) -> int:
+    dates = run.index.lectures.get((org.id, rule.counts or "party_lesson", who))
+    return e._count(dates, first, last) if dates else 0
+
+
+def _secretary(count: Any) -> Any:
+    """An evaluator of what the secretary in office at a period's end owes in it: ``min``
+    of what ``count`` counts (trainings for secretaries, lessons lectured in the org)."""
+
+    def evaluate(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
+        if not _judged(run, rule):
+            return
+        day = run.as_of
+        members = run.records.members
+        for p in run.periods(rule.period or "year"):
+            deadline = p.end + timedelta(days=rule.grace_days)
+            if _period_before_adoption(rule, p.start):
+                continue
+            last = min(p.end, day)
+            for org in e._orgs(run, rule):
+                if not e.owed_in(org, p):
+                    continue
+                who = secretary_on(org, last)
+                if not who:
+                    continue
+                found = count(run, rule, org, who, p.start, last)
+                status = e.deadline_status(found >= rule.min, deadline, rule.due_before, day)
+                if run.unwanted(status):
+                    continue
+                mb = members.get(who)
+                yield e.Obligation(
+                    who,
+                    (mb.name if mb else None) or who,
+                    org.id,
+                    rule.id,
+                    p.label,
+                    status,
+                    rule.min,
+                    found,
+                    deadline,
+                    rule.clause,
+                )
+
+    return evaluate
+
+
 EVALUATORS = {
     "attendance": _attendance,
     "appraisal": _appraisal,
     "disposition": _disposition,
+    "study-hours": _study,
+    "secretary-training": _secretary(_trainings_of),
+    "secretary-lesson": _secretary(_lectures_of),
 }

@@ -185,6 +185,20 @@ def finding_sentence(ob: Any, rule: Any, lang: str) -> str:
             if zh
             else f" (due {deadline.day} {_MONTHS_EN[deadline.month - 1]} {deadline.year})"
         )
+    if kind == "study-hours":
+        if zh:
+            return f"{who}{when}学习培训{ob.found}学时，少于规定的{ob.required}学时"
+        return f"{who}studied {ob.found} hours in {when}, fewer than the {ob.required} required"
+    if kind == "secretary-training":
+        return (
+            f"{who}{when}未参加书记培训"
+            if zh
+            else f"{who}took no training for secretaries in {when}"
+        )
+    if kind == "secretary-lesson":
+        return (
+            f"{who}{when}未为本支部党员讲党课" if zh else f"{who}lectured no party lesson in {when}"
+        )
     if kind == "probation":
         if zh:
             return f"{who}预备期满未按期讨论转正{due}"

@@ -24,8 +24,8 @@ from typing import Any
 
 from ..errors import InputError
 
-#: kinds of columns a writer types its cells by
-TEXT, DATE, MONEY, INT = "text", "date", "money", "int"
+#: kinds of columns a writer types its cells by (a number: whole or not, like hours)
+TEXT, DATE, MONEY, INT, NUMBER = "text", "date", "money", "int", "number"
 
 
 @dataclass(slots=True)
@@ -170,7 +170,7 @@ def write_xlsx(target: Path | io.BytesIO, sheets: Sequence[Sheet]) -> None:
 
 def _typed(value: Any, kind: str, safe: Any) -> Any:
     """The cell value as :class:`.xlsx.Workbook` writes it: a date, a Decimal (money),
-    an int, or text (made safe; never a formula, never read as a number)."""
+    an int or float (a number), or text (made safe; never a formula, never read as a number)."""
     if value is None or value == "":
         return None
     if kind == DATE and isinstance(value, date):
@@ -181,6 +181,8 @@ def _typed(value: Any, kind: str, safe: Any) -> Any:
         except ArithmeticError:
             pass
     if kind == INT and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return str(safe(value if isinstance(value, str) else _text(value)))
 

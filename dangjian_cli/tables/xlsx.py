@@ -105,7 +105,7 @@ class Workbook:
                     cells.append(f'<c r="{ref}" s="{_DATE}"><v>{(v - _EPOCH).days}</v></c>')
                 elif isinstance(v, Decimal):
                     cells.append(f'<c r="{ref}" s="{_MONEY}"><v>{v}</v></c>')
-                elif isinstance(v, int) and not isinstance(v, bool):
+                elif isinstance(v, int | float) and not isinstance(v, bool):
                     cells.append(f'<c r="{ref}"><v>{v}</v></c>')
                 else:
                     cells.append(_text(ref, str(v)))

@@ -274,6 +274,9 @@ def test_rules_a_repository_does_not_keep_are_not_judged(evaluated):
         "self-withdrawal-review",
         "appraisal-coverage",
         "unqualified-followup",
+        "study-hours",
+        "secretary-training",
+        "secretary-lesson",
         "applicant-talk",
         "candidate-training",
         "admission-approval",
@@ -282,7 +285,14 @@ def test_rules_a_repository_does_not_keep_are_not_judged(evaluated):
     ]
     adopted = evaluated(files(PIPELINE[0][1]), date(2026, 6, 1))
     left = [r.id for r in unapplied(load_rules(adopted.records.settings))]
-    assert left == ["self-withdrawal-review", "appraisal-coverage", "unqualified-followup"]
+    assert left == [
+        "self-withdrawal-review",
+        "appraisal-coverage",
+        "unqualified-followup",
+        "study-hours",
+        "secretary-training",
+        "secretary-lesson",
+    ]
 
 
 def test_applies_from_leaves_earlier_deadlines_alone(evaluated):

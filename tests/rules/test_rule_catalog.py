@@ -25,8 +25,11 @@ ISSUE_15_RULES = {
     "applicant-talk", "activist-year", "candidate-training", "admission-approval",
     "conversion-approval", "dues-standard", "transfer-receipt", "transfer-owed", "lost-contact",
 }  # fmt: skip
-#: issue 16: participation (attendance, appraisal and its follow-up)
-ISSUE_16_RULES = {"self-withdrawal-review", "appraisal-coverage", "unqualified-followup"}
+#: issue 16: participation (attendance, appraisal and its follow-up), study and training
+ISSUE_16_RULES = {
+    "self-withdrawal-review", "appraisal-coverage", "unqualified-followup",
+    "study-hours", "secretary-training", "secretary-lesson",
+}  # fmt: skip
 
 
 def test_builtin_holds_the_22_rules_of_domain_3_with_texts_in_both_languages():

@@ -1,0 +1,152 @@
+"""Participation in `status` and the work report (issue 16): attendance, appraisal grades,
+stars, study hours against the standard, online meetings, secretaries' training, per org
+and for the subtree, read back from the .docx and from `status --format json`.
+
+Every figure is counted by hand from ``FILES``:
+
+- village (m1 secretary, m2, m3): an assembly m3 missed without a reason and a party
+  lesson all three attended (online): 5 attended of 6 due, 83.3 %; grades m1
+  excellent, m2 qualified, m3 unqualified; stars 2025: m1 5, m2 4 (average 4.50);
+  study: 24 hours of training (m3 20) + 2 for the lesson, m1 8 more as a secretary:
+  34, 26, 22 (1 of 3 at 32, average 27.3); its secretary trained;
+- hamlet (m5 secretary, m4): a theme day m5 missed ill (excused): 1 of 1, 100 %;
+  stars m4 3; study 24 and 24 (0 of 2, average 24.0); its secretary not trained;
+- together: 6 of 7 (85.7 %), 1 online meeting, grades 1/1/0/1, 3 rated (average
+  4.00), 1 of 5 at the standard (average 26.0), 1 of 2 secretaries trained.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.conftest import RecordsRepo
+
+FULL = 'status = "full"\nbirth_date = 1970-05-01\nadmitted = 2000-01-01\nfull_since = 2001-01-01\n'
+FILES = {
+    "dangjian.toml": 'name = "Test county"\nlanguage = "zh"\ntracking_since = 2025-01-01\n',
+    "orgs/hamlet.toml": 'name = "Hamlet Branch"\nkind = "village_branch"\nparent = "town"\n'
+    'established = 2000-01-01\nsecretary = "m5"\n',
+    "members/m1.toml": f'name = "Member One"\norg = "village"\n{FULL}\n[stars]\n"2025" = 5\n',
+    "members/m2.toml": f'name = "Member Two"\norg = "village"\n{FULL}\n[stars]\n"2025" = 4\n',
+    "members/m4.toml": f'name = "Member Four"\norg = "hamlet"\n{FULL}\n[stars]\n"2025" = 3\n',
+    "members/m5.toml": f'name = "Member Five"\norg = "hamlet"\n{FULL}',
+    "meetings/village/2026-01-10-branch_assembly.toml": 'kind = "branch_assembly"\n'
+    'date = 2026-01-10\nattendees = ["m1", "m2"]\n\n[[absent]]\nmember = "m3"\n',
+    "meetings/village/2026-03-10-party_lesson.toml": 'kind = "party_lesson"\n'
+    'date = 2026-03-10\nlecturer = "m1"\nonline = true\nattendees = ["m1", "m2", "m3"]\n',
+    "meetings/village/2026-02-20-democratic_appraisal.toml": 'kind = "democratic_appraisal"\n'
+    'date = 2026-02-20\nattendees = ["m1", "m2", "m3"]\n\n'
+    '[[grades]]\nmember = "m1"\ngrade = "excellent"\n\n'
+    '[[grades]]\nmember = "m2"\ngrade = "qualified"\n\n'
+    '[[grades]]\nmember = "m3"\ngrade = "unqualified"\n',
+    "meetings/hamlet/2026-04-05-theme_day.toml": 'kind = "theme_day"\ndate = 2026-04-05\n'
+    'attendees = ["m4"]\n\n[[absent]]\nmember = "m5"\nreason = "ill"\n',
+    "trainings/2026/spring.toml": 'title = "Spring"\norganiser = "town"\nstart = 2026-03-02\n'
+    'end = 2026-03-04\nhours = 24\naudience = "members"\n'
+    + "".join(f'\n[[participants]]\nmember = "{m}"\n' for m in ("m1", "m2", "m4", "m5"))
+    + '\n[[participants]]\nmember = "m3"\nhours = 20\n',
+    "trainings/2026/secretaries.toml": 'title = "Secretaries"\norganiser = "county"\n'
+    'start = 2026-04-20\nhours = 8\naudience = "secretaries"\n\n'
+    '[[participants]]\nmember = "m1"\n',
+}
+
+
+@pytest.fixture
+def repo(make_repo) -> RecordsRepo:
+    return make_repo(FILES)
+
+
+def _table(doc: docx.Document, *head: str) -> list[list[str]]:
+    for table in doc.tables:
+        cells = [c.text for c in table.rows[0].cells]
+        if cells[: len(head)] == list(head):
+            return [[c.text for c in row.cells] for row in table.rows[1:]]
+    raise AssertionError(f"no table headed {head!r}")
+
+
+def test_report_shows_participation_per_org_and_in_total(repo, tmp_path):
+    result = repo.run("render", "report", "--org", "town", "--period", "2026-h1", "--subtree",
+                      "--as-of", "2026-07-15", "--out", str(tmp_path))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    doc = docx.Document(str(tmp_path / "report-town-2026-h1-subtree.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "参加率为85.7%，开展线上组织生活1次" in text
+    assert "5名党员中1名本年度学习培训已达32学时，人均26.0学时" in text
+    assert "2个党支部中1名书记参加了本年度书记培训" in text
+    attendance = _table(doc, "党组织", "参加率")
+    assert attendance == [
+        ["Test Township Committee", "—", "0", "0", "0", "0", "0"],
+        ["Hamlet Branch", "100.0%", "0", "0", "0", "0", "0"],
+        ["Test Village Branch", "83.3%", "1", "1", "1", "0", "1"],
+        ["合计", "85.7%", "1", "1", "1", "0", "1"],
+    ]
+    study = _table(doc, "党组织", "2025年星级评定人数")
+    assert study == [
+        ["Test Township Committee", "0", "—", "0", "0", "—", "0/0"],
+        ["Hamlet Branch", "1", "3.00", "2", "0", "24.0", "0/1"],
+        ["Test Village Branch", "2", "4.50", "3", "1", "27.3", "1/1"],
+        ["合计", "3", "4.00", "5", "1", "26.0", "1/2"],
+    ]
+
+
+def test_a_report_of_the_first_quarter_counts_only_its_days(repo, tmp_path):
+    # as of 1 March: the lesson, the training and the theme day are still to come
+    result = repo.run("render", "report", "--org", "village", "--period", "2026-h1",
+                      "--as-of", "2026-03-01", "--lang", "en", "--out", str(tmp_path))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    doc = docx.Document(str(tmp_path / "report-village-2026-h1.docx"))
+    (row,) = _table(doc, "Organisation", "Attendance")
+    assert row == ["Test Village Branch", "66.7%", "0", "1", "1", "0", "1"]
+    (row,) = _table(doc, "Organisation", "Star-rated (2025)")
+    assert row == ["Test Village Branch", "2", "4.50", "3", "0", "0.0", "0/1"]
+
+
+def test_status_shows_the_org_and_its_subtree(repo):
+    result = repo.run("status", "town", "--as-of", "2026-07-15", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(result.stdout)["participation"]
+    assert (info["year"], info["stars_year"], info["standard"]) == (2026, 2025, 32)
+    assert info["org"]["attendance"] == {"attended": 0, "owed": 0, "rate": None}
+    total = info["subtree"]
+    assert total["attendance"] == {"attended": 6, "owed": 7, "rate": 0.857}
+    assert total["grades"] == {
+        "excellent": 1,
+        "qualified": 1,
+        "basically_qualified": 0,
+        "unqualified": 1,
+    }
+    assert (total["stars"]["rated"], total["stars"]["average"], total["stars"]["5"]) == (3, 4.0, 1)
+    assert total["study"] == {"members": 5, "met": 1, "average": 26.0, "hours": 130}
+    assert (total["online"], total["secretaries"]) == (1, {"branches": 2, "trained": 1})
+    village = json.loads(repo.run("status", "village", "--as-of", "2026-07-15",
+                                  "--format", "json").stdout)["participation"]  # fmt: skip
+    assert village["subtree"] is None
+    assert village["org"]["study"] == {"members": 3, "met": 1, "average": 27.3, "hours": 82}
+
+
+def test_status_text_lines(repo):
+    result = repo.run("--lang", "en", "status", "town", "--as-of", "2026-07-15")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("Participation 2026"))
+    assert "with the orgs below" in lines[head]
+    table = "\n".join(lines[head : head + 8])
+    assert "85.7% (6 of 7)" in table
+    assert "1 / 1 / 0 / 1" in table
+    assert "1 of 5 at 32, average 26.0" in table
+    assert "1 of 2" in table
+    zh = repo.run("--lang", "zh", "status", "village", "--as-of", "2026-07-15")
+    assert "学时" in zh.stdout and "参加率" in zh.stdout
+
+
+def test_report_template_values_are_documented():
+    root = Path(__file__).resolve().parents[2]
+    for lang in ("zh", "en"):
+        head = (root / "templates" / lang / "report.md.j2").read_text(encoding="utf-8")
+        head = head.split("#}", 1)[0]
+        for name in ("participation", "participation_total", "stars_year", "study_standard"):
+            assert name in head, (lang, name)
