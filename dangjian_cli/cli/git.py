@@ -191,6 +191,15 @@ def _finding_text(o: Any) -> str:
     return text + _(" ({clause})").format(clause=o.clause)
 
 
+def _side(label: str) -> str:
+    """A review side as a clerk reads it (JSON keeps the English label)."""
+    if label == "working tree":
+        return _("working tree")
+    if label.startswith("merge-base with "):
+        return _("merge-base with {branch}").format(branch=label.removeprefix("merge-base with "))
+    return label
+
+
 def _kind_title(kind: str) -> str:
     """A review's section of record changes: Added, Removed, Renamed, Changed."""
     return {
@@ -230,10 +239,11 @@ def _problem_lines(problems: list[Any]) -> list[str]:
 
 
 def _review_text(result: Any) -> str:
-    head = result.head.label + (f" ({result.head.commit[:10]})" if result.head.commit else "")
+    head = _side(result.head.label)
+    head += f" ({result.head.commit[:10]})" if result.head.commit else ""
     lines = [
         _("review {base} ({commit}) .. {head}, as of {day}").format(
-            base=result.base.label,
+            base=_side(result.base.label),
             commit=(result.base.commit or "")[:10],
             head=head,
             day=date_name(result.as_of),
@@ -308,12 +318,13 @@ def _md(text: str) -> str:
 def _review_markdown(result: Any) -> str:
     from ..privacy import mask_text
 
-    head = result.head.label + (f" `{result.head.commit[:10]}`" if result.head.commit else "")
+    head = _side(result.head.label)
+    head += f" `{result.head.commit[:10]}`" if result.head.commit else ""
     lines = [
         "### " + _("Records review"),
         "",
         _("`{base}` `{commit}` → {head}; obligations as of {day}").format(
-            base=result.base.label,
+            base=_side(result.base.label),
             commit=(result.base.commit or "")[:10],
             head=head,
             day=date_name(result.as_of),
@@ -516,7 +527,8 @@ def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: st
     if not pre_receive:
         if branch:
             raise click.UsageError("--branch goes with --pre-receive")
-        click.echo(_("installed {path}").format(path=install_pre_commit(repo_root(ctx), force)))
+        installed = install_pre_commit(repo_root(ctx), force)  # (the repository's language)
+        click.echo(_("installed {path}").format(path=installed))
         return
     done = install_pre_receive(_git_dir(ctx), branch, force)
     for path in done.paths:

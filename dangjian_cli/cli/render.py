@@ -299,7 +299,7 @@ def notice(
             deadline = issued_on + timedelta(days=days)
     if deadline is not None and deadline < issued_on:
         raise click.BadParameter("the deadline is before the notice date", param_hint="--deadline")
-    _, record = issue_notice(
+    _notice, record = issue_notice(
         job.records,
         job.root,
         org_id=org,

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..i18n import _
 from . import layout
 from .store import Store
 
@@ -41,7 +42,7 @@ def resolve(store: Store, name: str, kinds: Iterable[str] | None = None) -> str:
     while raw.startswith("./"):
         raw = raw[2:]
     if not raw:
-        raise InputError("no record named: the name is empty")
+        raise InputError(_("no record named: the name is empty"))
     stem = raw[:-5] if raw.endswith(".toml") else raw
     what = _what(wanted)
     if "/" in stem or raw == layout.SETTINGS_FILE:
@@ -50,19 +51,20 @@ def resolve(store: Store, name: str, kinds: Iterable[str] | None = None) -> str:
             return exact
         matches = [p for p in paths if p.endswith(f"/{exact}")]
         if not matches and raw == layout.SETTINGS_FILE:
-            raise InputError(f"no {layout.SETTINGS_FILE} in this repository")
+            raise InputError(_("no {file} in this repository").format(file=layout.SETTINGS_FILE))
     else:
         matches = [p for p in paths if _stem(p) == stem]
     if len(matches) == 1:
         return matches[0]
     if matches:
         raise InputError(
-            f"{name!r} names {len(matches)} {what}s: {_listed(sorted(matches))} "
-            "(name one by its path)"
+            _("{name!r} names {n} {kind}s: {paths} (name one by its path)").format(
+                name=name, n=len(matches), kind=what, paths=_listed(sorted(matches))
+            )
         )
     close = _closest(stem, paths)
-    hint = f" (did you mean {_listed(close)}?)" if close else ""
-    raise InputError(f"no {what} named {name!r}{hint}")
+    hint = _(" (did you mean {names}?)").format(names=_listed(close)) if close else ""
+    raise InputError(_("no {kind} named {name!r}{hint}").format(kind=what, name=name, hint=hint))
 
 
 def need_org(records: Records, org_id: str, option: str | None = "--org") -> m.Org:
@@ -79,14 +81,19 @@ def need_org(records: Records, org_id: str, option: str | None = "--org") -> m.O
     broken = [p for p in records.problems if p.path == path and p.is_error]
     if broken:
         records.locate(broken[:1])
-        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        more = _(" (and {n} more)").format(n=len(broken) - 1) if len(broken) > 1 else ""
         raise InputError(
-            f"{where}org {org_id!r} is not loaded: {broken[0].text()}{more}; "
-            "fix the file (`dangjian validate` lists every problem)"
+            where
+            + _(
+                "org {org!r} is not loaded: {problem}{more}; "
+                "fix the file (`dangjian validate` lists every problem)"
+            ).format(org=org_id, problem=broken[0].text(), more=more)
         )
     close = difflib.get_close_matches(org_id, list(records.orgs), n=3)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise InputError(f"{where}no org {org_id!r} in the repository{hint}")
+    hint = _(" (did you mean {names}?)").format(names=", ".join(close)) if close else ""
+    raise InputError(
+        where + _("no org {org!r} in the repository{hint}").format(org=org_id, hint=hint)
+    )
 
 
 def _kind_ok(path: str, wanted: frozenset[str] | None) -> bool:
@@ -116,10 +123,20 @@ def _closest(stem: str, paths: list[str]) -> list[str]:
 def _listed(paths: list[str]) -> str:
     shown = ", ".join(paths[:_SHOWN])
     more = len(paths) - _SHOWN
-    return shown + (f" and {more} more" if more > 0 else "")
+    return shown + (_(" and {n} more").format(n=more) if more > 0 else "")
 
 
 def _what(wanted: frozenset[str] | None) -> str:
-    if wanted is not None and len(wanted) == 1:
-        return next(iter(wanted))
-    return "record"
+    """The kind of record asked for, as said (record, member, org...)."""
+    kind = next(iter(wanted)) if wanted is not None and len(wanted) == 1 else "record"
+    return {
+        "record": _("record"),
+        layout.ORG: _("org"),
+        layout.MEMBER: _("member"),
+        layout.MEETING: _("meeting"),
+        layout.NOTICE: _("notice"),
+        layout.FUND: _("fund"),
+        layout.LETTER: _("letter"),
+        layout.REPORT: _("report"),
+        layout.ASSESSMENT: _("assessment"),
+    }.get(kind, kind)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Refused
+from ..i18n import _, ngettext
 from ..problems import Problem
 from . import layout
 from .parse import DecodeError, loads
@@ -82,11 +83,16 @@ _LONE_LF = re.compile(rb"(?<!\r)\n")
 
 def read_document(path: str, data: bytes) -> tomlkit.TOMLDocument:
     """The tomlkit document of a record, or InputError naming why it cannot be edited."""
-    _, problems = parse_record(path, data)  # same messages as `validate`
+    _record, problems = parse_record(path, data)  # same messages as `validate`
     if problems:
         p = problems[0]
-        hint = f" ({p.hint})" if p.hint else ""
-        raise InputError(f"cannot edit {p.path}:{p.line or 1}: {p.message}{hint}")
+        hint = p.hint_text()
+        raise InputError(
+            _("cannot edit {path}:{line}: {problem}").format(
+                path=p.path, line=p.line or 1, problem=p.message_text()
+            )
+            + (_(" ({hint})").format(hint=hint) if hint else "")
+        )
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
@@ -424,7 +430,7 @@ def introduced(
 def overlay(records: Records, changes: Changes) -> Records:
     """``records`` as they would be with ``changes`` applied, parsing only changed files."""
     store = OverlayStore(records.store, changes)
-    paths, _ = store.listing()
+    paths, _refused = store.listing()
     kept = {p: r for p, r in records.by_path.items() if p not in changes}
     problems = [p for p in records.problems if p.path not in changes]
     for path, data in changes.items():
@@ -444,10 +450,12 @@ def guard(
     new = introduced(base, changes, check, today)
     errors = [p for p in new if p.is_error]
     if errors:
-        n = len(errors)
         raise Refused(
-            f"refused: this change would cause {n} validation error{'s' * (n != 1)}; "
-            "nothing was written",
+            ngettext(
+                "refused: this change would cause {n} validation error; nothing was written",
+                "refused: this change would cause {n} validation errors; nothing was written",
+                len(errors),
+            ).format(n=len(errors)),
             [p.text() for p in errors],
         )
     return [p for p in new if not p.is_error]
@@ -482,7 +490,9 @@ def apply(root: str | os.PathLike[str], changes: Changes, new: Iterable[str] = (
                 write_atomic(target, data, exclusive=path in fresh)
             except FileExistsError:
                 raise Refused(
-                    f"refused: {path} already exists (another writer made it just now)"
+                    _("refused: {path} already exists (another writer made it just now)").format(
+                        path=path
+                    )
                 ) from None
         done.append(path)
     return done
@@ -498,7 +508,7 @@ def safe_target(root: str | os.PathLike[str], path: str) -> Path:
     real_root = os.path.realpath(root)
     target = os.path.realpath(os.path.join(real_root, path))
     if not target.startswith(real_root + os.sep):
-        raise Refused(f"refused: {path} leads out of the repository")
+        raise Refused(_("refused: {path} leads out of the repository").format(path=path))
     return Path(target)
 
 
