@@ -143,15 +143,20 @@ class LazyGroup(click.Group):
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
         except DangjianError as exc:
-            click.echo(f"dangjian: error: {exc}", err=True)
+            from ..i18n import _
+
+            click.echo("dangjian: " + _("error: {message}").format(message=exc), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader (``| head``) went away: stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except OSError as exc:
+            from ..i18n import _
+
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"dangjian: error: {where}{exc.strerror or exc}", err=True)
+            message = f"{where}{exc.strerror or exc}"
+            click.echo("dangjian: " + _("error: {message}").format(message=message), err=True)
             ctx.exit(2)
 
 
