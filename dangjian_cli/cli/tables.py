@@ -21,7 +21,8 @@ from typing import Any
 import click
 
 from ..errors import InputError, Refused
-from .common import ISO_DATE, YEAR, load_records, repo_root
+from ..i18n import _, ngettext
+from .common import ISO_DATE, YEAR, load_records, read_records, repo_root
 from .git import WRITTEN, commit_option
 
 LIST_FORMATS = ("table", "json", "csv", "xlsx")
@@ -103,8 +104,10 @@ def _rows(file: Path, sheet: str | None, columns: dict[str, Any], extra: dict[st
     if not found:
         names = ", ".join(f"{v[0]} ({k})" for k, v in list(columns.items())[1:5])
         raise InputError(
-            f"{file}: no header row found: a row naming 姓名 (name) and other columns "
-            f"such as {names} (or give --map)"
+            _(
+                "{file}: no header row found: a row naming 姓名 (name) and other columns "
+                "such as {names} (or give --map)"
+            ).format(file=file, names=names)
         )
     return rows
 
@@ -127,7 +130,9 @@ def _run_import(ctx: click.Context, kind: str, file: Path, opts: dict[str, Any])
     records = load_records(ctx, store=store)
     default_org = opts["default_org"]
     if default_org is not None and default_org not in records.orgs:
-        raise InputError(f"--org: no org {default_org!r} in the repository")
+        raise InputError(
+            "--org: " + _("no org {org!r} in the repository{hint}").format(org=default_org, hint="")
+        )
     if kind == "members":
         plan = roster.plan_members(rows, records.members, records.orgs, default_org)
     else:
@@ -149,7 +154,9 @@ def _run_import(ctx: click.Context, kind: str, file: Path, opts: dict[str, Any])
             row = planned.rows[0]
             ref = row.ref(str(field))
             plan.errors.append(
-                roster.RowError(ref, f"{problem.message} ({problem.code})", row.number, row.sheet)
+                roster.RowError(
+                    ref, f"{problem.message_text()} ({problem.code})", row.number, row.sheet
+                )
             )
     _show_errors(file, plan.errors)
     bad = plan.bad_rows()
@@ -162,15 +169,22 @@ def _run_import(ctx: click.Context, kind: str, file: Path, opts: dict[str, Any])
     if plan.errors and not opts["skip_invalid"]:
         n = len(bad) or len(plan.errors)
         raise Refused(
-            f"refused: {n} row{'s' * (n != 1)} of {file.name} with errors; nothing was written "
-            "(fix them, or --skip-invalid to write the others)"
+            ngettext(
+                "refused: {n} row of {file} with errors; nothing was written "
+                "(fix them, or --skip-invalid to write the others)",
+                "refused: {n} rows of {file} with errors; nothing was written "
+                "(fix them, or --skip-invalid to write the others)",
+                n,
+            ).format(n=n, file=file.name)
         )
     for path in bad_paths:
         changes.pop(path, None)
     new = tuple(p for p in new if p in changes)
     if plan.errors:
         _error_workbook(errors_out, plan, columns)
-        click.echo(f"errors: {len(bad)} rows written to {errors_out}", err=True)
+        click.echo(
+            _("errors: {n} rows written to {path}").format(n=len(bad), path=errors_out), err=True
+        )
     written: list[str] = []
     if changes:
         write.sweep(root)
@@ -179,8 +193,17 @@ def _run_import(ctx: click.Context, kind: str, file: Path, opts: dict[str, Any])
         written = _apply(root, changes, new, write)
     created = sum(1 for p in written if p in new)
     click.echo(
-        f"{file.name}: {plan.rows} rows; {created} created, {len(written) - created} changed, "
-        f"{plan.unchanged} unchanged, {len(bad)} with errors"
+        _(
+            "{file}: {rows} rows; {created} created, {changed} changed, "
+            "{unchanged} unchanged, {bad} with errors"
+        ).format(
+            file=file.name,
+            rows=plan.rows,
+            created=created,
+            changed=len(written) - created,
+            unchanged=plan.unchanged,
+            bad=len(bad),
+        )
     )
     ctx.meta[WRITTEN] = (root, written)
     if plan.errors:
@@ -277,18 +300,35 @@ def _show_plan(plan: Any, bad_paths: set[str]) -> None:
         if item.new:
             created += 1
             name = item.fields.get("name")
-            click.echo(f"create {item.path}: {name}, {item.fields.get('org')}")
+            click.echo(
+                _("create {path}: {name}, {org}").format(
+                    path=item.path, name=name, org=item.fields.get("org")
+                )
+            )
         else:
             changed += 1
             parts = [
                 f"{k} {mask_field(k, old) or '-'} -> {mask_field(k, new)}"
                 for k, (old, new) in item.changes.items()
             ]
-            parts += [f"dues {d['month']} {d['amount']}" for d in item.dues]
-            click.echo(f"change {item.path}: {'; '.join(parts)}")
+            parts += [
+                _("dues {month} {amount}").format(month=d["month"], amount=d["amount"])
+                for d in item.dues
+            ]
+            click.echo(
+                _("change {path}: {changes}").format(path=item.path, changes="; ".join(parts))
+            )
     click.echo(
-        f"dry run: {plan.rows} rows; {created} to create, {changed} to change, "
-        f"{plan.unchanged} unchanged, {len(plan.bad_rows())} with errors; nothing written"
+        _(
+            "dry run: {rows} rows; {created} to create, {changed} to change, "
+            "{unchanged} unchanged, {bad} with errors; nothing written"
+        ).format(
+            rows=plan.rows,
+            created=created,
+            changed=changed,
+            unchanged=plan.unchanged,
+            bad=len(plan.bad_rows()),
+        )
     )
 
 
@@ -390,7 +430,7 @@ def _emit(
 
         ensure_new(out, force)
         write_xlsx(out, sheets)
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {path}").format(path=out), err=True)
         return
     assert text is not None
     if out is not None:
@@ -399,7 +439,7 @@ def _emit(
 
         ensure_new(out, force)
         write_atomic(out, (text + "\n").encode("utf-8"))
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {path}").format(path=out), err=True)
         return
     click.echo(text)
 
@@ -482,7 +522,7 @@ def list_records(
         raise click.BadParameter(
             f"{status!r} is not one of {', '.join(m.MEMBER_STATUSES)}", param_hint="--status"
         )
-    records = load_records(ctx)
+    records = read_records(ctx)
     scope = _scope(records, org, subtree)
     if what == "members":
         table = lst.members(records, scope, as_of, status)
@@ -564,7 +604,7 @@ def stats(
     from ..tables import stats as st
     from ..tables.sheets import INT, TEXT, Sheet
 
-    records = load_records(ctx)
+    records = read_records(ctx)
     day = as_of or date.today()
     scope = _scope(records, org, subtree)
     tables = st.compute(records, day, scope)

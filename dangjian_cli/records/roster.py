@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..i18n import _
 from . import layout
 from . import model as m
 
@@ -196,8 +197,10 @@ def text_of(cell: Cell) -> str | None:
     """The cell as text (None for an empty cell); a formula is refused, not evaluated."""
     if cell.formula:
         raise CellError(
-            f"a formula ({str(cell.value)[:30]}): dangjian never evaluates formulas; "
-            "paste the value instead (Paste Special > Values)"
+            _(
+                "a formula ({formula}): dangjian never evaluates formulas; "
+                "paste the value instead (Paste Special > Values)"
+            ).format(formula=str(cell.value)[:30])
         )
     v = cell.value
     if v is None:
@@ -226,21 +229,31 @@ def parse_date(cell: Cell) -> date | None:
         day = v
     elif isinstance(v, (int, float)) and not isinstance(v, bool):
         if not 1 <= v < 2958466:
-            raise CellError(f"{v} is not a date")
+            raise CellError(_("{value} is not a date").format(value=v))
         day = _EXCEL_EPOCH + timedelta(days=int(v))
     else:
         text = str(v).strip()
         match = _DATE_TEXT.match(text) or _COMPACT.match(text)
         if match is None:
             if _MONTH.match(text):
-                raise CellError(f"{text!r} has no day: write the whole date (1980-05-05)")
-            raise CellError(f"{text!r} is not a date (1980-05-05, 1980.05.05 or 1980年5月5日)")
+                raise CellError(
+                    _("{text!r} has no day: write the whole date (1980-05-05)").format(text=text)
+                )
+            raise CellError(
+                _("{text!r} is not a date (1980-05-05, 1980.05.05 or 1980年5月5日)").format(
+                    text=text
+                )
+            )
         try:
             day = date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            raise CellError(f"{text!r} is not a date of the calendar") from None
+            raise CellError(_("{text!r} is not a date of the calendar").format(text=text)) from None
     if not EARLIEST <= day <= LATEST:
-        raise CellError(f"{day.isoformat()} is outside {EARLIEST.year}-{LATEST.year}")
+        raise CellError(
+            _("{day} is outside {first}-{last}").format(
+                day=day.isoformat(), first=EARLIEST.year, last=LATEST.year
+            )
+        )
     return day
 
 
@@ -261,8 +274,10 @@ def parse_id_number(cell: Cell) -> str | None:
         return None
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         raise CellError(
-            "the ID number is stored as a number, so Excel has lost its last digits: "
-            "format the column as text and type the number again"
+            _(
+                "the ID number is stored as a number, so Excel has lost its last digits: "
+                "format the column as text and type the number again"
+            )
         )
     text = unquote(str(v).strip()).upper().replace(" ", "")
     if not text:
@@ -271,13 +286,15 @@ def parse_id_number(cell: Cell) -> str | None:
         return MASK
     if _SCI.match(text):
         raise CellError(
-            f"{text!r} is an ID number turned into a number by Excel (digits lost): "
-            "format the column as text and type the number again"
+            _(
+                "{text!r} is an ID number turned into a number by Excel (digits lost): "
+                "format the column as text and type the number again"
+            ).format(text=text)
         )
     if _ID15.match(text):
         return text
     if not _ID18.match(text):
-        raise CellError("not a resident ID number (18 characters: 17 digits and a digit or X)")
+        raise CellError(_("not a resident ID number (18 characters: 17 digits and a digit or X)"))
     return text  # the check character is checked where it would be new (plan_members)
 
 
@@ -288,7 +305,7 @@ def parse_phone(cell: Cell) -> str | None:
     if MASK in text:
         return MASK
     if not re.fullmatch(r"[0-9+\-() ]{5,20}", text):
-        raise CellError("not a phone number")
+        raise CellError(_("not a phone number"))
     return text
 
 
@@ -301,7 +318,13 @@ def parse_choice(cell: Cell, names: Mapping[str, Sequence[str]], what: str) -> s
         if low == value or low in aliases:
             return value
     known = ", ".join(f"{aliases[0]} ({value})" for value, aliases in names.items())
-    raise CellError(f"unknown {what} {text!r}; one of: {known}")
+    raise CellError(
+        _("unknown {what} {text!r}; one of: {known}").format(
+            what={"gender": _("gender"), "status": _("status")}.get(what, what),
+            text=text,
+            known=known,
+        )
+    )
 
 
 def parse_amount(cell: Cell) -> str | None:
@@ -315,9 +338,9 @@ def parse_amount(cell: Cell) -> str | None:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise CellError(f"{text!r} is not an amount") from None
+        raise CellError(_("{text!r} is not an amount").format(text=text)) from None
     if amount != amount.quantize(Decimal("0.01")):
-        raise CellError(f"{text} has more than two decimals")
+        raise CellError(_("{text} has more than two decimals").format(text=text))
     return f"{amount:.2f}"
 
 
@@ -330,7 +353,7 @@ def parse_month(cell: Cell) -> str | None:
         return None
     match = _MONTH.match(text) or re.fullmatch(r"(\d{4})(\d{2})", text)
     if match is None or not 1 <= int(match[2]) <= 12:
-        raise CellError(f"{text!r} is not a month (2026-03)")
+        raise CellError(_("{text!r} is not a month (2026-03)").format(text=text))
     return f"{int(match[1]):04d}-{int(match[2]):02d}"
 
 
@@ -486,10 +509,9 @@ class Matcher:
             if len(same) == 1:
                 return same[0], None
             if len(same) > 1:
-                return None, (
-                    f"{len(same)} members of {org} are named {name} ({', '.join(same)}): "
-                    "give their ID numbers"
-                )
+                return None, _(
+                    "{n} members of {org} are named {name} ({ids}): give their ID numbers"
+                ).format(n=len(same), org=org, name=name, ids=", ".join(same))
         return None, None
 
 
@@ -503,12 +525,14 @@ def resolve_org(
     if len(ids) == 1:
         return ids[0], ""
     if ids:
-        return None, f"{len(ids)} orgs are named {value!r} ({', '.join(ids[:4])}): give its id"
+        return None, _("{n} orgs are named {name!r} ({ids}): give its id").format(
+            n=len(ids), name=value, ids=", ".join(ids[:4])
+        )
     import difflib
 
     close = difflib.get_close_matches(value, list(orgs), n=2)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    return None, f"no org {value!r} in the repository{hint}"
+    hint = _(" (did you mean {names}?)").format(names=", ".join(close)) if close else ""
+    return None, _("no org {org!r} in the repository{hint}").format(org=value, hint=hint)
 
 
 def _org_of(
@@ -520,7 +544,7 @@ def _org_of(
     value = given or name or default
     if value is None:
         return None, RowError(
-            row.ref("name"), "no org: fill 所在党组织 (org)", row.number, row.sheet
+            row.ref("name"), _("no org: fill 所在党组织 (org)"), row.number, row.sheet
         )
     org, why = resolve_org(value, orgs, names)
     if org is None:
@@ -563,7 +587,7 @@ def plan_members(
         if values is None:
             continue
         if not values.get("name"):
-            plan.errors.append(RowError(row.ref("name"), "no name", row.number, row.sheet))
+            plan.errors.append(RowError(row.ref("name"), _("no name"), row.number, row.sheet))
             continue
         org, problem = _org_of(row, values, orgs, names, default_org)
         if problem:
@@ -576,7 +600,9 @@ def plan_members(
                 plan.errors.append(
                     RowError(
                         row.ref("id_number"),
-                        f"the same ID number as {seen_idn[idn]}: one person, two rows",
+                        _("the same ID number as {cell}: one person, two rows").format(
+                            cell=seen_idn[idn]
+                        ),
                         row.number,
                         row.sheet,
                     )
@@ -589,8 +615,10 @@ def plan_members(
             plan.errors.append(
                 RowError(
                     row.ref("name"),
-                    f"{values['name']} of {org} is also in {seen_name[key]}: one person, "
-                    "two rows (give ID numbers if they are two people)",
+                    _(
+                        "{name} of {org} is also in {cell}: one person, "
+                        "two rows (give ID numbers if they are two people)"
+                    ).format(name=values["name"], org=org, cell=seen_name[key]),
                     row.number,
                     row.sheet,
                 )
@@ -611,7 +639,7 @@ def plan_members(
             plan.errors.append(
                 RowError(
                     row.ref("id_number"),
-                    "the ID number's check character is wrong (a digit mistyped?)",
+                    _("the ID number's check character is wrong (a digit mistyped?)"),
                     row.number,
                     row.sheet,
                 )
@@ -622,7 +650,9 @@ def plan_members(
                 plan.errors.append(
                     RowError(
                         row.ref("name"),
-                        f"member {found} is also in {seen_member[found]}: one person, two rows",
+                        _("member {member} is also in {cell}: one person, two rows").format(
+                            member=found, cell=seen_member[found]
+                        ),
                         row.number,
                         row.sheet,
                     )
@@ -650,7 +680,7 @@ def plan_members(
                 plan.errors.append(
                     RowError(
                         row.ref("status"),
-                        "no status (人员类别): 正式党员, 预备党员, 发展对象, 入党积极分子...",
+                        _("no status (人员类别): 正式党员, 预备党员, 发展对象, 入党积极分子..."),
                         row.number,
                         row.sheet,
                     )
@@ -709,29 +739,32 @@ def plan_dues(
         if found is None and values.get("id") in members and not values.get("name"):
             found = values["id"]
         if found is None:
-            why = ambiguous or f"no member {values.get('name') or values.get('id') or ''} found "
-            if not ambiguous:
-                why += "(by ID number, or by name and org)"
+            who = values.get("name") or values.get("id") or ""
+            why = ambiguous or _("no member {who} found (by ID number, or by name and org)").format(
+                who=who
+            )
             plan.errors.append(RowError(row.ref("name"), why.strip(), row.number, row.sheet))
             continue
         month = values.get("month") or default_month
         if not month:
             plan.errors.append(
                 RowError(
-                    row.ref("month"), "no month (月份), or give --month", row.number, row.sheet
+                    row.ref("month"), _("no month (月份), or give --month"), row.number, row.sheet
                 )
             )
             continue
         amount = values.get("amount")
         if amount is None:
-            plan.errors.append(RowError(row.ref("amount"), "no amount", row.number, row.sheet))
+            plan.errors.append(RowError(row.ref("amount"), _("no amount"), row.number, row.sheet))
             continue
         paid_on = values.get("paid_on")
         if (found, month) in seen:
             plan.errors.append(
                 RowError(
                     row.ref("month"),
-                    f"{found} {month} is also in {seen[(found, month)]}: one month, two rows",
+                    _("{member} {month} is also in {cell}: one month, two rows").format(
+                        member=found, month=month, cell=seen[(found, month)]
+                    ),
                     row.number,
                     row.sheet,
                 )
@@ -747,8 +780,10 @@ def plan_dues(
             plan.errors.append(
                 RowError(
                     row.ref("amount"),
-                    f"{found} already has {month}: {old.amount} paid on "
-                    f"{old.paid_on or '-'} (change it with `dangjian set`)",
+                    _(
+                        "{member} already has {month}: {amount} paid on {day} "
+                        "(change it with `dangjian set`)"
+                    ).format(member=found, month=month, amount=old.amount, day=old.paid_on or "-"),
                     row.number,
                     row.sheet,
                 )
