@@ -85,6 +85,32 @@ DUES_AMOUNTS = (
     ("30.00", 4),
 )
 
+# member rules that need records a repository starts keeping (issue 15): the county
+# keeps them from tracking_since (``[rules.X] applies_from`` in dangjian.toml)
+ADOPTED_RULES = (
+    "applicant-talk",
+    "candidate-training",
+    "admission-approval",
+    "conversion-approval",
+    "transfer-receipt",
+)
+# a dues amount -> the [[dues_base]] rows whose standard (the 2008 scale of the
+# builtin dues-standard rule) is exactly that amount: (category, base, amount)
+DUES_BASES = {
+    "0.20": (("student", None, None), ("unemployed", None, None), ("low_income", None, None),
+             ("farmer", None, "0.20")),
+    "0.50": (("farmer", None, "0.50"),),
+    "1.00": (("farmer", None, "1.00"), ("other", None, "1.00")),
+    "2.00": (("salary", "400.00", None), ("retiree", "400.00", None)),
+    "3.50": (("salary", "700.00", None), ("retiree", "700.00", None)),
+    "5.00": (("salary", "1000.00", None), ("retiree", "1000.00", None)),
+    "8.00": (("salary", "1600.00", None), ("retiree", "1600.00", None)),
+    "12.50": (("salary", "2500.00", None), ("retiree", "2500.00", None)),
+    "15.00": (("salary", "3000.00", None), ("retiree", "3000.00", None)),
+    "20.00": (("retiree", "4000.00", None),),
+    "30.00": (("salary", "3000.40", None),),
+}  # fmt: skip
+
 SYL_A = [
     "Dong",
     "Xi",
@@ -379,6 +405,28 @@ def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
+def add_months(d: dt.date, n: int) -> dt.date:
+    """``d`` plus ``n`` months, the day kept or the month's last (31 March + 1 = 30 April)."""
+    y, m0 = divmod(d.month - 1 + n, 12)
+    y += d.year
+    nxt = dt.date(y + (m0 + 1) // 12, (m0 + 1) % 12 + 1, 1)
+    return dt.date(y, m0 + 1, min(d.day, (nxt - days(1)).day))
+
+
+def dues_standard(row: dict) -> Decimal | None:
+    """The monthly standard of a ``[[dues_base]]`` row on the builtin 2008 scale."""
+    category = row["category"]
+    if category in ("student", "unemployed", "low_income"):
+        return Decimal("0.20")
+    if category in ("farmer", "other"):
+        return Decimal(row["amount"])
+    base = Decimal(row["base"])
+    brackets = ((3000, 0.5), (5000, 1.0), (10000, 1.5)) if category == "salary" else ((5000, 0.5),)
+    top = 2.0 if category == "salary" else 1.0
+    rate = next((r for limit, r in brackets if base <= limit), top)
+    return (base * Decimal(str(rate)) / 100).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
 def rand_date(r: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
     return lo + days(r.randint(0, max(0, (hi - lo).days)))
 
@@ -456,23 +504,31 @@ class Org:
 class Member:
     __slots__ = (
         "activist",
+        "admission_approved",
         "admitted",
         "applied",
         "birth",
         "candidate",
+        "conversion_approved",
         "dues_amount",
+        "dues_base",
         "dues_stop",
+        "extended_to",
         "full_since",
         "gender",
         "id",
         "id_number",
         "left_on",
+        "letters",
+        "lost_contact",
         "mobile",
         "name",
         "old",
         "org",
         "qid",
         "status",
+        "talked_on",
+        "training_hours",
         "transfers",
     )
 
@@ -489,6 +545,15 @@ class Member:
         self.dues_amount = "1.00"
         self.dues_stop: int | None = None  # planted gap: no dues from this month on
         self.old = False  # a full member since before the window: may hold office
+        # the development pipeline's records and the dues base (issue 15; see _member_records)
+        self.talked_on: dt.date | None = None
+        self.training_hours: int | None = None
+        self.admission_approved: dt.date | None = None
+        self.conversion_approved: dt.date | None = None
+        self.extended_to: dt.date | None = None
+        self.lost_contact: dt.date | None = None
+        self.dues_base: tuple[str, str | None, str | None] | None = None
+        self.letters: list[tuple[str, dt.date | None, dt.date | None]] = []  # per transfer
 
     def present(self, day: dt.date) -> bool:
         """Kept by its org as a probationary or full member on ``day``."""
@@ -498,6 +563,8 @@ class Member:
         return self.status == "full" and self.full_since is not None and self.full_since <= day
 
     def away(self, day: dt.date) -> bool:
+        if self.lost_contact is not None and self.lost_contact <= day:
+            return True
         return self.mobile is not None and self.mobile[0] <= day <= self.mobile[1]
 
 
@@ -533,6 +600,7 @@ class Synth:
         self.years = list(range(self.start.year, LAST_DAY.year + 1))
         self._member_dates()
         self._offices()
+        self._member_records()
         self._relations()
         self._schedules()
         self._plant_gaps()
@@ -791,6 +859,59 @@ class Synth:
                         where = f"{r.choice(SYL_A)}{r.choice(SYL_B)} City"
                         m.mobile = (since, until, where)
 
+    def _member_records(self) -> None:
+        """What the member rules of issue 15 read, every deadline met: talks within a
+        month of applying, 24+ training hours before admission, approvals within three
+        months, a few extended probations, receipts of transfers within a month, letter
+        numbers, a few members out of contact lately (absent, and their dues stopped
+        short of a finding), and a ``[[dues_base]]`` whose standard is the amount paid.
+        Its own random stream: the plan and the other records stay as they were."""
+        r = self.sub("member-records")
+        kept_from = add_years(self.start, -1)  # records kept a year before tracking began
+        letter_no: Counter[int] = Counter()
+        for m in self.members:
+            if m.applied and m.applied >= kept_from:
+                talk = m.applied + days(r.randint(3, 28))
+                if talk <= LAST_DAY and (m.activist is None or talk <= m.activist):
+                    m.talked_on = talk
+            if m.status == "candidate" or (m.admitted and m.admitted >= kept_from):
+                m.training_hours = r.randint(24, 40)
+            if m.admitted and m.admitted >= kept_from:
+                approved = m.admitted + days(r.randint(10, 80))
+                if approved <= LAST_DAY:
+                    m.admission_approved = approved
+            if m.status == "full" and m.full_since and m.full_since >= kept_from:
+                approved = m.full_since + days(r.randint(10, 80))
+                if approved <= LAST_DAY:
+                    m.conversion_approved = approved
+            if m.status == "probationary" and r.random() < 0.03:
+                m.extended_to = add_years(m.admitted, 1) + days(200)  # 6 to 12 months more
+            if m.status in ("full", "probationary"):
+                m.dues_base = r.choice(DUES_BASES[m.dues_amount])
+            for day, _src, dst in m.transfers:
+                letter_no[day.year] += 1
+                letter = f"Qingshan Org Transfer [{day.year}] No. {letter_no[day.year]}"
+                if SLUG_RE.match(dst):  # inside the county: received within the month
+                    m.letters.append((letter, day + days(30), day + days(r.randint(1, 25))))
+                else:
+                    m.letters.append((letter, day + days(60), None))
+        # out of contact lately: not an officer, nor away, in a branch large enough
+        for org in self.branches:
+            if len(org.adm) < 12 or org.election is not None:
+                continue
+            officers = {org.secretary.id, *(g[0].id for g in org.groups)}
+            if org.committee:
+                officers.update(m.id for m in org.committee[2])
+            for m in org.adm:
+                if (
+                    m.status == "full"
+                    and m.mobile is None
+                    and m.id not in officers
+                    and r.random() < 0.002
+                ):
+                    m.lost_contact = LAST_DAY - days(r.randint(20, 75))
+                    m.dues_stop = ym_of(m.lost_contact) + 1  # at most two months unpaid
+
     def _relations(self) -> None:
         """Pairing (§9), poor villages, contact points (§2), collective projects (§10)."""
         r = self.sub("relations")
@@ -1015,7 +1136,11 @@ class Writer:
         self.put(
             "dangjian.toml",
             f'name = "Qingshan County (synthetic, seed {s.seed})"\nlanguage = "en"\n'
-            f"tracking_since = {s.start.isoformat()}\n",
+            f"tracking_since = {s.start.isoformat()}\n"
+            + "".join(
+                f"\n[rules.{rule}]\napplies_from = {s.start.isoformat()}\n"
+                for rule in ADOPTED_RULES
+            ),
             first,
             "settings",
         )
@@ -1099,9 +1224,16 @@ class Writer:
             ("admitted", m.admitted),
             ("full_since", m.full_since),
             ("left_on", m.left_on),
+            ("talked_on", m.talked_on),
+            ("admission_approved_on", m.admission_approved),
+            ("probation_extended_to", m.extended_to),
+            ("conversion_approved_on", m.conversion_approved),
+            ("lost_contact_since", m.lost_contact),
         ):
             if value:
                 lines.append(f"{key} = {value.isoformat()}")
+        if m.training_hours is not None:
+            lines.append(f"training_hours = {m.training_hours}")
         if m.status == "full" and m.full_since and m.org.is_branch:
             years = [y for y in s.years[:-1] if m.full_since.year < y]
             if years:
@@ -1116,14 +1248,35 @@ class Writer:
                 f"location = {q(where)}",
                 f"until = {until.isoformat()}",
             ]
-        for day, src, dst in m.transfers:
+        for (day, src, dst), (letter, valid, received) in zip(m.transfers, m.letters, strict=True):
             lines += [
                 "",
                 "[[transfers]]",
                 f"date = {day.isoformat()}",
                 f"from = {q(src)}",
                 f"to = {q(dst)}",
+                f"letter = {q(letter)}",
+                f"valid_until = {valid.isoformat()}",
             ]
+            if received:
+                lines.append(f"received_on = {received.isoformat()}")
+        if m.dues_base:
+            category, base, fixed = m.dues_base
+            lines += [
+                "",
+                "[[dues_base]]",
+                f'since = "{ym_label(max(ym_of(m.admitted), s.start_ym))}"',
+            ]
+            lines.append(f'category = "{category}"')
+            if base:
+                lines.append(f'base = "{base}"')
+            if fixed:
+                lines.append(f'amount = "{fixed}"')
+            if category == "other":  # a reduction, approved by the township
+                lines += [
+                    f'approved_by = "{m.org.township.id}"',
+                    f"approved_on = {s.start.isoformat()}",
+                ]
         if m.status in ("full", "probationary"):
             first = max(ym_of(m.admitted), s.start_ym)
             stop = m.dues_stop if m.dues_stop is not None else END_YM + 1
@@ -1498,10 +1651,34 @@ def check(out: Path) -> int:
         months = [row["month"] for row in d.get("dues", [])]
         if len(months) != len(set(months)):
             err(f"{p}: dues month repeated")
+        # issue 15: the development pipeline's deadlines met, the dues standard paid
+        for start, done, months_allowed in (
+            ("applied", "talked_on", 1),
+            ("admitted", "admission_approved_on", 3),
+            ("full_since", "conversion_approved_on", 3),
+        ):
+            if d.get(done) and not d[start] <= d[done] <= add_months(d[start], months_allowed):
+                err(f"{p}: {done} not within {months_allowed} months of {start}")
+        if d["status"] == "probationary" and d.get("training_hours", 24) < 24:
+            err(f"{p}: fewer than 24 training hours")
+        bases = d.get("dues_base", [])
+        if len(bases) > 1:
+            err(f"{p}: more than one dues base row")
+        for row in d.get("dues", []) if bases else ():
+            if row["month"] < bases[0]["since"]:
+                err(f"{p}: dues of {row['month']} before the dues base")
+            elif Decimal(row["amount"]) != dues_standard(bases[0]):
+                err(f"{p}: dues of {row['month']} differ from the standard")
         for t in d.get("transfers", []):
             for k in ("from", "to"):
                 if SLUG_RE.match(t[k]) and t[k] not in orgs:
                     err(f"{p}: transfer names unknown org {t[k]!r}")
+            if (
+                t["from"] in orgs
+                and t["to"] in orgs
+                and not t["date"] < t.get("received_on", t["date"]) <= add_months(t["date"], 1)
+            ):
+                err(f"{p}: transfer of {t['date']} not received within a month")
     for v in voting.values():
         v.sort()
     for oid, d in orgs.items():

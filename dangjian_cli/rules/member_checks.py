@@ -10,6 +10,7 @@ rules/ because they read the rule catalogue, which the checks below rules/ canno
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from ..checks import Context, check
 from ..i18n import say
@@ -55,13 +56,19 @@ def dues_standard(ctx: Context) -> Iterator[Problem]:
                     say("dues base from {since}: {why}", since=base.since, why=why),
                     ("dues_base", i),
                 )
+        # each base row's standard once, not once per payment (a county has 40,000
+        # members paying every month: the Decimal arithmetic was the check's cost)
+        standards: dict[int, Decimal | None] = {}
         for i, row in enumerate(mb.dues):
             if row.month is None or row.amount is None or row.amount <= 0:
                 continue
             base = base_for(mb, row.month)
             if base is None:
                 continue
-            standard = standard_of(base, scale)
+            key = id(base)
+            if key not in standards:
+                standards[key] = standard_of(base, scale)
+            standard = standards[key]
             if standard is None or standard == row.amount:
                 continue
             yield warning(
