@@ -752,6 +752,8 @@ class Synth:
                 n += n_months + years * 3
                 if o.kind == "township_committee":
                     n += years * 2 + halves  # congress, letter, reports
+                    n += years  # its branch secretaries' training
+            n += years  # the org's members' training (issue 16)
         return n
 
     # -- members' dates ----------------------------------------------------------
@@ -1156,6 +1158,7 @@ class Writer:
             self.write_funds(org, r)
         for org in s.orgs:
             self.write_letters_reports(org, r)
+        self.write_trainings()
 
     # -- orgs and members
 
@@ -1497,6 +1500,56 @@ class Writer:
                     f'meetings and studies held; rules of branch life followed."\n'
                 )
                 self.put(f"reports/{org.id}/{period}.toml", text, ym_of(submitted), "reports")
+
+    # -- trainings (issue 16)
+
+    def write_trainings(self) -> None:
+        """Each year every org's members take part in a training of 32 hours (a branch's
+        held by its township, a committee's cadres' by the county), and each township's
+        branch secretaries (those in office at the year's end) in a training for
+        secretaries: rules study-hours and secretary-training find nothing to report.
+        One file per org and per township keeps every file below 2,000 rows."""
+        s = self.s
+        for year in s.years:
+            day = dt.date(year, 3, 10)
+            for org in s.orgs:
+                who = sorted(m.qid for m in org.members if m.present(day))
+                if who:
+                    by = org.township if org.is_branch else s.county
+                    audience = "members" if org.is_branch else "cadres"
+                    title = f"{year} study course of {org.name}"
+                    self._training(year, f"{org.id}-study", title, by, day, 32, audience, who)
+            day = dt.date(year, 11, 18) if year < LAST_DAY.year else dt.date(year, 4, 20)
+            towns: dict[Org, set[str]] = defaultdict(set)
+            for b in s.branches:
+                towns[b.township].add(b.secretary_on(dt.date(year, 12, 31)).qid)
+            for town, who_set in sorted(towns.items(), key=lambda t: t[0].id):
+                title = f"{year} training of the branch secretaries of {town.name}"
+                rel = f"{town.id}-secretaries"
+                self._training(year, rel, title, town, day, 24, "secretaries", sorted(who_set))
+
+    def _training(
+        self,
+        year: int,
+        tid: str,
+        title: str,
+        by: Org,
+        day: dt.date,
+        hours: int,
+        audience: str,
+        who: list[str],
+    ) -> None:
+        lines = [
+            f"title = {q(title)}",
+            f'organiser = "{by.id}"',
+            f"start = {day.isoformat()}",
+            f"end = {(day + days(2)).isoformat()}",
+            f"hours = {hours}",
+            f'audience = "{audience}"',
+        ]
+        for qid in who:
+            lines += ["", "[[participants]]", f"member = {qid}"]
+        self.put(f"trainings/{year}/{tid}.toml", "\n".join(lines) + "\n", ym_of(day), "trainings")
 
 
 def _income_purpose(source: str) -> str:
