@@ -93,6 +93,10 @@ ADOPTED_RULES = (
     "admission-approval",
     "conversion-approval",
     "transfer-receipt",
+    # issue 16: trainings (write_trainings) and every party lesson's lecturer
+    "study-hours",
+    "secretary-training",
+    "secretary-lesson",
 )
 # a dues amount -> the [[dues_base]] rows whose standard (the 2008 scale of the
 # builtin dues-standard rule) is exactly that amount: (category, base, amount)
