@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..errors import InputError
-from ..i18n import _, date_name, language, ngettext, period_name, status_name
+from ..i18n import _, date_name, language, ngettext, status_name
 from .common import ISO_DATE, format_option, repo_root
 
 #: ``ctx.meta`` key under which a writing command leaves (root, paths written)
@@ -176,19 +176,21 @@ def _finding_text(o: Any) -> str:
             f"{deadline} ({o.clause})"
         )
     from .obligations import _rule_names
+    from .reference import finding_sentence
 
     deadline = getattr(o, "deadline", None)
-    text = _("{status} {rule} {subject} {period}: found {found} of {required}").format(
-        status=status_name(o.status),
-        rule=_rule_names().get(o.rule, o.rule),
-        subject=getattr(o, "subject_name", None) or o.subject,
-        period=period_name(o.period),
-        found=o.found,
-        required=o.required,
+    row = {
+        "subject_name": getattr(o, "subject_name", None) or o.subject,
+        "period": o.period,
+        "rule_name": _rule_names().get(o.rule, o.rule),
+        "deadline": deadline.isoformat() if deadline else "",
+    }
+    text = _("{status}: {finding}").format(
+        status=status_name(o.status), finding=finding_sentence(row)
     )
-    if deadline:
-        text += _(", deadline {day}").format(day=date_name(deadline))
-    return text + _(" ({clause})").format(clause=o.clause)
+    if o.found:
+        text += _(" (found {found} of {required})").format(found=o.found, required=o.required)
+    return text
 
 
 def _side(label: str) -> str:
