@@ -91,6 +91,30 @@ def test_no_message_hides_in_an_f_string():
     assert not hidden, hidden
 
 
+def test_every_problem_is_worded_to_be_said():
+    """A problem's message and hint are worded with ``say()`` (or built from one), never
+    as a literal or an f-string: problems are cached and said in the reader's language
+    when printed, which only a kept template allows."""
+    import ast
+
+    literal = (ast.JoinedStr, ast.Constant, ast.BinOp)
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in ("error", "warning", "make"):
+                continue
+            said = node.args[2:3] + [k.value for k in node.keywords if k.arg == "hint"]
+            for arg in said:
+                if isinstance(arg, literal) and not (
+                    isinstance(arg, ast.Constant) and arg.value is None
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, "messages not worded with say():\n" + "\n".join(found)
+
+
 def test_catalogues_ship_with_the_package():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["dangjian_cli"]
