@@ -262,5 +262,12 @@ def kind_name(kind: str) -> str:
         "debriefing": _("debriefing"),
         "volunteer_service": _("volunteer service"),
         "committee_meeting": _("committee meeting"),
+        "salary": _("salary earner"),
+        "retiree": _("retiree"),
+        "farmer": _("farmer"),
+        "student": _("student"),
+        "unemployed": _("unemployed"),
+        "low_income": _("on a low income"),
+        "other": _("other"),
     }
     return names.get(kind, kind)
