@@ -33,9 +33,10 @@ def month_end(month: str) -> date:
     return nxt - timedelta(days=1)
 
 
-def _owes(mb: m.Member, month: str, scope: set[str] | None) -> str | None:
-    """The org a member owes ``month``'s dues to (None: not a member then, or out of scope)."""
-    end = month_end(month)
+def _owes(mb: m.Member, month: str, scope: set[str] | None, end: date | None = None) -> str | None:
+    """The org a member owes ``month``'s dues to (None: not a member then, or out of
+    scope); ``end``, the month's last day, when the caller knows it."""
+    end = end or month_end(month)
     if mb.status_on(end) not in m.MEMBER_NOW:
         return None
     org = mb.org_on(end) if mb.transfers else mb.org
@@ -167,12 +168,17 @@ def month_lines(
                 and (due.paid_on is None or due.paid_on <= as_of)
             ):
                 payments.setdefault(due.month, []).append(due)
+        standards: dict[int, Decimal | None] = {}  # each base row's standard, reckoned once
         for month in months:
-            org = _owes(mb, month, scope)
+            org = _owes(mb, month, scope, ends[month])
             if org is None:
                 continue
             row = base_for(mb, month) if mb.dues_base else None
-            standard = standard_of(row, scale) if row is not None else None
+            standard = None
+            if row is not None:
+                if id(row) not in standards:
+                    standards[id(row)] = standard_of(row, scale)
+                standard = standards[id(row)]
             paid = late = ZERO
             for due in payments.get(month, ()):
                 if due.paid_on is not None and due.paid_on > ends[month]:
