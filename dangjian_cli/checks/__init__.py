@@ -3,11 +3,18 @@
 Each check is a function of a :class:`Context` that yields problems, registered
 with the stable codes it may report. Adding a check is adding one function (in
 the module of its family) and its test; :func:`validate` runs them all.
+
+A check that judges on the day of the check (a secretary's term runs to today, a
+dissolved branch stops counting) is registered ``dated``: only dated checks may
+read :attr:`Context.today`, so a whole check kept from an earlier day
+(``gitops.snapshot``, ``records.cache``) is made today's by running the dated
+checks again, not all of them.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,12 +38,26 @@ FAMILIES = (
 )
 
 
+class DateUnknown(AttributeError):
+    """A check not registered ``dated`` read the day of the check."""
+
+
 @dataclass
 class Context:
     records: Records
-    today: date
+    _today: date
     #: lookups that several checks use, built by the first that needs them
     shared: dict[str, Any] = field(default_factory=dict)
+    #: whether the check running now is dated (may read :attr:`today`)
+    dated: bool = True
+
+    @property
+    def today(self) -> date:
+        """The day of the check, for dated checks only: one that read it without
+        being registered ``dated`` would be left stale by a new day."""
+        if not self.dated:
+            raise DateUnknown("a check that reads the day must be registered dated")
+        return self._today
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,8 @@ class Check:
     name: str
     codes: tuple[str, ...]
     run: Callable[[Context], Iterable[Problem]]
+    #: judges on the day of the check (reads ``Context.today``)
+    dated: bool = False
 
     @property
     def doc(self) -> str:
@@ -53,11 +76,14 @@ class Check:
 REGISTRY: list[Check] = []
 
 
-def check(*codes: str) -> Callable[[Callable[[Context], Iterable[Problem]]], Callable]:
-    """Register a check function under the codes it reports."""
+def check(
+    *codes: str, dated: bool = False
+) -> Callable[[Callable[[Context], Iterable[Problem]]], Callable]:
+    """Register a check function under the codes it reports (``dated``: it judges
+    on the day of the check)."""
 
     def register(func: Callable[[Context], Iterable[Problem]]) -> Callable:
-        REGISTRY.append(Check(func.__name__, codes, func))
+        REGISTRY.append(Check(func.__name__, codes, func, dated))
         return func
 
     return register
@@ -69,19 +95,68 @@ def _load_families() -> None:
         importlib.import_module(family if "." in family else f"{__name__}.{family}")
 
 
-def validate(records: Records, today: date | None = None, locate: bool = True) -> list[Problem]:
+def dated_codes() -> frozenset[str]:
+    """The codes dated checks report. No other check, and no load, reports them (a
+    test says so), so the problems of these codes in a kept whole check are
+    exactly what its dated checks found."""
+    _load_families()
+    return frozenset(code for chk in REGISTRY if chk.dated for code in chk.codes)
+
+
+#: a whole check of this many files runs its checks in two processes
+PARALLEL_FROM = 20_000
+
+
+def validate(
+    records: Records,
+    today: date | None = None,
+    locate: bool = True,
+    dated_only: bool = False,
+) -> list[Problem]:
     """Every problem of the repository: load problems, then each check's, sorted.
 
     ``locate=False`` leaves lines unknown (None) where no check gave one: finding
     them reads the file again, which a caller comparing two sides (``review``)
-    need do only for the few problems it shows.
+    need do only for the few problems it shows. ``dated_only`` runs the dated
+    checks alone (their problems, without the load problems): what a new day
+    changes in a whole check kept from an earlier day.
     """
     _load_families()
     ctx = Context(records, today or date.today())
-    problems = list(records.problems)
-    for chk in REGISTRY:
-        problems.extend(chk.run(ctx))
+    problems = [] if dated_only else list(records.problems)
+    chosen = [chk for chk in REGISTRY if chk.dated or not dated_only]
+    parallel = len(records.paths) >= PARALLEL_FROM and len(chosen) > 1
+    for found in _run_checks(ctx, chosen, parallel):
+        problems.extend(found)
     if locate:
         records.locate(problems)
     problems.sort(key=Problem.sort_key)
     return problems
+
+
+def run_one(ctx: Context, chk: Check) -> list[Problem]:
+    """One check's problems (:attr:`Context.today` open to it only if it is dated)."""
+    ctx.dated = chk.dated
+    try:
+        return list(chk.run(ctx))
+    finally:
+        ctx.dated = True
+
+
+def _run_checks(ctx: Context, checks: list[Check], parallel: bool) -> list[list[Problem]]:
+    """Each check's problems, in the order given: on a large repository with a core
+    to spare, half of them in a forked copy of this process (see :mod:`.split`)."""
+    if parallel:
+        from .split import run_split
+
+        found = run_split(ctx, checks)
+        if found is not None:
+            return found
+    return [run_one(ctx, chk) for chk in checks]
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1

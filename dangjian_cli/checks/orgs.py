@@ -58,7 +58,7 @@ def _full_counts(ctx: Context) -> tuple[Counter[str], Counter[str]]:
     return full, now
 
 
-@check("W-SMALL-BRANCH", "W-NO-COMMITTEE", "W-LARGE-BRANCH")
+@check("W-SMALL-BRANCH", "W-NO-COMMITTEE", "W-LARGE-BRANCH", dated=True)
 def branch_size(ctx: Context) -> Iterator[Problem]:
     """Branch size by the standing rules: at least 3 full members; a committee from 7
     full members; a plain `branch` of more than 50 members should become a general

@@ -161,14 +161,21 @@ def _read_regular(full: str, path: str) -> bytes:
         if st.st_size > MAX_BYTES:
             limit = f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
             raise TooBig(errno.EFBIG, limit, path)
-        chunks = []
-        left = MAX_BYTES + 1
+        # one read asks for a byte more than the size: getting exactly the size
+        # means the end was met, so a file that did not change needs no second call
+        # (a county's 150,000 files: 150,000 system calls fewer); a short or long
+        # read goes on to the end as before
+        first = os.read(fd, st.st_size + 1)
+        if len(first) == st.st_size:
+            return first
+        chunks = [first]
+        left = MAX_BYTES + 1 - len(first)
         while left > 0 and (chunk := os.read(fd, min(1 << 16, left))):
             chunks.append(chunk)
             left -= len(chunk)
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return b"".join(chunks)
 
 
 def read_inside(root: str | os.PathLike[str], path: str) -> bytes:
