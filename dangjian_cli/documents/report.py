@@ -313,7 +313,8 @@ def _pipeline(
 ) -> dict[str, Any]:
     """The development pipeline on the span's last day (``as_of`` when earlier), as the
     roll is counted: members at each stage, each with the next deadline the rules judged
-    that day. ``obligations`` are those evaluated at ``as_of``; another day is judged
+    that day (a report of several orgs lists only those whose next deadline is overdue
+    or due). ``obligations`` are those evaluated at ``as_of``; another day is judged
     again, with the member rules only."""
     from ..rules.engine import DUE, OVERDUE, evaluate, tracked_from
     from ..tables.pipeline import pipeline
@@ -336,6 +337,8 @@ def _pipeline(
             }
         )
         for person in people:
+            if len(orgs) > 1 and person["next_status"] not in (OVERDUE, DUE):
+                continue  # several orgs: the people a deadline presses (a county has thousands)
             rule = rules.get(person["next_rule"] or "")
             member_rows.append(
                 {
@@ -354,6 +357,8 @@ def _pipeline(
         "pipeline": stage_rows,
         "pipeline_total": sum(r["count"] for r in stage_rows),
         "pipeline_members": member_rows,
+        # one org lists everyone at a stage; several only those overdue or due now
+        "pipeline_all": len(orgs) == 1,
     }
 
 

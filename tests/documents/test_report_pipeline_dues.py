@@ -77,10 +77,9 @@ def repo(make_repo) -> RecordsRepo:
     return make_repo(FILES)
 
 
-def _report(repo: RecordsRepo, out: Path, *args: str) -> docx.Document:
-    result = repo.run(
-        "render", "report", "--org", "town", "--subtree", "--out", str(out), "--force", *args
-    )
+def _report(repo: RecordsRepo, out: Path, *args: str, org: str = "village") -> docx.Document:
+    where = ["--org", org] if org == "village" else ["--org", org, "--subtree"]
+    result = repo.run("render", "report", *where, "--out", str(out), "--force", *args)
     assert result.exit_code == 0, result.stderr or result.output
     (path,) = [Path(line) for line in result.stdout.split() if line.endswith(".docx")]
     return docx.Document(str(path))
@@ -116,6 +115,18 @@ def test_pipeline_on_the_periods_last_day_with_each_next_deadline(repo, tmp_path
         [village, "Candidate One", "发展对象", "—", "", ""],
         [village, "Probationer One", "预备党员", "接收预备党员审批", "2026年5月1日", "逾期未完成"],
     ]
+
+
+def test_a_report_of_several_orgs_lists_the_people_a_deadline_presses(repo, tmp_path):
+    """The stages count everyone; the list keeps those overdue or due now (a county
+    has thousands at a stage): the candidate with nothing open is left out."""
+    doc = _report(repo, tmp_path, "--period", "2026-h1", "--as-of", "2026-07-15", org="town")
+    assert _table(doc, "阶段", "人数")[-1] == ["合计", "4", "", ""]
+    assert "下一时限已逾期或到期待办的3人如下表。" in _text(doc)
+    rows = _table(doc, "党组织", "姓名", "阶段")
+    assert [row[1] for row in rows] == ["Applicant Zero", "Applicant One", "Probationer One"]
+    single = _report(repo, tmp_path, "--period", "2026-h1", "--as-of", "2026-07-15")
+    assert "如下表" not in _text(single)
 
 
 def test_dues_standard_against_paid_late_and_unpaid(repo, tmp_path):
