@@ -83,10 +83,15 @@ def load_records(ctx: click.Context, rev: str | None = None, store: Store | None
 
 
 def judged(
-    ctx: click.Context, rev: str | None = None, staged: bool = False, window: Any = None
+    ctx: click.Context,
+    rev: str | None = None,
+    staged: bool = False,
+    window: Any = None,
+    queries: Any = (),
 ) -> Any:
     """The records as judged through snapshots of git trees (``gitops.snapshot``):
-    their problems and, for ``window`` (as-of, since), their obligations; None where
+    their problems, for ``window`` (as-of, since) their findings, the answers to
+    ``queries`` (``gitops.queries``) and a way to read their records; None where
     snapshots do not help (no git, a small repository, a large change) and a whole
     load must do."""
     root = repo_root(ctx)
@@ -94,7 +99,18 @@ def judged(
         return None
     from ..gitops.snapshot import INDEX, WORK_TREE, judge
 
-    return judge(root, INDEX if staged else rev or WORK_TREE, window=window)
+    return judge(root, INDEX if staged else rev or WORK_TREE, window=window, queries=queries)
+
+
+def read_records(ctx: click.Context, rev: str | None = None) -> Records:
+    """The records a listing reads (``list``, ``stats``): in git, those of the side's
+    snapshot, each kind read from the cache when the listing first uses it (a
+    roster reads the members, not the meetings); else a whole load through the
+    records cache. The same records either way."""
+    found = judged(ctx, rev)
+    if found is not None:
+        return found.records
+    return load_records(ctx, rev)
 
 
 def _in_git(root: Path) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..i18n import _
-from .common import ISO_DATE, YEAR, load_records
+from .common import ISO_DATE, YEAR, read_records
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 FORMATS = ("table", "json", "csv", "xlsx", "docx")
@@ -104,7 +104,7 @@ def standard(
     from ..tables.dues import standards
     from .tables import _scope
 
-    records = load_records(ctx)
+    records = read_records(ctx)
     scope = _scope(records, org, subtree)
     table, unknown = standards(records, scope, month or date.today().strftime("%Y-%m"))
     _emit(ctx, table, unknown, fmt, out, force)
@@ -143,7 +143,7 @@ def statement(
     from ..tables.dues import statement as make
     from .tables import _scope
 
-    records = load_records(ctx)
+    records = read_records(ctx)
     scope = _scope(records, org, subtree)
     table, unknown = make(records, scope, year, as_of or date.today())
     _emit(ctx, table, unknown, fmt, out, force)

@@ -64,11 +64,23 @@ FINDING_KEEP = ("period", "status", "required", "found", "deadline")
 
 def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
     """The records, refused (exit 1) with the validation errors unless ``force``."""
+    return checked_side(ctx, rev, force)[0]
+
+
+def checked_side(ctx: click.Context, rev: str | None, force: bool) -> tuple[Records, Any]:
+    """The records and, in a large git repository, the side as its snapshot judges
+    it (``gitops.snapshot.Judged``: its problems kept, not checked again, its
+    records read kind by kind when used, its obligations answered from the
+    snapshot); refused (exit 1) with the validation errors unless ``force``."""
+    found = judged(ctx, rev)
+    if found is not None:
+        refuse_invalid(found.problems, force)
+        return found.records, found
     from ..checks import validate
 
     records = load_records(ctx, rev)
     refuse_invalid(validate(records), force)
-    return records
+    return records, None
 
 
 def refuse_invalid(problems: list[Problem], force: bool) -> None:
@@ -533,7 +545,7 @@ def rank(
     from ..rules import ranking
 
     how = _bottom(bottom)
-    records = load_checked(ctx, rev, force)
+    records, found = checked_side(ctx, rev, force)
     rules = load_rules(records.settings)
     tracking = records.settings.tracking_since if records.settings else None
     if tracking is not None and year < tracking.year:
@@ -545,7 +557,15 @@ def rank(
     if day < date(year, 1, 1):
         raise click.BadParameter(f"must not be before {year}", param_hint="--as-of")
     scope = _org_scope(records, org, subtree)
-    obligations = ranking.evaluate_year(records, year, day, rules, scope)
+    if found is not None:  # the county's year, kept with the snapshot
+        from ..gitops.queries import year as year_query
+
+        keep = set(scope) if scope is not None else None
+        obligations = [
+            ob for ob in found.answer(year_query(year, day)) if keep is None or ob.org in keep
+        ]
+    else:
+        obligations = ranking.evaluate_year(records, year, day, rules, scope)
     scores = ranking.score_orgs(obligations, records, rules, by)
     rows = ranking.rank(scores, how)
     marked = sum(1 for r in rows if r["rectify"])
@@ -764,8 +784,14 @@ def sample(
 # ---- status ------------------------------------------------------------------------
 
 
-def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
-    """Everything `status` shows about one org on ``day``, as plain data."""
+def org_status(
+    records: Records, org_id: str, day: date, whole: list[engine.Obligation] | None = None
+) -> dict[str, Any]:
+    """Everything `status` shows about one org on ``day``, as plain data.
+
+    ``whole``: every obligation of the repository on ``day`` from the year's start
+    (as :func:`status_query` asks), when a snapshot keeps them; else evaluated here.
+    """
     org = records.orgs[org_id]
     parent = records.orgs.get(org.parent or "")
     secretary = records.members.get(org.secretary or "")
@@ -796,9 +822,10 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
         on_roll = roll_status(mb, day)
         if on_roll is not None:
             members[on_roll] += 1
-    # the window rule of `overdue`: nothing before tracking_since is owed
-    start = engine.tracked_from(records.settings, date(day.year, 1, 1))
-    obligations = engine.evaluate(records, day, start, orgs=[org_id])
+    if whole is None:
+        obligations = engine.evaluate(records, day, status_start(records, day), orgs=[org_id])
+    else:
+        obligations = [ob for ob in whole if ob.org == org_id]
     obligations = settle(obligations, records.notices, day)
     this_year = [
         ob
@@ -863,6 +890,11 @@ def org_status(records: Records, org_id: str, day: date) -> dict[str, Any]:
             "members_without_base": without_base.count,
         },
     }
+
+
+def status_start(records: Records, day: date) -> date:
+    """The window rule of `overdue`: nothing before tracking_since is owed."""
+    return engine.tracked_from(records.settings, date(day.year, 1, 1))
 
 
 def weak_per_year(records: Records, org_id: str | None = None) -> dict[int, int]:
@@ -1046,12 +1078,18 @@ def status(
     ctx: click.Context, org: str, as_of: date | None, fmt: str, force: bool, rev: str | None
 ) -> None:
     """One screen on an org: secretary, committee term, members, this year's obligations."""
-    records = load_checked(ctx, rev, force)
+    records, found = checked_side(ctx, rev, force)
     org_id = _org_id(records, org)
+    day = as_of or date.today()
+    whole = None
+    if found is not None:  # the year so far of every org, kept with the snapshot
+        from ..gitops.queries import every
+
+        whole = found.answer(every(day, status_start(records, day)))
     from ..privacy import mask_data
 
     # names and topics are free text: a number typed into one is masked like anywhere
-    info = mask_data(org_status(records, org_id, as_of or date.today()))
+    info = mask_data(org_status(records, org_id, day, whole))
     if fmt == "json":
         import json
 

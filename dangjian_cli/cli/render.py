@@ -61,15 +61,22 @@ class Job:
         lang: str | None,
         force: bool,
         rev: str | None,
+        snapshot: bool = False,
     ) -> None:
-        from ..checks import validate
         from ..records.write import safe_target, sweep
-        from .obligations import refuse_invalid
+        from .obligations import checked_side, refuse_invalid
 
         self.root = repo_root(ctx)
-        self.records = load_records(ctx, rev)
+        #: the side as its snapshot judges it (``snapshot``: a report that only reads)
+        self.found: Any = None
         # like the listings: no document (nor numbered notice) from invalid records
-        refuse_invalid(validate(self.records), force)
+        if snapshot:
+            self.records, self.found = checked_side(ctx, rev, force)
+        else:
+            from ..checks import validate
+
+            self.records = load_records(ctx, rev)
+            refuse_invalid(validate(self.records), force)
         self.lang = lang or self.records.settings.language or "en"
         #: the default out/ must not lead out of the repository through a link;
         #: an --out folder is the user's explicit choice
@@ -340,9 +347,16 @@ def report(
     from ..documents.report import parse_span, render_report
 
     span = parse_span(period)
-    job = Job(ctx, out_dir, lang, force, rev)
+    job = Job(ctx, out_dir, lang, force, rev, snapshot=True)
+    day = as_of or date.today()
+    whole = None
+    if job.found is not None:  # every org's obligations of the span, kept with the snapshot
+        from ..gitops.queries import every
+        from ..rules.engine import tracked_from
+
+        whole = job.found.answer(every(day, tracked_from(job.records.settings, span.start)))
     document = render_report(
-        job.records, org, span.label, subtree, as_of or date.today(), job.lang, job.root
+        job.records, org, span.label, subtree, day, job.lang, job.root, obligations=whole
     )
     job.refuse_existing([document.name])
     job.write(document)
@@ -389,7 +403,7 @@ def funding(
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"--problems: {problems_file}: {exc}") from None
         problems = [_joined(p) for p in text.replace("\r\n", "\n").split("\n\n")]
-    job = Job(ctx, out_dir, lang, force, rev)
+    job = Job(ctx, out_dir, lang, force, rev, snapshot=True)
     document = render_funding(
         job.records, org, year, subtree, job.lang, job.root, dated or date.today(), problems
     )

@@ -110,9 +110,17 @@ def _settled_words(ob: Any, lang: str) -> str:
 
 
 def report_context(
-    records: Any, org_id: str, span: Span, subtree: bool, as_of: date, lang: str
+    records: Any,
+    org_id: str,
+    span: Span,
+    subtree: bool,
+    as_of: date,
+    lang: str,
+    obligations: list[Any] | None = None,
 ) -> tuple[dict[str, Any], Chart]:
-    """The template values of a report, and its chart."""
+    """The template values of a report, and its chart. ``obligations``: every
+    obligation of the repository on ``as_of`` from the span's start (the window
+    rule of `overdue` applied), when a snapshot keeps them; else evaluated here."""
     from ..rules.catalog import load_rules
     from ..rules.engine import MET, MET_LATE, OVERDUE, SETTLED, evaluate, tracked_from
     from ..rules.settle import settle
@@ -121,10 +129,14 @@ def report_context(
     orgs = records.subtree(org_id) if subtree else [org_id]
     rules = load_rules(records.settings)
     meeting_rules = {rid for rid, rule in rules.items() if rule.type == "meetings"}
-    # the window rule of `overdue`: nothing before tracking_since is owed
-    obligations_on_day = evaluate(
-        records, as_of, tracked_from(records.settings, span.start), rules, orgs
-    )
+    if obligations is None:
+        # the window rule of `overdue`: nothing before tracking_since is owed
+        obligations_on_day = evaluate(
+            records, as_of, tracked_from(records.settings, span.start), rules, orgs
+        )
+    else:
+        keep = set(orgs)
+        obligations_on_day = [ob for ob in obligations if ob.org in keep]
     obligations = [
         ob for ob in settle(obligations_on_day, records.notices, as_of) if _inside(ob.period, span)
     ]
@@ -408,9 +420,10 @@ def render_report(
     as_of: date,
     lang: str,
     repo_root: Path | None,
+    obligations: list[Any] | None = None,
 ) -> Document:
     span = parse_span(period)
-    context, chart = report_context(records, org_id, span, subtree, as_of, lang)
+    context, chart = report_context(records, org_id, span, subtree, as_of, lang, obligations)
     data = render_docx(repo_root, lang, "report", context, images={"chart": chart})
     suffix = "-subtree" if subtree else ""
     return Document(f"report-{org_id}-{span.label}{suffix}.docx", data)

@@ -17,6 +17,13 @@ kept), are written atomically, and are keyed by the source of the whole package
 and the Python version: a new release, or new checks, never read an old one.
 ``DANGJIAN_CACHE=0`` (``--no-cache``) bypasses them.
 
+A snapshot also keeps the answers to the obligation questions commands asked of
+its tree (:mod:`.queries`), changed with the tree as its problems are, and each
+read from the file only when asked; and the records of its tree are read from the
+blob cache folder by folder as a command uses them (:meth:`Judged.records`). On a
+new day the newest snapshot is not checked again whole: only the checks that
+judge on the day of the check (``checks.dated_codes``) run again.
+
 A snapshot names git objects, so one is stored only for trees that are in the
 repository for good: never while a push is in quarantine (its objects vanish if
 it is refused). The pre-receive hook leaves the accepted tip's snapshot pending
@@ -26,6 +33,7 @@ snapshot whose objects are gone all the same is passed over for a whole check.
 
 from __future__ import annotations
 
+import copy
 import os
 import pickle
 import tempfile
@@ -33,11 +41,11 @@ import time
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from ..problems import Problem
 from ..records import layout
@@ -45,10 +53,12 @@ from ..records import model as m
 from ..records.cache import CACHE_FROM, code_fingerprint
 from ..records.cache import enabled as cache_enabled
 from ..records.mentions import named_ids
-from ..records.repository import Records, assemble
-from ..records.store import FolderStore
+from ..records.repository import LazyRecords, Records, assemble
+from ..records.store import FolderStore, OverlayStore, Store
 from ..rules.engine import Obligation
 from .changes import Change
+from .queries import Query, answer
+from .queries import findings as findings_query
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
 
 FOLDER = "dangjian-snapshots"
@@ -61,11 +71,12 @@ CHANGED_SHARE = 0.05
 #: files indexed by path, not by what they name: a scoped check loads them all
 _ALWAYS_LOADED = ("orgs/", "notices/", "trainings/")
 #: 2: problems keep their message templates (said in the reader's language)
-_FORMAT = 2
+#: 3: questions kept beside the snapshot, read when asked
+_FORMAT = 3
 WORK_TREE = "work tree"
 INDEX = "index"
-#: obligation windows kept per snapshot (a clerk asks about a few dates a day)
-WINDOWS = 4
+#: obligation questions kept per snapshot (a clerk asks about a few dates a day)
+WINDOWS = 6
 #: snapshots of pushes waiting for the post-receive hook to keep them
 PENDING = ".pending"
 #: a pending snapshot this old belongs to a push that never completed
@@ -73,8 +84,16 @@ PENDING_SECONDS = 3600
 
 T = TypeVar("T")
 
-#: (as-of day, since day or None) in ISO: what obligations were evaluated for
+#: (as-of day, since day or None) in ISO: the window of ``overdue`` and ``due``
 Window = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """Where a question's answer lies in the snapshot's file (read when asked)."""
+
+    offset: int
+    length: int
 
 
 @dataclass
@@ -92,8 +111,48 @@ class Snapshot:
     #: orgs, notices and settings as loaded (record, load problems): every scoped
     #: check reads them all, and they name the orgs a command is asked about
     kept: dict[str, tuple[m.Record | None, list[Problem]]]
-    #: every finding (due or overdue: all orgs, every rule on) by the window evaluated
-    obligations: dict[Window, list[Obligation]]
+    #: the answers to the questions asked of this tree (all orgs, every rule on),
+    #: by question: in memory, or where they lie in the stored file
+    obligations: dict[Query, list[Obligation] | _Kept]
+    #: the stored file the kept answers are read from (never pickled)
+    source: _Source | None = None
+    #: a snapshot made by applying a change: both sides as the scoped check loaded
+    #: them, so that another question can be answered the same way (never pickled)
+    scoped: tuple[Records, Records] | None = None
+
+    def answer(self, query: Query) -> list[Obligation] | None:
+        """The kept answer to ``query`` (None: not kept, or it did not read)."""
+        found = self.obligations.get(query)
+        if isinstance(found, _Kept):
+            data = self.source.read(found) if self.source is not None else None
+            try:
+                found = pickle.loads(data) if data is not None else None
+            except Exception:  # a damaged cache is only a cache
+                found = None
+            if isinstance(found, list):
+                self.obligations[query] = found
+            else:
+                del self.obligations[query]
+        return found if isinstance(found, list) else None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["source"] = state["scoped"] = None
+        return state
+
+
+class _Source:
+    """The open file of a stored snapshot, for its answers read when asked."""
+
+    def __init__(self, handle: BinaryIO, base: int) -> None:
+        self.handle, self.base = handle, base
+
+    def read(self, kept: _Kept) -> bytes | None:
+        try:
+            data = os.pread(self.handle.fileno(), kept.length, self.base + kept.offset)
+        except (OSError, ValueError):
+            return None
+        return data if len(data) == kept.length else None
 
 
 @dataclass
@@ -106,6 +165,21 @@ class Judged:
     kept: dict[str, tuple[m.Record | None, list[Problem]]]
     #: every finding (due or overdue) in the window asked for
     obligations: list[Obligation] | None = None
+    #: the answers to the questions asked (:mod:`.queries`), whole repository
+    answers: dict[Query, list[Obligation]] = field(default_factory=dict)
+    #: how the side's records are read (:meth:`records`)
+    reader: Callable[[], Records] | None = None
+    #: how a question not asked beforehand is answered (:meth:`answer`)
+    asker: Callable[[Query], list[Obligation]] | None = None
+
+    def answer(self, query: Query) -> list[Obligation]:
+        """The whole side's answer to ``query`` (:mod:`.queries`): kept with the
+        snapshot, answered on its tree once otherwise, the change applied."""
+        if query not in self.answers:
+            if self.asker is None:
+                raise ValueError("no answers for this side")
+            self.answers[query] = self.asker(query)
+        return self.answers[query]
 
     @cached_property
     def directory(self) -> Records:
@@ -113,6 +187,15 @@ class Judged:
         rules (built when asked: ``validate`` never needs them)."""
         loaded = {p: rec for p, (rec, _) in self.kept.items() if rec is not None}
         return assemble(FolderStore(self.root), list(self.kept), loaded, [])
+
+    @cached_property
+    def records(self) -> Records:
+        """The side's records, the same a whole load gives, each top folder read
+        from the records cache when first used (their load problems are among
+        :attr:`problems`, not in ``records.problems``)."""
+        if self.reader is None:
+            raise ValueError("no records for this side")
+        return self.reader()
 
 
 # ---- storage ------------------------------------------------------------------------
@@ -143,14 +226,21 @@ def read(info: RepoInfo, tree: str) -> Snapshot | None:
     """The stored snapshot of ``tree``, or None (absent, unreadable, other code)."""
     where = _folder(info) / tree
     try:
-        with open(where, "rb") as handle:
-            if pickle.load(handle) != fingerprint():
-                return None
-            snap = pickle.load(handle)
+        handle = open(where, "rb")  # noqa: SIM115 - kept open: answers are read when asked
+    except OSError:
+        return None
+    try:
+        if pickle.load(handle) != fingerprint():
+            raise ValueError("other code")
+        snap = pickle.load(handle)
+        if not isinstance(snap, Snapshot) or snap.tree != tree:
+            raise ValueError("not this tree's")
+        snap.source = _Source(handle, handle.tell())
         os.utime(where)  # newest by use: pruning keeps what is read
     except Exception:  # a damaged cache is only a cache: build anew
+        handle.close()
         return None
-    return snap if isinstance(snap, Snapshot) and snap.tree == tree else None
+    return snap
 
 
 def in_quarantine() -> bool:
@@ -173,12 +263,32 @@ def write(info: RepoInfo, snap: Snapshot) -> None:
 
 
 def _dump(folder: Path, snap: Snapshot) -> None:
+    """The fingerprint, the snapshot with where each answer lies, then the answers
+    (a kept answer not read meanwhile is copied as it was written)."""
+    parts: list[bytes] = []
+    where: dict[Query, list[Obligation] | _Kept] = {}
+    offset = 0
+    for query, found in snap.obligations.items():
+        data = None
+        if isinstance(found, _Kept):
+            data = snap.source.read(found) if snap.source is not None else None
+        else:
+            data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+        if data is None:
+            continue
+        where[query] = _Kept(offset, len(data))
+        parts.append(data)
+        offset += len(data)
+    stored = copy.copy(snap)
+    stored.obligations, stored.source = where, None
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(fingerprint(), handle)
-            pickle.dump(snap, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for data in parts:
+                handle.write(data)
         os.replace(tmp, folder / snap.tree)
     except BaseException:
         os.unlink(tmp)
@@ -272,7 +382,7 @@ def index_words(records: Records) -> tuple[dict[str, bytes], list[str]]:
 
 
 def build(
-    info: RepoInfo, commit: str, tree: str, day: date, windows: Iterable[Window] = ()
+    info: RepoInfo, commit: str, tree: str, day: date, queries: Iterable[Query] = ()
 ) -> Snapshot:
     """A snapshot from a whole check of ``commit`` (its unchanged blobs from the cache)."""
     from ..checks import validate
@@ -294,7 +404,7 @@ def build(
         day.isoformat(),
         problems,
         _kept(records),
-        {w: _evaluate(records, w) for w in windows},
+        {q: answer(records, q) for q in queries},
     )
 
 
@@ -310,28 +420,54 @@ def _kept(records: Records) -> dict[str, tuple[m.Record | None, list[Problem]]]:
     return {p: (records.by_path.get(p), own.get(p, [])) for p in records.paths if _always_loaded(p)}
 
 
-def _evaluate(records: Records, window: Window) -> list[Obligation]:
-    from ..rules.engine import FINDINGS, evaluate
+def tree_records(
+    info: RepoInfo, tree: str, blobs: dict[str, str], change: Change | None = None
+) -> LazyRecords:
+    """The records of a tree (with ``change`` applied), each top folder read from the
+    blob cache when first used; files the cache does not hold (changed ones) are
+    parsed then. Load problems are the snapshot's, not these records'."""
+    from ..records.cache import lazy_stamped, load_many
+    from .cache import FILE
+    from .store import TreeStore
 
-    as_of, since = window
-    # the listings want findings only: what is met is never built nor kept
-    start = date.fromisoformat(since) if since else None
-    return evaluate(records, date.fromisoformat(as_of), start, statuses=FINDINGS)
+    base = TreeStore(info, tree, blobs)
+    store: Store = OverlayStore(base, change.after) if change else base
+    changed = change.after if change else {}
+    paths = store.listing()[0]
+    stamps = {p: (0, blobs[p]) if p in blobs and p not in changed else None for p in paths}
+
+    def read_stale(todo: list[str]) -> list[tuple[str, tuple[m.Record | None, list[Problem]]]]:
+        base.prefetch(p for p in todo if p not in changed)
+        return load_many(store, todo)
+
+    return lazy_stamped(store, paths, [], stamps, info.git_dir / FILE, read_stale)
 
 
-def _add_window(info: RepoInfo, commit: str, snap: Snapshot, window: Window) -> None:
-    """Evaluate a window on the whole tree (its unchanged blobs from the cache)."""
-    from .cache import load_blobs_cached
-    from .store import GitStore
-
-    store = GitStore(info.root, commit)
-    try:
-        records = load_blobs_cached(store, write_behind=True)
-    finally:
-        store.close()
-    snap.obligations[window] = _evaluate(records, window)
+def _add_query(info: RepoInfo, snap: Snapshot, query: Query) -> None:
+    """Answer a question on the whole tree (its records from the blob cache)."""
+    snap.obligations[query] = answer(tree_records(info, snap.tree, snap.blobs), query)
     for old in list(snap.obligations)[:-WINDOWS]:
-        del snap.obligations[old]
+        if old != query:
+            del snap.obligations[old]
+
+
+def new_day(info: RepoInfo, snap: Snapshot, day: date) -> Snapshot:
+    """The snapshot judged on ``day``: only the dated checks run again (on the
+    tree's records from the blob cache), their problems replacing the old day's.
+    The kept answers stay: each names its own day."""
+    from ..checks import dated_codes, validate
+
+    records = tree_records(info, snap.tree, snap.blobs)
+    try:
+        dated = validate(records, day, dated_only=True)
+    finally:
+        records.store.close()
+    codes = dated_codes()
+    snap.problems = sorted(
+        [p for p in snap.problems if p.code not in codes] + dated, key=Problem.sort_key
+    )
+    snap.day = day.isoformat()
+    return snap
 
 
 # ---- applying a change ----------------------------------------------------------------
@@ -364,52 +500,68 @@ class WordSearch:
 
 
 def apply(
-    info: RepoInfo, snap: Snapshot, day: date, change: Change, windows: Iterable[Window]
+    info: RepoInfo, snap: Snapshot, day: date, change: Change, queries: Iterable[Query]
 ) -> Snapshot | None:
     """The snapshot of the snapshot's tree with ``change`` applied (its problems, and
-    obligations in ``windows``), or None when a scoped check cannot judge it (the
+    the answers to ``queries``), or None when a scoped check cannot judge it (the
     settings changed, or too much did)."""
+    from .store import TreeStore
+
+    store = TreeStore(info, snap.tree, snap.blobs)
+    try:
+        return apply_on(store, snap, day, change, queries)
+    finally:
+        store.close()
+
+
+def apply_on(
+    store: Store, snap: Snapshot, day: date, change: Change, queries: Iterable[Query]
+) -> Snapshot | None:
+    """:func:`apply` with the unchanged side's files read from ``store`` (a git tree;
+    a plain folder as it was, ``gitops.folder``): both sides are checked on the
+    records the change can affect, and the difference applied."""
     from ..checks import validate
     from .scope import needs_whole, touched
     from .sides import scoped_sides
-    from .store import TreeStore
 
     if needs_whole(change.after):
         return None  # every rule may read the settings; a training, any org's members
     direct = touched(change.after, change.before, change.after, layout.org_ids(snap.blobs))
-    store = TreeStore(info, snap.tree, snap.blobs)
-    try:
-        listing = store.listing()[0]
-        search = WordSearch(snap, direct.words)
-        sides = scoped_sides(store, listing, change.after, change.before, direct, search, snap.kept)
-        if sides is None:
-            return None
-        base, head = sides[0].assemble(), sides[1].assemble()
-        problems = merge(
-            snap.problems,
-            validate(base, day, locate=False),
-            validate(head, day, locate=False),
-            change.after.keys(),
-            head,
-        )
-        obligations = {
-            w: merge_obligations(snap.obligations[w], _evaluate(base, w), _evaluate(head, w))
-            for w in windows
-        }
-    finally:
-        store.close()
+    listing = store.listing()[0]
+    search = WordSearch(snap, direct.words)
+    sides = scoped_sides(store, listing, change.after, change.before, direct, search, snap.kept)  # type: ignore[arg-type]
+    if sides is None:
+        return None
+    base, head = sides[0].assemble(), sides[1].assemble()
+    problems = merge(
+        snap.problems,
+        validate(base, day, locate=False),
+        validate(head, day, locate=False),
+        change.after.keys(),
+        head,
+    )
+    obligations: dict[Query, list[Obligation] | _Kept] = {}
+    for query in queries:
+        kept = snap.answer(query)
+        if kept is None:
+            return None  # not kept after all (damaged): the caller judges whole
+        obligations[query] = merge_obligations(kept, answer(base, query), answer(head, query))
     blobs = dict(snap.blobs)
-    kept = dict(snap.kept)
+    kept_records = dict(snap.kept)
     for path, data in change.after.items():
-        kept.pop(path, None)
+        kept_records.pop(path, None)
         if data is None:
             blobs.pop(path, None)
         elif layout.is_candidate(path):
             blobs[path] = change.blobs.get(path, "")
             if _always_loaded(path):
-                kept[path] = (sides[1].records.get(path), sides[1].problems.get(path, []))
+                kept_records[path] = (sides[1].records.get(path), sides[1].problems.get(path, []))
     words, numbering = _reindex(snap, base, head, change.after.keys())
-    return Snapshot("", blobs, words, numbering, day.isoformat(), problems, kept, obligations)
+    out = Snapshot(
+        "", blobs, words, numbering, day.isoformat(), problems, kept_records, obligations
+    )
+    out.scoped = (base, head)
+    return out
 
 
 def merge_obligations(
@@ -536,15 +688,21 @@ def _reindex(
 
 
 def judge(
-    root: Path | str, side: str, day: date | None = None, window: Window | None = None
+    root: Path | str,
+    side: str,
+    day: date | None = None,
+    window: Window | None = None,
+    queries: Iterable[Query] = (),
 ) -> Judged | None:
     """The records in ``side`` (:data:`WORK_TREE`, :data:`INDEX` or a revision) as
-    judged through snapshots: their problems on ``day``, and the obligations in
-    ``window`` when asked. None where snapshots do not help: caching off, not a git
+    judged through snapshots: their problems on ``day``, the obligations in
+    ``window`` and the answers to ``queries`` when asked, and a way to read the
+    side's records. None where snapshots do not help: caching off, not a git
     repository, a small repository, or a change too large."""
     if not cache_enabled():
         return None
     day = day or date.today()
+    asked = list(dict.fromkeys([*queries, *([_window_query(window)] if window else [])]))
     try:
         info = RepoInfo(root)
     except GitError:
@@ -558,9 +716,11 @@ def judge(
     if found is None:
         return None
     commit, tree = found
-    snap = snapshot_of(info, commit, tree, day, window)
+    snap = snapshot_of(info, commit, tree, day, asked)
     if snap is None:
         return None
+    base_snap = snap
+    change: Change | None = None
     if side in (WORK_TREE, INDEX):
         from .changes import Unmerged
 
@@ -577,12 +737,46 @@ def judge(
         if change.after:
             if len(change.after) > CHANGED_SHARE * len(snap.blobs):
                 return None
-            changed = apply(info, snap, day, change, [window] if window else [])
+            changed = apply(info, snap, day, change, asked)
             if changed is None:
                 return None
             snap = changed
-    obligations = snap.obligations[window] if window else None
-    return Judged(snap.problems, len(snap.blobs), root, snap.kept, obligations)
+    answers: dict[Query, list[Obligation]] = {}
+    for query in asked:
+        got = snap.answer(query)
+        if got is None:
+            return None  # a kept answer that does not read: judge whole
+        answers[query] = got
+    if change is not None and not change.after:
+        change = None
+    # the sides of the change applied here (not of a carry that made the snapshot)
+    scoped = snap.scoped if snap is not base_snap else None
+
+    def ask(query: Query) -> list[Obligation]:
+        kept = base_snap.answer(query)
+        if kept is None:
+            _add_query(info, base_snap, query)
+            write(info, base_snap)
+            kept = base_snap.answer(query) or []
+        if scoped is None:
+            return kept
+        return merge_obligations(kept, answer(scoped[0], query), answer(scoped[1], query))
+
+    return Judged(
+        snap.problems,
+        len(snap.blobs),
+        root,
+        snap.kept,
+        answers[_window_query(window)] if window else None,
+        answers,
+        lambda: tree_records(info, base_snap.tree, base_snap.blobs, change),
+        ask,
+    )
+
+
+def _window_query(window: Window) -> Query:
+    as_of, since = window
+    return findings_query(date.fromisoformat(as_of), date.fromisoformat(since) if since else None)
 
 
 def _commit_tree(info: RepoInfo, rev: str) -> tuple[str, str] | None:
@@ -601,30 +795,38 @@ def _commit_tree(info: RepoInfo, rev: str) -> tuple[str, str] | None:
 
 
 def snapshot_of(
-    info: RepoInfo, commit: str, tree: str, day: date, window: Window | None = None
+    info: RepoInfo, commit: str, tree: str, day: date, queries: Iterable[Query] = ()
 ) -> Snapshot | None:
-    """The snapshot of ``tree`` for ``day`` (with ``window`` evaluated): stored,
-    carried from the newest stored one when few files differ, else built by a whole
-    check. None for a small tree."""
-    today = day.isoformat()
+    """The snapshot of ``tree`` for ``day`` with ``queries`` answered: stored, carried
+    from the newest stored one when few files differ (on a new day only the dated
+    checks run again), else built by a whole check. None for a small tree."""
+    queries = list(queries)
     snap = read(info, tree)
-    fresh = snap is None or snap.day != today
+    fresh = snap is None
     if snap is None:
         for other in _stored(info)[:1]:
             older = read(info, other.name)
-            if older is not None and older.day == today:
-                snap = _carry_safely(info, older, tree, day)
-    if snap is None or snap.day != today:
-        if snap is None and not _large(info, commit):
+            if older is not None:  # carried on its own day, then made today's below
+                snap = _carry_safely(info, older, tree, date.fromisoformat(older.day))
+    if snap is None:
+        if not _large(info, commit):
             return None
-        snap = build(info, commit, tree, day, [window] if window else [])
+        snap = build(info, commit, tree, day, queries)
         if len(snap.blobs) < SNAPSHOT_FROM:
             return None
-    if window and window not in snap.obligations:
-        _add_window(info, commit, snap, window)
+    snap.tree = tree
+    snap.scoped = None  # a carry's sides are done with: the snapshot stands for the tree
+    if snap.day != day.isoformat():
+        try:
+            snap = new_day(info, snap, day)
+        except GitError:  # objects gone: the whole check takes over
+            snap = build(info, commit, tree, day, queries)
         fresh = True
+    for query in queries:
+        if snap.answer(query) is None:
+            _add_query(info, snap, query)
+            fresh = True
     if fresh:
-        snap.tree = tree
         write(info, snap)
     return snap
 

@@ -10,6 +10,12 @@ the records: in ``.git/dangjian-records.cache`` when the repository has a ``.git
 folder, else in the user's cache folder. It is keyed by the Python version and the
 source of the modules that shape records, so a new release never reads an old cache.
 
+The file is in sections, each read only when asked for: the stamps, the records
+of each top folder (``members``, ``meetings``...), and extras that other modules
+keep beside the records (the whole check of a plain folder, ``gitops.folder``).
+A command that lists members reads the stamps and the members, not the 100,000
+meetings; a section that did not change is copied into the next file as it is.
+
 Set ``DANGJIAN_CACHE=0`` to switch it off.
 """
 
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -24,25 +31,48 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..problems import Problem
 from . import model as m
-from .repository import Records, assemble, build_record, gc_paused, load, parse_file
+from .repository import (
+    LazyRecords,
+    Records,
+    assemble,
+    build_record,
+    cores,
+    gc_paused,
+    load,
+    load_paths,
+    parse_file,
+)
 from .store import FolderStore, Store
 
 #: repositories smaller than this are loaded directly
 CACHE_FROM = 2000
 #: with more changed files than this share, a full (parallel) load is quicker
 REBUILD_SHARE = 0.2
-#: 2: problems keep their message templates (said in the reader's language)
-_FORMAT = 2
-#: files modified this recently are not cached (timestamps have a coarse tick)
+#: 3: in sections (stamps, records by folder, extras)
+_FORMAT = 3
+#: files modified this recently are stamped :data:`NEVER` (timestamps have a coarse tick)
 RACY_NS = 2_000_000_000
 CHUNK = 5000
+#: a file's stale files are parsed in two processes from this many
+PARALLEL_FROM = 2000
 
 #: stat data (mtime, ctime, size, inode) in a work tree; (0, blob id) in git
 Stamp = tuple[int, int, int, int] | tuple[int, str]
+#: the stamp of a record kept though its file may change unseen (modified within
+#: the timestamp tick): no file has it, so the file is always read again, while
+#: the record stays at hand as the one an earlier whole check judged
+NEVER: Stamp = (0, 0, 0, 0)
+#: a file's record and its load problems
+Loaded = tuple[m.Record | None, list[Problem]]
 Entry = tuple[Stamp, m.Record | None, list[Problem]]
+
+STAMPS = "stamps"
+_RECORDS = "records:"
+_EXTRA = "extra:"
 
 
 def enabled() -> bool:
@@ -86,7 +116,8 @@ def cache_file(root: Path) -> Path:
     return base / f"{name}.records"
 
 
-def _stamp(path: str) -> Stamp | None:
+def stamp_of(path: str) -> Stamp | None:
+    """A file's stat stamp (None: it is gone)."""
     try:
         st = os.stat(path)
     except OSError:
@@ -94,41 +125,158 @@ def _stamp(path: str) -> Stamp | None:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def _read(where: Path, fingerprint: str) -> dict[str, Entry]:
-    entries: dict[str, Entry] = {}
-    try:
-        with open(where, "rb") as handle:
-            if pickle.load(handle) != (_FORMAT, fingerprint):
-                return {}
-            while True:
-                try:
-                    chunk = pickle.load(handle)
-                except EOFError:
-                    break
-                entries.update(chunk)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-        return {}
-    return entries
+_stamp = stamp_of
 
 
-def _write(where: Path, fingerprint: str, entries: dict[str, Entry]) -> None:
-    """Replace the cache atomically; a cache that cannot be written is simply not kept.
+def folder_of(path: str) -> str:
+    """The section a record's path is kept in: its top folder."""
+    return path.split("/", 1)[0]
 
-    Files changed in the last ``RACY_NS`` are left out (as git treats "racily clean"
-    files): a second change within the file system's timestamp tick could keep the
-    same stamp. Entries are pickled in chunks so that the pickler's memo stays small.
+
+# ---- the file ----------------------------------------------------------------------
+
+
+class CacheFile:
+    """A cache file, its sections read when asked for (an absent, foreign or
+    damaged file reads as empty: a cache is only a cache)."""
+
+    def __init__(self, where: Path, fingerprint: str | None = None) -> None:
+        self.where = where
+        self._handle: io.BufferedReader | None = None
+        self._index: dict[str, tuple[int, int]] = {}
+        self._base = 0
+        self._values: dict[str, Any] = {}
+        try:
+            handle = open(where, "rb")  # noqa: SIM115 - kept open for later sections
+        except OSError:
+            return
+        try:
+            if pickle.load(handle) != (_FORMAT, fingerprint or _fingerprint()):
+                raise ValueError("another format")
+            index = pickle.load(handle)
+            if not isinstance(index, dict):
+                raise ValueError("no index")
+            self._index, self._base, self._handle = index, handle.tell(), handle
+        except Exception:
+            handle.close()
+
+    def __enter__(self) -> CacheFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def names(self) -> list[str]:
+        return list(self._index)
+
+    def raw(self, name: str) -> bytes | None:
+        """A section's bytes as written (None: not in the file, or unreadable)."""
+        where = self._index.get(name)
+        if where is None or self._handle is None:
+            return None
+        try:  # positional: a forked writer shares this file's offset
+            data = os.pread(self._handle.fileno(), where[1], self._base + where[0])
+        except (OSError, ValueError):
+            return None
+        return data if len(data) == where[1] else None
+
+    def section(self, name: str) -> Any:
+        """A section's value (None: absent or unreadable); a section written in
+        chunks of a dict reads as one dict."""
+        if name in self._values:
+            return self._values[name]
+        data = self.raw(name)
+        value = None
+        if data is not None:
+            try:
+                value = _decode(data)
+            except Exception:
+                value = None
+        self._values[name] = value
+        return value
+
+    def stamps(self) -> dict[str, Stamp]:
+        found = self.section(STAMPS)
+        return found if isinstance(found, dict) else {}
+
+    def folders(self) -> list[str]:
+        return [n[len(_RECORDS) :] for n in self._index if n.startswith(_RECORDS)]
+
+    def records(self, folder: str) -> dict[str, Loaded]:
+        """The records kept of one top folder, by path ({} if none or unreadable)."""
+        found = self.section(_RECORDS + folder)
+        return found if isinstance(found, dict) else {}
+
+    def extra(self, name: str) -> Any:
+        return self.section(_EXTRA + name)
+
+
+def _decode(data: bytes) -> Any:
+    buf = io.BytesIO(data)
+    first = pickle.load(buf)
+    if buf.tell() == len(data):
+        return first
+    out = dict(first)  # chunks of one dict
+    while buf.tell() < len(data):
+        out.update(pickle.load(buf))
+    return out
+
+
+def encode(value: Any) -> bytes:
+    """A section's bytes; a large dict in chunks, so that the pickler's memo stays small."""
+    if isinstance(value, dict) and len(value) > CHUNK:
+        items = list(value.items())
+        return b"".join(
+            pickle.dumps(dict(items[i : i + CHUNK]), protocol=pickle.HIGHEST_PROTOCOL)
+            for i in range(0, len(items), CHUNK)
+        )
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def record_sections(entries: Mapping[str, Loaded]) -> dict[str, bytes]:
+    """Records by top folder, encoded (paths in order within each)."""
+    by_folder: dict[str, dict[str, Loaded]] = {}
+    for path in sorted(entries):
+        by_folder.setdefault(folder_of(path), {})[path] = entries[path]
+    return {_RECORDS + folder: encode(found) for folder, found in by_folder.items()}
+
+
+def extra_section(name: str, value: Any) -> dict[str, bytes]:
+    return {_EXTRA + name: encode(value)}
+
+
+def write(
+    where: Path, fingerprint: str, stamps: Mapping[str, Stamp], parts: dict[str, bytes]
+) -> None:
+    """Replace the cache atomically with ``stamps`` and the encoded sections
+    ``parts``; a cache that cannot be written is simply not kept.
+
+    A stamp from the last ``RACY_NS`` becomes :data:`NEVER` (as git treats "racily
+    clean" files): a second change within the file system's timestamp tick could
+    keep the same stamp, so such a file is read again next time.
     """
     recent = time.time_ns() - RACY_NS
-    keep = [(p, e) for p, e in entries.items() if e[0][0] < recent]
+    safe = {p: (NEVER if s[0] >= recent else s) for p, s in stamps.items()}
+    sections = {STAMPS: encode(safe), **parts}
+    index: dict[str, tuple[int, int]] = {}
+    offset = 0
+    for name, data in sections.items():
+        index[name] = (offset, len(data))
+        offset += len(data)
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where.parent, prefix=".dangjian-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump((_FORMAT, fingerprint), handle)
-                for start in range(0, len(keep), CHUNK):
-                    chunk = dict(keep[start : start + CHUNK])
-                    pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                for data in sections.values():
+                    handle.write(data)
             os.replace(tmp, where)
         except BaseException:
             os.unlink(tmp)
@@ -137,14 +285,15 @@ def _write(where: Path, fingerprint: str, entries: dict[str, Entry]) -> None:
         return
 
 
-def _save(where: Path, fingerprint: str, entries: dict[str, Entry], behind: bool) -> None:
-    """Write the cache now, or from a detached grandchild process (nothing to reap).
+def behind(job: Callable[[], None], now: bool = False) -> None:
+    """Run ``job`` (a cache write) in a detached grandchild process (nothing to
+    reap, the caller goes on), or at once with ``now`` or where there is no fork.
 
     Correctness never depends on the write: a reader that finds no cache, or the
-    previous one, parses what it must; the file is replaced atomically.
+    previous one, parses what it must; files are replaced atomically.
     """
-    if not behind or not hasattr(os, "fork"):
-        _write(where, fingerprint, entries)
+    if now or not hasattr(os, "fork"):
+        job()
         return
     sys.stdout.flush()
     sys.stderr.flush()
@@ -156,11 +305,79 @@ def _save(where: Path, fingerprint: str, entries: dict[str, Entry], behind: bool
         if os.fork() == 0:
             try:
                 os.setsid()
-                _write(where, fingerprint, entries)
+                job()
             finally:
                 os._exit(0)
     finally:
         os._exit(0)
+
+
+def _read(where: Path, fingerprint: str) -> dict[str, Entry]:
+    """Every entry of the cache whose stamp a file can match (for tests and tools)."""
+    with CacheFile(where, fingerprint) as found:
+        stamps = found.stamps()
+        out: dict[str, Entry] = {}
+        for folder in found.folders():
+            for path, (record, problems) in found.records(folder).items():
+                stamp = stamps.get(path)
+                if stamp is not None and stamp != NEVER:
+                    out[path] = (stamp, record, problems)
+    return out
+
+
+def save(
+    where: Path,
+    fingerprint: str,
+    stamps: Mapping[str, Stamp],
+    entries: Mapping[str, Loaded],
+    old: CacheFile | None = None,
+    extras: Mapping[str, Any] | None = None,
+    write_behind: bool = False,
+) -> None:
+    """Write the cache: ``stamps`` for every path kept, ``entries`` the records that
+    are new or changed; every other path's record is copied from ``old`` (whole
+    sections as they are where nothing in them changed). Extras of ``old`` are
+    dropped (they describe its records) unless given again."""
+
+    def job() -> None:
+        # ``old`` as it was read (its open file, even if another run replaced it since)
+        parts = _sections(stamps, entries, old)
+        for name, value in (extras or {}).items():
+            parts.update(extra_section(name, value))
+        write(where, fingerprint, stamps, parts)
+
+    behind(job, now=not write_behind)
+
+
+def _sections(
+    stamps: Mapping[str, Stamp], entries: Mapping[str, Loaded], old: CacheFile | None
+) -> dict[str, bytes]:
+    wanted: dict[str, list[str]] = {}
+    for path in stamps:
+        wanted.setdefault(folder_of(path), []).append(path)
+    old_stamps = old.stamps() if old is not None else {}
+    parts: dict[str, bytes] = {}
+    for folder, paths in sorted(wanted.items()):
+        same = old is not None and not any(p in entries for p in paths)
+        if same:
+            old_paths = [p for p in old_stamps if folder_of(p) == folder]
+            if sorted(old_paths) == sorted(paths):
+                raw = old.raw(_RECORDS + folder)  # type: ignore[union-attr]
+                if raw is not None:
+                    parts[_RECORDS + folder] = raw
+                    continue
+        kept = old.records(folder) if old is not None else {}
+        found: dict[str, Loaded] = {}
+        for path in paths:
+            if path in entries:
+                found[path] = entries[path]
+            elif path in kept:
+                found[path] = kept[path]
+        parts.update(record_sections(found))
+    return parts
+
+
+# ---- loading -----------------------------------------------------------------------
 
 
 def load_cached(
@@ -185,11 +402,16 @@ def _load_cached(store: Store, where: Path | None, threshold: int, write_behind:
     paths, refused = store.listing()
     if len(paths) < threshold:
         return load(store)
-    root = store.root
-    stamps = {p: _stamp(os.path.join(root, p)) for p in paths}
+    stamps = folder_stamps(store, paths)
     return load_stamped(
-        store, paths, refused, stamps, where or cache_file(root), write_behind=write_behind
+        store, paths, refused, stamps, where or cache_file(store.root), write_behind=write_behind
     )
+
+
+def folder_stamps(store: FolderStore, paths: list[str]) -> dict[str, Stamp | None]:
+    root = str(store.root)
+    join = os.path.join
+    return {p: stamp_of(join(root, p)) for p in paths}
 
 
 def load_stamped(
@@ -209,32 +431,54 @@ def load_stamped(
     about to be read, so that a git store can ask for them in one batch.
     """
     fingerprint = _fingerprint()
-    cached = _read(where, fingerprint)
-    stale = [p for p in paths if stamps[p] is None or cached.get(p, (None,))[0] != stamps[p]]
-    if len(stale) > REBUILD_SHARE * len(paths):
-        records = load(store)
-        _save(where, fingerprint, _entries(records, refused, stamps), write_behind)
-        return records
-    if prefetch is not None:
-        prefetch(stale)
-    fresh = set(paths).difference(stale)
-    entries: dict[str, Entry] = {p: cached[p] for p in paths if p in fresh}
-    for path in stale:
-        entries[path] = (stamps[path] or (0, 0, 0, 0), *_load_one(store, path))  # type: ignore[assignment]
-    by_path: dict[str, m.Record] = {}
-    problems: list[Problem] = list(refused)
-    for path in paths:
-        _, record, found = entries[path]
-        problems.extend(found)
-        if record is not None:
-            by_path[path] = record
-    if stale or len(cached) != len(paths):
-        kept = {p: e for p, e in entries.items() if stamps[p] is not None}
-        _save(where, fingerprint, kept, write_behind)
+    with CacheFile(where, fingerprint) as old:
+        cached = old.stamps()
+        stale = [p for p in paths if stamps[p] is None or cached.get(p) != stamps[p]]
+        if len(stale) > REBUILD_SHARE * len(paths):
+            records = load(store)
+            kept = {p: s for p, s in stamps.items() if s is not None}
+            save(
+                where,
+                fingerprint,
+                kept,
+                own_entries(records, refused, kept),
+                None,
+                None,
+                write_behind,
+            )
+            return records
+        if prefetch is not None:
+            prefetch(stale)
+        entries: dict[str, Loaded] = {}
+        for folder in sorted({folder_of(p) for p in paths}):
+            entries.update(old.records(folder))
+        missing = [p for p in paths if p not in entries and p not in stale]
+        stale += missing  # stamped in the cache, but its section did not read
+        new = dict(load_many(store, stale))
+        entries.update(new)
+        by_path: dict[str, m.Record] = {}
+        problems: list[Problem] = list(refused)
+        for path in paths:
+            record, found = entries[path]
+            problems.extend(found)
+            if record is not None:
+                by_path[path] = record
+        if stale or len(cached) != len(paths):
+            kept = {p: s for p, s in stamps.items() if s is not None}
+            save(where, fingerprint, kept, new, old, None, write_behind)
     return assemble(store, paths, by_path, problems)
 
 
-def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
+def load_many(store: Store, paths: list[str]) -> list[tuple[str, Loaded]]:
+    """Each path's record and load problems: in two processes when there are many."""
+    if len(paths) >= PARALLEL_FROM and cores() > 1:
+        return [
+            (path, (record, found)) for path, record, found, _ in load_paths(store, paths, cores())
+        ]
+    return [(path, _load_one(store, path)) for path in paths]
+
+
+def _load_one(store: Store, path: str) -> Loaded:
     from .repository import _unreadable
 
     try:
@@ -248,17 +492,48 @@ def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
     return record, [*problems, *built]
 
 
-def _entries(
-    records: Records, refused: list[Problem], stamps: dict[str, Stamp | None]
-) -> dict[str, Entry]:
+def own_entries(
+    records: Records, refused: list[Problem], paths: Iterable[str]
+) -> dict[str, Loaded]:
     """Each file's record and its own problems, from a full load."""
+    paths = set(paths)
     skip = {id(p) for p in refused}
     own: dict[str, list[Problem]] = {}
     for problem in records.problems:
-        if id(problem) not in skip and problem.path in stamps:
+        if id(problem) not in skip and problem.path in paths:
             own.setdefault(problem.path, []).append(problem)
-    out: dict[str, Entry] = {}
-    for path, stamp in stamps.items():
-        if stamp is not None:
-            out[path] = (stamp, records.by_path.get(path), own.get(path, []))
-    return out
+    return {p: (records.by_path.get(p), own.get(p, [])) for p in paths}
+
+
+def lazy_stamped(
+    store: Store,
+    paths: list[str],
+    refused: list[Problem],
+    stamps: Mapping[str, Stamp | None],
+    where: Path,
+    read_stale: Callable[[list[str]], list[tuple[str, Loaded]]] | None = None,
+) -> LazyRecords:
+    """The records of ``paths``, each top folder read from the cache when a command
+    first asks for its records (``records.members`` reads the members section
+    only); files whose stamp the cache does not hold are parsed then (through
+    ``read_stale`` if given). Nothing is written."""
+    old = CacheFile(where, _fingerprint())
+    cached = old.stamps()
+    load_stale = read_stale or (lambda todo: load_many(store, todo))
+
+    def source(folder: str, wanted: list[str]) -> dict[str, Loaded]:
+        kept = old.records(folder)
+        out = {
+            p: kept[p]
+            for p in wanted
+            if p in kept and stamps[p] is not None and cached.get(p) == stamps[p]
+        }
+        todo = [p for p in wanted if p not in out]
+        out.update(load_stale(todo))
+        return out
+
+    return LazyRecords(store, paths, refused, source)
+
+
+def _fresh(stamp: Stamp | None, cached: Stamp | None) -> bool:
+    return stamp is not None and stamp == cached

@@ -6,7 +6,7 @@ import contextlib
 import gc
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -400,3 +400,90 @@ def assemble(
         elif kind is not m.Settings:
             lists[kind].append(record)
     return out
+
+
+def _attribute_folders() -> dict[str, str]:
+    """The :class:`Records` attribute each top folder's records go to."""
+    out: dict[str, str] = {}
+    for folder, (kind, _) in layout.FOLDERS.items():
+        cls = SPECS[kind].cls
+        out["orgs" if cls is m.Org else "members" if cls is m.Member else _COLLECTION[cls]] = folder
+    return out
+
+
+#: one file's record (None if it did not load) and its load problems
+Outcome = tuple[m.Record | None, list[Problem]]
+
+
+class LazyRecords(Records):
+    """Records whose kinds are read when a command first uses them.
+
+    ``source(folder, paths)`` gives the record and load problems of each of a top
+    folder's paths (from a cache, parsing what it does not hold). Reading
+    ``records.members`` reads the members folder's records only; ``by_path`` and
+    ``problems`` read every folder. A command sees the same records as from a
+    whole load, whatever it touches: nothing needs to say beforehand what it reads.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        paths: list[str],
+        refused: list[Problem],
+        source: Callable[[str, list[str]], dict[str, Outcome]],
+    ) -> None:
+        super().__init__(store=store, settings=m.Settings(path=layout.SETTINGS_FILE, id="dangjian"))
+        self.paths = paths
+        self._source = source
+        self._refused = list(refused)
+        self._by_folder: dict[str, list[str]] = {}
+        for path in paths:
+            self._by_folder.setdefault(path.split("/", 1)[0], []).append(path)
+        self._loaded: dict[str, dict[str, Outcome]] = {}
+        self._attributes = _attribute_folders()
+        for name in (*self._attributes, "settings", "by_path", "problems"):
+            del self.__dict__[name]
+
+    def _folder(self, folder: str) -> dict[str, Outcome]:
+        found = self._loaded.get(folder)
+        if found is None:
+            with gc_paused():
+                found = self._source(folder, self._by_folder.get(folder, []))
+            self._loaded[folder] = found
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        folder = self._attributes.get(name)
+        if folder is not None:
+            value: Any = {} if name in ("orgs", "members") else []
+            for path in self._by_folder.get(folder, []):
+                record = self._folder(folder).get(path, (None, []))[0]
+                if record is None:
+                    continue
+                if isinstance(value, dict):
+                    value[record.id] = record
+                else:
+                    value.append(record)
+        elif name == "settings":
+            found = self._folder(layout.SETTINGS_FILE).get(layout.SETTINGS_FILE, (None, []))[0]
+            value = found if isinstance(found, m.Settings) else m.Settings(
+                path=layout.SETTINGS_FILE, id="dangjian"
+            )
+        elif name == "by_path":
+            value = {}
+            for path in self.paths:
+                record = self._folder(path.split("/", 1)[0]).get(path, (None, []))[0]
+                if record is not None:
+                    value[path] = record
+        elif name == "problems":
+            value = list(self._refused)
+            for path in self.paths:
+                value.extend(self._folder(path.split("/", 1)[0]).get(path, (None, []))[1])
+            if layout.SETTINGS_FILE not in self.paths:
+                value.append(assemble(self.store, self.paths, {}, []).problems[0])
+        else:
+            raise AttributeError(name)
+        setattr(self, name, value)
+        return value

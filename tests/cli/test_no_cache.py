@@ -22,18 +22,20 @@ def spied(make_repo, monkeypatch):
     repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "ful"\n')
     repo.commit("bad member")
     calls: list[str] = []
-    read, save = rc._read, rc._save
+    opened, save = rc.CacheFile, rc.save
 
-    def spy_read(where, fingerprint):
-        calls.append("read")
-        return read(where, fingerprint)
+    class SpiedFile(opened):  # type: ignore[misc,valid-type]
+        def __init__(self, where, fingerprint=None):
+            calls.append("read")
+            super().__init__(where, fingerprint)
 
-    def spy_save(where, fingerprint, entries, behind):
+    def spy_save(where, fingerprint, stamps, entries, old=None, extras=None, write_behind=False):
         calls.append("save")
-        save(where, fingerprint, entries, False)  # in this process, so the test sees it
+        # in this process, so the test sees it
+        save(where, fingerprint, stamps, entries, old, extras, write_behind=False)
 
-    monkeypatch.setattr(rc, "_read", spy_read)
-    monkeypatch.setattr(rc, "_save", spy_save)
+    monkeypatch.setattr(rc, "CacheFile", SpiedFile)
+    monkeypatch.setattr(rc, "save", spy_save)
     return repo, calls
 
 

@@ -409,3 +409,127 @@ def test_text_output_and_file_count_match(county, monkeypatch) -> None:
     assert (fast.exit_code, fast.stdout) == (whole.exit_code, whole.stdout)
     files = sum(1 for p in county.root.rglob("*.toml") if ".git" not in p.parts)
     assert f"in {files} files" in fast.stdout
+
+
+# ---- the read commands -----------------------------------------------------------------
+
+
+def _refuse_loads(patch: pytest.MonkeyPatch) -> None:
+    """Make any whole load, or a whole check of a new snapshot, fail: the kept
+    snapshot must serve."""
+    from dangjian_cli.cli import common, obligations, render, tables
+
+    for module in (common, obligations, render, tables):
+        patch.setattr(module, "load_records", _refuse_whole)
+    patch.setattr(snapshot, "build", _refuse_whole)
+
+
+def _docx_text(folder: Path) -> dict[str, list[str]]:
+    """Every paragraph and table cell of each document written to ``folder``."""
+    from docx import Document
+
+    out: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.docx")):
+        doc = Document(str(path))
+        lines = [p.text for p in doc.paragraphs]
+        for table in doc.tables:
+            lines += [cell.text for row in table.rows for cell in row.cells]
+        out[path.name] = lines
+    return out
+
+
+READS = [
+    ("rank", "--year", "2025", "--format", "json", "--force"),
+    ("rank", "--year", "2026", "--as-of", "2026-07-15", "--org", "hexi-town", "--subtree",
+     "--format", "csv", "--force"),
+    ("status", "hexi-dongcun", "--as-of", "2026-07-15", "--format", "json", "--force"),
+    ("status", "hexi-town", "--as-of", "2026-03-31", "--force"),
+    ("list", "members", "--format", "json"),
+    ("list", "orgs", "--as-of", "2026-07-15", "--format", "csv"),
+    ("list", "meetings", "--org", "hexi-town", "--subtree", "--format", "json"),
+    ("list", "dues", "--as-of", "2026-07-15", "--format", "csv"),
+    ("list", "attendance", "--org", "hexi-dongcun", "--year", "2026", "--format", "json"),
+    ("stats", "--as-of", "2026-07-15", "--format", "json"),
+    ("dues", "statement", "--year", "2026", "--as-of", "2026-07-15", "--format", "json"),
+]  # fmt: skip
+
+RENDERS = [
+    ("report", "--org", "qingshan-county", "--subtree", "--period", "2026-h1",
+     "--as-of", "2026-07-15"),
+    ("report", "--org", "hexi-dongcun", "--period", "2025", "--as-of", "2026-02-01"),
+    ("funding", "--org", "hexi-town", "--subtree", "--year", "2025", "--date", "2026-03-01"),
+]  # fmt: skip
+
+
+def test_read_commands_from_snapshots_match_a_whole_load(county, monkeypatch, tmp_path) -> None:
+    """rank, status, list, stats, dues statement and the reports, read through the
+    snapshot (no whole load, no whole check), answer as a whole --no-cache run does
+    after every random edit, in the work tree and after a commit."""
+    rng = random.Random(13)
+    _snapshot(county, monkeypatch)  # HEAD's snapshot, made once
+    for step in range(6):
+        for query in READS:
+            with monkeypatch.context() as patch:
+                _refuse_loads(patch)
+                fast = _listing(county, *query)
+            assert fast == _listing(county, *query, whole=True), (step, query)
+        for n, query in enumerate(RENDERS):
+            outs = []
+            for whole in (False, True):
+                out = tmp_path / f"docs-{step}-{n}-{whole}"
+                args = ("render", *query, "--out", str(out), "--force")
+                with monkeypatch.context() as patch:
+                    if not whole:
+                        _refuse_loads(patch)
+                    code = _listing(county, *args, whole=whole)[0]
+                outs.append((code, _docx_text(out)))
+            assert outs[0] == outs[1], (step, query)
+            assert outs[0][0] == 0 or step, query  # the untouched county renders
+        for _ in range(2):
+            rng.choice(EDITS)(county, rng)
+        if step == 2:
+            county.commit("a commit between runs")
+    assert json.loads(_listing(county, *READS[0])[1])  # there was something to compare
+
+
+def test_a_new_day_runs_only_the_dated_checks_again(county, monkeypatch) -> None:
+    """Yesterday's snapshot (of another tree, too) is made today's by the dated checks
+    alone: no whole check, and the same problems as a whole check on that day."""
+    from datetime import date
+
+    from dangjian_cli import checks
+
+    def whole(day: date) -> list[dict]:
+        return [p.as_dict() for p in checks.validate(load(FolderStore(county.root)), day)]
+
+    def fast(day: date) -> list[dict]:
+        found = snapshot.judge(county.root, snapshot.WORK_TREE, day)
+        assert found is not None
+        return [p.as_dict() for p in found.problems]
+
+    # a secretary full only from mid-2025: the check's last day is in the message
+    _sub(
+        county.root / "members" / "zhou-jianping.toml",
+        r"^full_since = .*",
+        "full_since = 2025-06-01",
+    )
+    county.commit("a late full member leads")
+    days = [date(2025, 3, 1), date(2026, 7, 15), date(2026, 7, 16)]
+    assert fast(days[0]) == whole(days[0])
+    dated: list[bool] = []
+    real = checks.validate
+
+    def spied(records, today=None, locate=True, dated_only=False):
+        dated.append(dated_only)
+        return real(records, today, locate, dated_only)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot, "build", _refuse_whole)
+        patch.setattr(checks, "validate", spied)
+        for day in days[1:]:
+            assert fast(day) == whole(day), day
+        new_member(county, random.Random(4))
+        county.commit("and a member joins")  # a new tree, carried from the last day's
+        assert fast(days[0]) == whole(days[0])
+    assert True in dated and "E-SECRETARY" in {p["code"] for p in whole(days[1])}
+    assert whole(days[0]) != whole(days[1])  # the day mattered

@@ -183,3 +183,38 @@ def test_two_processes_sharing_a_cache_never_read_a_torn_one(cached):
         w.join()
         assert w.exitcode == 0
     assert view(run()) == view(load(FolderStore(repo.root)))
+
+
+def test_lazy_records_read_a_folder_when_first_used(cached, monkeypatch):
+    """A lazy load reads the stamps and the folders a command touches, nothing else,
+    and gives what a fresh load gives (a changed file parsed, not taken stale)."""
+    repo, where, run = cached
+    run()  # the cache, complete
+    repo.write("members/m2.toml", 'name = "Two"\norg = "village"\nstatus = "ful"\n')
+    store = FolderStore(repo.root)
+    paths, refused = store.listing()
+    read: list[str] = []
+    real = cache.CacheFile.section
+
+    def section(self, name):
+        read.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(cache.CacheFile, "section", section)
+    lazy = cache.lazy_stamped(store, paths, refused, cache.folder_stamps(store, paths), where)
+    assert read == ["stamps"]
+    assert lazy.members["m2"].name == "Two"  # the changed file, parsed
+    assert read == ["stamps", "records:members"]
+    assert view(lazy) == view(load(store))
+
+
+def test_a_write_copies_unchanged_folders_as_they_were(cached):
+    repo, where, run = cached
+    run()
+    before = cache.CacheFile(where).raw("records:orgs")
+    repo.write("members/m1.toml", 'name = "Member 1"\norg = "village"\nstatus = "full"\n')
+    age(repo.root)
+    assert run().members["m1"].name == "Member 1"
+    after = cache.CacheFile(where)
+    assert after.raw("records:orgs") == before  # copied, not pickled again
+    assert after.records("members")["members/m1.toml"][0].name == "Member 1"
