@@ -158,7 +158,7 @@ def test_installed_command_pays_and_sets_in_a_subprocess(make_repo):
     zh = run("--lang", "zh", "dues", "pay", "village", "--month", "2026-08", "--member",
              "nobody", "--paid-on", "2026-08-02")  # fmt: skip
     assert zh.returncode == 2
-    assert zh.stderr == "dangjian: error: --member：没有党员 nobody\n"
+    assert zh.stderr == "dangjian: 错误：--member：没有党员 nobody\n"
 
 
 def test_pay_follows_the_repositorys_own_scale(make_repo):

@@ -107,7 +107,7 @@ def test_round_trip_list_then_import_changes_nothing(make_repo, tmp_path, show):
     before = {p.name: p.read_bytes() for p in (repo.root / "members").iterdir()}
     result = repo.run("import", "members", str(out))
     assert result.exit_code == 0, result.output
-    assert "0 created, 0 changed, 4 unchanged, 0 with errors" in result.stdout
+    assert "新建 0，修改 0，未变 4，有错误 0" in result.stdout  # (a zh repository)
     assert {p.name: p.read_bytes() for p in (repo.root / "members").iterdir()} == before
 
 

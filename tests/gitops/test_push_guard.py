@@ -118,7 +118,7 @@ def test_init_then_bare_server_guards_main_by_default(tmp_path: Path, git_run, m
     county = tmp_path / "county"
     made = CliRunner().invoke(cli, ["init", str(county), "--tracking-since", "2025-01-01"])
     assert made.exit_code == 0, made.output
-    assert "branch main" in made.stdout
+    assert "分支 main" in made.stdout  # init makes a zh repository and says so in Chinese
     server = tmp_path / "server.git"
     assert git_run(tmp_path, "clone", "-q", "--bare", str(county), str(server)).returncode == 0
     installed = _install(server)
