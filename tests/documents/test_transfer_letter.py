@@ -82,7 +82,7 @@ def test_a_letter_made_again_keeps_its_number_and_needs_force(make_repo):
     assert repo.run("render", "transfer-letter", "m4").exit_code == 0
     before = repo.read("members/m4.toml")
     again = repo.run("render", "transfer-letter", "m4")
-    assert again.exit_code == 1 and "exists" in again.output
+    assert again.exit_code == 1 and "已存在（用 --force 覆盖）" in again.output  # a zh repository
     forced = repo.run("render", "transfer-letter", "m4", "--force")
     assert forced.exit_code == 0, forced.output
     assert repo.read("members/m4.toml") == before  # the number stays, nothing rewritten
