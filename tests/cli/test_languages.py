@@ -322,3 +322,35 @@ def test_masking_applies_to_the_translated_text(tmp_path):
     assert "不在可选范围内" in line
     (problem,) = [p for p in json.loads(as_json.stdout) if p["code"] == "E-ENUM"]
     assert "138****5678" in problem["message"] and "138****5678" in problem["message_text"]
+
+
+def test_the_pre_receive_hook_speaks_the_pushed_records_language(tmp_path):
+    """A bare server has no work tree: the hook says its verdict in the language of the
+    dangjian.toml of the commit it refuses."""
+    import os
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+    from tests.conftest import GIT_ENV
+
+    repo = county(tmp_path / "county", "zh")
+    old = repo.git("rev-parse", "HEAD").strip()
+    server = tmp_path / "server.git"
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run(
+        ["git", "clone", "-q", "--bare", str(repo.root), str(server)], check=True, env=env
+    )
+    repo.write("members/m3.toml", MINIMAL["members/m3.toml"].replace('"full"', '"ful"'))
+    new = repo.commit("member: m3")
+    repo.git("push", "-q", str(server), "main")  # (no hook yet: the objects are there)
+    lines = f"{old} {new} refs/heads/main\n"
+    zh = CliRunner().invoke(cli, ["-C", str(server), "hooks", "pre-receive"], input=lines)
+    assert zh.exit_code == 1
+    assert f"拒绝 refs/heads/main：提交 {new[:10]} 有 1 个校验错误" in zh.stderr
+    assert "members/m3.toml:3: 错误 E-ENUM `status` 的值 'ful' 不在可选范围内" in zh.stderr
+    en = CliRunner().invoke(
+        cli, ["--lang", "en", "-C", str(server), "hooks", "pre-receive"], input=lines
+    )
+    assert f"rejected refs/heads/main: commit {new[:10]} has 1 validation error" in en.stderr
