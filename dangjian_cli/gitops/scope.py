@@ -5,14 +5,16 @@ org's members, a member names an org, an org's duties count its meetings), so a
 review cannot look at the changed files alone; but it need not read a 100,000
 record repository twice either. The scope is:
 
-- every org, every notice, every training and the settings (small, and read by
-  most checks; a member's study hours read every training that names them);
+- every org, every notice and the settings (small, and read by most checks);
 - the changed files, on both sides;
 - the *affected orgs*: every org a changed record names or lives under, their
   parents, and the children of a changed org; all records filed under them
   (meetings, funds, reports, letters, assessments) and every record that
   mentions them or a changed record by id (``git grep`` on the base commit,
   which finds a member of the org and a meeting an changed member attended);
+- the trainings that name a member the change names (their study hours, a new
+  secretary's training), found by reading the trainings' bytes, not by a search
+  for every file naming those members (all the meetings they attended);
 - then, until nothing is added, every member, org or meeting a loaded record names.
 
 Both sides are judged on the same scope, so whatever the scope leaves out is the
@@ -27,7 +29,7 @@ from __future__ import annotations
 import bisect
 import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -39,8 +41,6 @@ _QUOTED = re.compile(rb"[\"']([a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?)[\"
 
 _PARENT = re.compile(rb"(?m)^\s*parent\s*=\s*[\"']([^\"']+)[\"']")
 _ORG_FOLDERS = ("meetings", "funds", "reports")
-#: folders loaded whole by every scoped check (with orgs/ and the settings)
-BACKGROUND = ("notices/", "trainings/")
 _YEAR_FOLDERS = ("letters", "assessments", "weak")
 
 
@@ -69,6 +69,8 @@ class Touched:
     """What a change names: the ids of its records and the orgs it affects directly."""
 
     ids: set[str] = field(default_factory=set)  # how other records name the changed ones
+    #: every id the changed files name, on either side (their trainings are loaded)
+    named: set[str] = field(default_factory=set)
     orgs: set[str] = field(default_factory=set)  # orgs whose members and files matter
     changed_orgs: set[str] = field(default_factory=set)
 
@@ -104,6 +106,7 @@ def touched(
             if data:
                 named |= mentioned(data)
     out.orgs |= out.changed_orgs | (named & orgs)
+    out.named = named
     return out
 
 
@@ -113,9 +116,11 @@ def known_paths(
     direct: Touched,
     read: Reader,
     limit: float = float("inf"),
+    naming: Callable[[set[str]], set[str]] | None = None,
 ) -> set[str]:
-    """What a review must load that needs no search: orgs, notices, trainings and settings; the
-    changed files; the files of affected orgs; and what all of those name.
+    """What a review must load that needs no search: orgs, notices and settings; the
+    changed files; the files of affected orgs; the trainings naming what the change
+    names; and what all of those name.
 
     Folders are found by bisecting the sorted listing: a county lists 150,000
     files, of which a change touches a few hundred. Past ``limit`` files the
@@ -125,9 +130,7 @@ def known_paths(
     paths = set(ordered)
     org_files = _under(ordered, "orgs/")
     orgs = layout.org_ids(org_files)
-    background = set(org_files)
-    for folder in BACKGROUND:
-        background.update(_under(ordered, folder))
+    background = {*org_files, *_under(ordered, "notices/")}
     if layout.SETTINGS_FILE in paths:
         background.add(layout.SETTINGS_FILE)
     # the parents of affected orgs and the children of changed orgs: an org's duties
@@ -151,9 +154,30 @@ def known_paths(
             parts = path.split("/")
             if len(parts) == 3 and parts[2][:-5] in affected:
                 roots.add(path)
+    # the trainings of the members the change names: loaded, not followed (the other
+    # members they name are judged alike on both sides, as those notices name are)
+    background |= trainings_naming(ordered, direct.named, read, naming)
     if len(background) + len(roots) > limit:
         return background | roots
     return background | close_over_references(roots, paths, read)
+
+
+def trainings_naming(
+    ordered: list[str],
+    ids: set[str],
+    read: Reader,
+    naming: Callable[[set[str]], set[str]] | None = None,
+) -> set[str]:
+    """The trainings that name one of ``ids``: from an index of who names whom
+    (``naming``, a snapshot's) where there is one, else by reading every training's
+    bytes (a county's few thousand trainings: a tenth of a second)."""
+    trainings = _under(ordered, "trainings/")
+    if not trainings or not ids:
+        return set()
+    if naming is not None:
+        return {p for p in naming(ids) if p.startswith("trainings/")}
+    read.many(trainings)
+    return {p for p in trainings if mentioned(read(p) or b"") & ids}
 
 
 def _under(ordered: list[str], prefix: str) -> list[str]:
@@ -184,7 +208,7 @@ class Grep:
 
     One extended regular expression (an alternation) in one process: git runs
     fixed-string patterns one after another, far slower for thousands of ids.
-    Orgs, notices and trainings are left out: they are always loaded. Started early, the
+    Orgs and notices are left out: they are always loaded. Started early, the
     search of the whole base commit overlaps the rest of the review's reading.
     """
 
@@ -200,8 +224,7 @@ class Grep:
             # one thread: measured faster on a commit's blobs (threads contend for the
             # object store), and it leaves the other core to the review itself
             ["git", "-c", "grep.threads=1", "grep", "-l", "-z", "-E", "--no-color",
-             "-f", "-", commit, "--", ".", ":(exclude)orgs", ":(exclude)notices",
-             ":(exclude)trainings"],
+             "-f", "-", commit, "--", ".", ":(exclude)orgs", ":(exclude)notices"],
             cwd=info.root,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -201,7 +201,8 @@ def scoped_sides(
     cache.data.update(before)
     large = len(listing) >= CACHE_FROM
     limit = SCOPED_SHARE * len(listing) if large else float("inf")
-    known = known_paths(listing, changes, direct, cache, limit)
+    # a snapshot's index says which trainings name the change's members (Grep cannot)
+    known = known_paths(listing, changes, direct, cache, limit, getattr(search, "naming", None))
     if len(known) > limit:
         search.close()
         return None

@@ -69,7 +69,7 @@ SNAPSHOT_FROM = CACHE_FROM
 #: the work tree or index is judged from a snapshot when at most this share differs
 CHANGED_SHARE = 0.05
 #: files indexed by path, not by what they name: a scoped check loads them all
-_ALWAYS_LOADED = ("orgs/", "notices/", "trainings/")
+_ALWAYS_LOADED = ("orgs/", "notices/")
 #: 2: problems keep their message templates (said in the reader's language)
 #: 3: questions kept beside the snapshot, read when asked
 _FORMAT = 3
@@ -489,8 +489,12 @@ class WordSearch:
         self.snap, self.words = snap, set(words)
 
     def result(self) -> set[str]:
+        return self.naming(self.words)
+
+    def naming(self, ids: Iterable[str]) -> set[str]:
+        """The files naming any of ``ids``, by the index."""
         numbers = array("I")
-        for word in self.words:
+        for word in ids:
             numbers.frombytes(self.snap.words.get(word, b""))
         numbering = self.snap.numbering
         return {numbering[i] for i in numbers}

@@ -70,3 +70,24 @@ def test_a_lesson_removed_is_judged_with_its_attendees_trainings(make_repo):
     # m1 and m3, without the training, were short before and stay short
     assert not {f for f in introduced if f[0] in ("m1", "m3") and f[1] == "study-hours"}
     assert introduced == _found(full)
+
+
+def test_with_a_snapshot_its_index_finds_the_attendees_trainings(make_repo, monkeypatch):
+    from dangjian_cli.gitops import review as review_module
+    from dangjian_cli.gitops import snapshot
+
+    monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
+    monkeypatch.setattr(snapshot, "CHANGED_SHARE", 1.0)
+    repo = _repo(make_repo)
+    assert repo.run("validate").exit_code == 0  # the snapshot of the base commit
+    (repo.root / LESSON).unlink()
+    repo.commit("the lesson was recorded by mistake")
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("git grep was run: the snapshot's index was not used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(review_module, "Grep", refuse)
+        indexed = review(repo.root, "HEAD~1..HEAD", AS_OF)
+    assert ("m2", "study-hours", "2025", "overdue") in _found(indexed)
+    assert _found(indexed) == _found(review(repo.root, "HEAD~1..HEAD", AS_OF, full=True))
