@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..i18n import say
+from ..i18n import Message, say
 from ..problems import Problem, error
 from . import layout
 
@@ -134,7 +134,7 @@ class FolderStore(Store):
                         error(
                             "E-IO",
                             rel,
-                            f"is {_special_kind(entry)}, not a record file; refused",
+                            say("is {what}, not a record file; refused", what=_special_kind(entry)),
                             line=1,
                         )
                     )
@@ -190,19 +190,19 @@ def read_inside(root: str | os.PathLike[str], path: str) -> bytes:
     return _read_regular(full, path)
 
 
-def _special_kind(entry: os.DirEntry[str]) -> str:
+def _special_kind(entry: os.DirEntry[str]) -> Message:
     """What a directory entry that is neither a folder nor a plain file is."""
     try:
         mode = entry.stat().st_mode
     except OSError:
-        return "unreadable"
+        return say("unreadable")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return say("a FIFO (named pipe)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return say("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
+        return say("a device")
+    return say("a special file")
 
 
 class OverlayStore(Store):
