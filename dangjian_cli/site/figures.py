@@ -100,6 +100,13 @@ class Figures:
     notices: dict[str, list[dict[str, Any]]]
     committee: dict[str, dict[str, Any] | None]
     secretary: dict[str, tuple[str | None, str | None]]
+    #: org -> its own findings (filled from ``findings``: a page sums its subtree's)
+    by_org: dict[str, list[engine.Obligation]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.by_org:
+            for ob in self.findings:
+                self.by_org.setdefault(ob.org, []).append(ob)
 
     def subtree(self, org_id: str) -> list[str]:
         """``org_id`` and every org below it, parents first."""
@@ -115,8 +122,26 @@ class Figures:
         return out
 
 
-def gather(records: Any, day: date, only: str | None = None) -> Figures:
-    """The figures of the repository (or of ``only``'s subtree) on ``day``."""
+def years(day: date) -> tuple[int, int]:
+    """The years whose obligations the figures of ``day`` read: the last and this."""
+    return (day.year - 1, day.year)
+
+
+def gather(
+    records: Any,
+    day: date,
+    only: str | None = None,
+    findings: list[engine.Obligation] | None = None,
+    years: dict[int, list[engine.Obligation]] | None = None,
+) -> Figures:
+    """The figures of the repository (or of ``only``'s subtree) on ``day``.
+
+    ``findings`` (the whole repository's due and overdue on ``day``, in overdue's
+    window, not settled) and ``years`` (a year's obligations as the ranking judges
+    them on ``day``) are answers a git snapshot keeps (``gitops.queries``); what is
+    not given is evaluated here, the same way.
+    """
+    years = years or {}
     rules = load_rules(records.settings)
     children: dict[str, list[str]] = defaultdict(list)
     for org in sorted(records.orgs.values(), key=lambda o: o.id):
@@ -134,7 +159,12 @@ def gather(records: Any, day: date, only: str | None = None) -> Figures:
         township_of[oid] = _township(records, oid, scope)
     scoped = None if only is None else keep
 
-    found = engine.evaluate(records, day, None, rules=rules, orgs=scoped, statuses=engine.FINDINGS)
+    if findings is None:
+        found = engine.evaluate(
+            records, day, None, rules=rules, orgs=scoped, statuses=engine.FINDINGS
+        )
+    else:
+        found = [ob for ob in findings if ob.org in scope]
     found = [ob for ob in settle(found, records.notices, day) if ob.is_finding]
 
     members: dict[str, Counter[str]] = defaultdict(Counter)
@@ -147,7 +177,13 @@ def gather(records: Any, day: date, only: str | None = None) -> Figures:
             members[org_id][on_roll] += 1
 
     year = day.year
-    this_year = ranking.evaluate_year(records, year, day, rules, scoped)
+
+    def year_of(y: int) -> list[engine.Obligation]:
+        if y in years:
+            return [ob for ob in years[y] if ob.org in scope]
+        return ranking.evaluate_year(records, y, day, rules, scoped)
+
+    this_year = year_of(year)
     scores = ranking.score_orgs(this_year, records, rules, "kind-group")
     tally = {sc.org: Tally(sc.met, sc.met + sc.missed, sc.pending) for sc in scores}
     score = {sc.org: sc.score for sc in scores}
@@ -160,7 +196,7 @@ def gather(records: Any, day: date, only: str | None = None) -> Figures:
         scores
         if rank_year == year
         else ranking.score_orgs(
-            ranking.evaluate_year(records, rank_year, rank_day, rules, scoped),
+            year_of(rank_year),
             records,
             rules,
             "kind-group",
@@ -168,7 +204,10 @@ def gather(records: Any, day: date, only: str | None = None) -> Figures:
     )
     rows = ranking.rank(ranked, BOTTOM)
 
-    chart_months, chart, meetings = _meetings(records, day, rules, scoped, scope)
+    # the chart's 12 months lie in this year and the last: their years' obligations
+    # hold every period the chart shows, when they are at hand
+    both = [*years[year - 1], *years[year]] if {year - 1, year} <= set(years) else None
+    chart_months, chart, meetings = _meetings(records, day, rules, scoped, scope, both)
     dues_year = year if day.month > 1 or day.day > 1 else year - 1
     dues = _dues(records, scope, dues_year, day)
     funds = _funds(records, scope, dues_year)
@@ -239,7 +278,12 @@ def _township(records: Any, org_id: str, scope: set[str]) -> str:
 
 
 def _meetings(
-    records: Any, day: date, rules: dict[str, Rule], scoped: list[str] | None, scope: set[str]
+    records: Any,
+    day: date,
+    rules: dict[str, Rule],
+    scoped: list[str] | None,
+    scope: set[str],
+    judged: list[engine.Obligation] | None = None,
 ) -> tuple[list[str], dict[str, dict[tuple[str, str], dict[str, Any]]], dict]:
     """Meetings held per org, rule and month for the last 12 months, and what was owed.
 
@@ -249,10 +293,15 @@ def _meetings(
     first = add_months(date(day.year, day.month, 1), -(CHART_MONTHS - 1))
     months = [add_months(first, i).strftime("%Y-%m") for i in range(CHART_MONTHS)]
     wanted = {rid: r for rid, r in rules.items() if r.type == "meetings"}
-    obligations = engine.evaluate(records, day, first, rules=wanted, orgs=scoped)
+    if judged is None:
+        obligations = settle(
+            engine.evaluate(records, day, first, rules=wanted, orgs=scoped), records.notices, day
+        )
+    else:  # already settled (a ranking year's obligations)
+        obligations = [ob for ob in judged if ob.rule in wanted and ob.org in scope]
     chart: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     order = {engine.OVERDUE: 4, engine.DUE: 3, engine.UPCOMING: 2, engine.MET_LATE: 1}
-    for ob in settle(obligations, records.notices, day):
+    for ob in obligations:
         try:
             period = parse_period(ob.period)
         except (ValueError, TypeError):
@@ -387,6 +436,9 @@ def dues_of(fig: Figures, orgs: list[str]) -> Money:
 
 
 def findings_of(fig: Figures, orgs: list[str]) -> list[engine.Obligation]:
+    """The findings of ``orgs``, in the order the engine listed them."""
+    if len(orgs) == 1:
+        return list(fig.by_org.get(orgs[0], ()))
     keep = set(orgs)
     return [ob for ob in fig.findings if ob.org in keep]
 

@@ -10,7 +10,9 @@ every link is relative, so the site opens from a USB stick with no network.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -49,10 +51,25 @@ def labels() -> dict[str, str]:
         "members": _("Members"),
         "overdue": _("Overdue"),
         "due": _("Due"),
+        "kpi_overdue": _("overdue findings"),
+        "kpi_overdue_sub": _("deadline passed, not done"),
+        "kpi_due": _("due findings"),
+        "kpi_due_sub": _("still open, deadline ahead"),
+        "lead": _(
+            "On {day}: {overdue} obligations overdue and {due} due; {share} of this "
+            "year's obligations met so far."
+        ),
+        "behind": _("Furthest behind:"),
+        "behind_item": _(" ({share} met, {overdue} overdue)"),
+        "list_sep": _("; "),
+        "since": _("overdue since {day}"),
+        "all_findings": _("All {n} findings of this organisation and those below it"),
+        "more_due": _("{n} more due: see the findings page"),
         "notices_open": _("Notices open"),
         "notices_late": _("past deadline"),
         "dues": _("Dues {year}"),
-        "dues_collected": _("collected of the standard"),
+        "dues_collected": _("paid {paid} of {standard}"),
+        "dues_late": _("of which late {late}"),
         "share_met": _("Share of obligations met in {year}"),
         "map_help": _(
             "Each block is a township; each small square a branch. Colour: share of "
@@ -68,6 +85,8 @@ def labels() -> dict[str, str]:
         "org": _("organisation"),
         "score": _("score"),
         "missed": _("missed"),
+        "missed_of": _("missed / owed"),
+        "share": _("share met"),
         "rectify": _("rectify"),
         "yes": _("yes"),
         "period": _("period"),
@@ -80,7 +99,7 @@ def labels() -> dict[str, str]:
         "all": _("all"),
         "township": _("township"),
         "secretary": _("Secretary"),
-        "committee": _("Committee"),
+        "committee": _("Committee term"),
         "elected": _("elected {day}, {years}-year term ends {end}"),
         "no_committee": _("no committee"),
         "meetings_chart": _("Meetings held against owed, last 12 months"),
@@ -113,9 +132,14 @@ def labels() -> dict[str, str]:
             "quarter from the records as they stood then (git history)."
         ),
         "no_git": _("The records are not kept in git: no history to show."),
+        "no_history": _(
+            "No commit of the records is older than the end of these quarters: the "
+            "shares will show as the history grows."
+        ),
         "county": _("county"),
         "quarter": _("quarter"),
         "no_findings": _("Nothing overdue or due."),
+        "no_overdue": _("nothing overdue"),
         "filter": _("Show"),
         "total": _("total"),
         "made_by": _("Made by dangjian from the records on {day}. Personal numbers are masked."),
@@ -136,23 +160,34 @@ def share_class(share: float | None) -> str:
     """The colour class of a share met: s4 (best) to s0, sn for nothing owed."""
     if share is None:
         return "sn"
-    if share >= 0.95:
+    # obligations are mostly met: the steps lie near the top, where townships differ
+    if share >= 0.99:
         return "s4"
-    if share >= 0.85:
+    if share >= 0.97:
         return "s3"
-    if share >= 0.7:
+    if share >= 0.93:
         return "s2"
-    if share >= 0.5:
+    if share >= 0.85:
         return "s1"
     return "s0"
 
 
 def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.1f}%"
+    """A share as a percentage with one decimal, rounded down: 99.96 % met is 99.9 %,
+    never 100 % while anything is missed."""
+    if share is None:
+        return "–"
+    tenths = math.floor(Decimal(str(share)) * 1000)
+    return f"{tenths / 10:.1f}%"
 
 
 def money(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,.2f}"
+
+
+def fmt_quarter(label: str) -> str:
+    """The quarter of a label such as 2026-Q2, short enough for a chart's axis (Q2)."""
+    return _("Q{n}").format(n=label[-1])
 
 
 def org_file(org_id: str, index: dict[str, int]) -> str:
@@ -192,6 +227,10 @@ class Site:
         rule_ids = sorted({ob.rule for ob in fig.findings})
         self.rule_index = {rid: i for i, rid in enumerate(rule_ids)}
         self.rule_ids = rule_ids
+        # words said on thousands of rows: looked up once (the language does not change)
+        self.rule_names = {rid: pick(r.title, rid) for rid, r in fig.rules.items()}
+        self.status_names = {s: status_name(s) for s in (engine.OVERDUE, engine.DUE)}
+        self._words: dict[tuple[str, Any], str] = {}
 
     # ---- the list of pages -----------------------------------------------------
 
@@ -249,24 +288,42 @@ class Site:
         return (org.name if org is not None and org.name else None) or org_id
 
     def rule_name(self, rule_id: str) -> str:
-        rule = self.fig.rules.get(rule_id)
-        return pick(rule.title, rule_id) if rule is not None else rule_id
+        return self.rule_names.get(rule_id, rule_id)
+
+    def said(self, how: str, value: Any) -> str:
+        """``period_name``, ``date_name`` or ``status_name`` of a value, remembered."""
+        key = (how, value)
+        got = self._words.get(key)
+        if got is None:
+            if how == "period":
+                got = period_name(value)
+            elif how == "date":
+                got = date_name(value)
+            else:
+                got = status_name(value)
+            self._words[key] = got
+        return got
 
     def finding_rows(self, found: list[engine.Obligation]) -> list[dict[str, Any]]:
+        """Rows of a findings table: overdue first, the oldest deadline first."""
+        ordered = sorted(
+            found,
+            key=lambda ob: (ob.status != engine.OVERDUE, ob.deadline or self.fig.day, ob.org),
+        )
         return [
             {
                 "org": ob.org,
                 "subject": ob.subject_name or ob.subject,
                 "rule": ob.rule,
                 "rule_name": self.rule_name(ob.rule),
-                "period": period_name(ob.period),
+                "period": self.said("period", ob.period),
                 "status": ob.status,
-                "status_name": status_name(ob.status),
+                "status_name": self.said("status", ob.status),
                 "required": ob.required,
                 "found": ob.found,
-                "deadline": date_name(ob.deadline),
+                "deadline": self.said("date", ob.deadline),
             }
-            for ob in found
+            for ob in ordered
         ]
 
     def by_rule(self, found: list[engine.Obligation]) -> list[dict[str, Any]]:
@@ -311,6 +368,8 @@ class Site:
                 "standard": money(dues.standard),
                 "paid": money(dues.paid),
                 "paid_late": money(dues.paid_late),
+                "collected": money(dues.paid + dues.paid_late),
+                "late": bool(dues.paid_late),
                 "unpaid": money(dues.unpaid),
                 "share": percent(
                     float((dues.paid + dues.paid_late) / dues.standard) if dues.standard else None
@@ -332,9 +391,12 @@ class Site:
             sub = fig.subtree(town)
             seen.update(sub)
             blocks.append(self._block(town, sub))
+        # the townships furthest behind first: what a leader looks for
+        blocks.sort(key=lambda b: (b["tally"].share is None, b["tally"].share or 0, b["org"]))
+        behind = [b for b in blocks if b["overdue"] and b["tally"].share is not None][:3]
         rest = [o for o in everyone if o not in seen]
-        if rest:
-            blocks.insert(0, self._block(fig.roots[0] if fig.roots else rest[0], rest, top=True))
+        if rest:  # the county's own organs and any org under no township, last
+            blocks.append(self._block(fig.roots[0] if fig.roots else rest[0], rest, top=True))
         bottom = []
         groups: dict[str, list[dict[str, Any]]] = {}
         for row in fig.ranking:
@@ -361,16 +423,17 @@ class Site:
             "f": self.figures_of(everyone),
             "by_rule": self.by_rule(fig.findings),
             "blocks": blocks,
+            "behind": behind,
             "bottom": bottom,
             "year": fig.year,
             "rank_year": fig.rank_year,
             "dues_year": fig.dues_year,
             "legend": [
-                ("s4", "≥ 95%"),
-                ("s3", "85–95%"),
-                ("s2", "70–85%"),
-                ("s1", "50–70%"),
-                ("s0", "< 50%"),
+                ("s4", "≥ 99%"),
+                ("s3", "97–99%"),
+                ("s2", "93–97%"),
+                ("s1", "85–93%"),
+                ("s0", "< 85%"),
                 ("sn", self.t["legend_none"]),
             ],
         }
@@ -390,13 +453,22 @@ class Site:
                     "share_class": share_class(own.share),
                 }
             )
-        found = findings_of(fig, orgs)
+        overdue = [ob for ob in findings_of(fig, orgs) if ob.status == engine.OVERDUE]
+        rules = Counter(ob.rule for ob in overdue).most_common()
+        since = min((ob.deadline for ob in overdue if ob.deadline is not None), default=None)
         return {
             "org": head,
             "top": top,
+            "tally": tally,
             "share": percent(tally.share),
             "share_class": share_class(tally.share),
-            "overdue": sum(1 for ob in found if ob.status == engine.OVERDUE),
+            "overdue": len(overdue),
+            # on what (the rules most often overdue) and since when (the oldest deadline)
+            "rules": [
+                {"name": self.rule_name(rid), "n": n, "href": rule_file(rid, self.rule_index)}
+                for rid, n in rules[:2]
+            ],
+            "since": self.said("date", since) if since else "",
             "cells": cells,
         }
 
@@ -430,18 +502,32 @@ class Site:
                 "term_ends": date_name(committee["term_ends"]) or "?",
                 "late": committee["term_ends"] is not None and committee["term_ends"] < fig.day,
             }
-        children = [
-            {
-                "org": c,
-                "kind": kind_name(fig.orgs[c].kind or ""),
-                "share": percent(tally_of(fig, fig.subtree(c)).share),
-                "share_class": share_class(tally_of(fig, fig.subtree(c)).share),
-                "overdue": sum(
-                    1 for ob in findings_of(fig, fig.subtree(c)) if ob.status == engine.OVERDUE
-                ),
-            }
-            for c in fig.children.get(org_id, [])
-        ]
+        children = []
+        for c in fig.children.get(org_id, []):
+            below = fig.subtree(c)
+            share = tally_of(fig, below).share
+            children.append(
+                {
+                    "org": c,
+                    "kind": kind_name(fig.orgs[c].kind or ""),
+                    "share": percent(share),
+                    "share_class": share_class(share),
+                    "overdue": sum(
+                        1 for ob in findings_of(fig, below) if ob.status == engine.OVERDUE
+                    ),
+                }
+            )
+        # the county's and a township's pages list what is overdue; the findings
+        # pages (filtered by township) hold the rest, so a page stays readable
+        listed = found
+        more_href = None
+        if org_id in fig.roots or org_id in fig.townships:
+            more_href = (
+                "../findings/index.html"
+                if org_id in fig.roots
+                else f"../findings/t-{org_file(org_id, self.org_index)}"
+            )
+            listed = [ob for ob in found if ob.status == engine.OVERDUE]
         return {
             "title": self.org_name(org_id),
             "org": org_id,
@@ -450,7 +536,12 @@ class Site:
             "f": self.figures_of(sub),
             "score": percent(fig.score.get(org_id)),
             "rollup": len(sub) > 1,
-            "findings": self.finding_rows(found),
+            "findings": self.finding_rows(listed),
+            "more_href": more_href,
+            "overdue_href": more_href and more_href.replace("index.html", "s-overdue.html"),
+            "due_href": more_href and more_href.replace("index.html", "s-due.html"),
+            "more_due": len(found) - len(listed),
+            "all_findings": len(found),
             "by_rule": self.by_rule(found),
             "chart": chart,
             "year": fig.year,
@@ -483,7 +574,13 @@ class Site:
             key=lambda r: list(fig.rules).index(r) if r in fig.rules else 999,
         )
         months = fig.chart_months
-        cw, ch, left, top = 44, 26, 170, 24
+        # the rules' names stand in a column of their own that does not scroll: as
+        # wide as the longest name (12 px type: a Chinese character about two cells)
+        from ..widths import cells as width_of
+
+        names = [self.rule_name(rid) for rid in rules]
+        left = min(220, max(80, 10 + 6.4 * max((width_of(n) for n in names), default=0)))
+        cw, ch, top = 44, 26, 24
         rows = []
         for i, rid in enumerate(rules):
             row_cells = []
@@ -492,13 +589,13 @@ class Site:
                 n = held.get((rid, month), 0)
                 row_cells.append(
                     {
-                        "x": left + j * cw,
+                        "x": j * cw,
                         "y": top + i * ch,
                         "held": n,
                         "owed": c["owed"] if c else None,
                         "met": c["met"] if c else None,
                         "status": c["status"] if c else None,
-                        "title": f"{self.rule_name(rid)} {period_name(month)}: {n}"
+                        "title": f"{self.rule_name(rid)} {self.said('period', month)}: {n}"
                         + (f" ({c['met']}/{c['owed']})" if c else ""),
                     }
                 )
@@ -508,10 +605,14 @@ class Site:
         return {
             "rows": rows,
             "months": [
-                {"x": left + j * cw + cw / 2, "label": month[5:] if j else month}
+                {
+                    "x": j * cw + cw / 2,
+                    "label": month if j == 0 or month.endswith("-01") else month[5:],
+                }
                 for j, month in enumerate(months)
             ],
-            "width": left + len(months) * cw + 4,
+            "left": round(left),
+            "width": len(months) * cw,
             "height": top + len(rules) * ch + 4,
             "cw": cw - 4,
             "ch": ch - 4,
@@ -521,19 +622,22 @@ class Site:
         fig = self.fig
         if self.trends is None:
             return {"title": self.t["trends"], "rows": None}
-        labels = [period_name(r["quarter"]) for r in self.trends]
+        labels = [self.said("period", r["quarter"]) for r in self.trends]
         county = [_share(r["county"]) for r in self.trends]
-        width, height, left, top, step = 640, 200, 44, 12, 72
-        points = []
-        for i, share in enumerate(county):
-            if share is not None:
-                points.append(
-                    {
-                        "x": left + i * step,
-                        "y": top + (1 - share) * (height - 2 * top - 20),
-                        "label": percent(share),
-                    }
-                )
+        width, height, left, top, step = 640, 210, 44, 12, 72
+        # the axis starts at a tenth below the lowest share: shares near the top differ
+        known = [s for s in county if s is not None]
+        low = max(0.0, math.floor((min(known) - 0.02) * 10) / 10) if known else 0.0
+        span = height - 2 * top - 26
+
+        def y(share: float) -> float:
+            return top + (1 - (share - low) / (1 - low)) * span
+
+        points = [
+            {"x": left + i * step, "y": y(share), "label": percent(share)}
+            for i, share in enumerate(county)
+            if share is not None
+        ]
         towns = []
         for town in fig.townships:
             shares = [_share(r["townships"].get(town)) for r in self.trends]
@@ -550,11 +654,19 @@ class Site:
             "county": [{"share": percent(s), "share_class": share_class(s)} for s in county],
             "points": points,
             "polyline": " ".join(f"{p['x']:.0f},{p['y']:.1f}" for p in points),
-            "axis": [
-                {"y": top + (1 - v) * (height - 2 * top - 20), "label": f"{int(v * 100)}%"}
-                for v in (0.0, 0.5, 1.0)
+            "axis": [{"y": y(v), "label": f"{round(v * 100)}%"} for v in (low, (low + 1) / 2, 1.0)],
+            # two lines under the axis: the quarter, and the year where it changes
+            "ticks": [
+                {
+                    "x": left + i * step,
+                    "quarter": fmt_quarter(r["quarter"]),
+                    "year": r["quarter"][:4]
+                    if i == 0 or r["quarter"][:4] != self.trends[i - 1]["quarter"][:4]
+                    else "",
+                }
+                for i, r in enumerate(self.trends)
             ],
-            "ticks": [{"x": left + i * step, "label": lab} for i, lab in enumerate(labels)],
+            "empty": all(r["county"] is None or not r["county"][1] for r in self.trends),
             "width": max(width, left + len(labels) * step),
             "height": height,
             "left": left,

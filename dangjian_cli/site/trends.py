@@ -13,7 +13,6 @@ that judged it: a second run reads them back instead of loading old commits agai
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -41,13 +40,11 @@ def quarters(day: date, n: int = QUARTERS) -> list[tuple[str, date, date]]:
 
 
 def _code() -> str:
-    """A fingerprint of the code that judges (a change to the rules' code redoes the cache)."""
-    here = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted((here / "rules").glob("*.py")) + sorted((here / "rules").glob("*.toml")):
-        digest.update(path.read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:16]
+    """A fingerprint of the whole package's code, as snapshots keep (a quarter judged
+    by other code is judged again)."""
+    from ..gitops.snapshot import fingerprint
+
+    return fingerprint()[:16]
 
 
 def commit_before(root: Path, day: date) -> str | None:
