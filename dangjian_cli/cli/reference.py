@@ -308,6 +308,14 @@ def finding_sentence(row: dict[str, Any]) -> str:
     )
 
 
+def _toml_value(value: Any) -> str:
+    """A rule value as dangjian.toml writes it: a date bare (``applies_from =
+    2025-01-01``, which JSON cannot say), anything else as JSON writes it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False)
+
+
 def rule_text(rule_id: str, settings: Any) -> str:
     """The full explanation of one rule (`dangjian rules ID`)."""
     label = _labels()
@@ -332,7 +340,7 @@ def rule_text(rule_id: str, settings: Any) -> str:
     )
     for key, value in row["values"].items():
         mark = f"  ({label['overridden']})" if key in row["overridden"] else ""
-        lines.append(f"  {key} = {json.dumps(value, ensure_ascii=False)}{mark}")
+        lines.append(f"  {key} = {_toml_value(value)}{mark}")
     lines.append("")
     lines.append(_("Example of a finding:"))
     example = example_finding(rule_id, values)
@@ -373,9 +381,7 @@ def rules_markdown(rows: list[dict[str, Any]]) -> str:
         out.append(f"- {label['clause']}{label[': ']}{row['clause']}")
         out.append(f"- {label['owed by']}{label[': ']}{row['owed_by']}")
         out.append(f"- {label['period or deadline']}{label[': ']}{row['schedule']}")
-        values = ", ".join(
-            f"`{k} = {json.dumps(v, ensure_ascii=False)}`" for k, v in row["values"].items()
-        )
+        values = ", ".join(f"`{k} = {_toml_value(v)}`" for k, v in row["values"].items())
         out.append(f"- {label['values']}{label[': ']}{values}")
         example = example_finding(row["id"], {**table, **row["values"]})
         out.append(f"- {label['example of a finding']}{label[': ']}{finding_sentence(example)}")

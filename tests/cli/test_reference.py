@@ -138,6 +138,16 @@ def test_rules_show_the_repositorys_overrides(make_repo):
     assert re.search(r"^pairing .*已停用\s*$", table, re.M)
 
 
+def test_rules_show_an_adoption_date_as_toml_writes_it(make_repo):
+    settings = 'name = "C"\nlanguage = "en"\n\n[rules.study-hours]\napplies_from = 2025-01-01\n'
+    repo = make_repo({"dangjian.toml": settings})
+    shown = repo.run("rules", "study-hours")
+    assert shown.exit_code == 0, shown.output
+    assert "applies_from = 2025-01-01  (overridden)" in shown.stdout
+    page = repo.run("rules", "--format", "markdown")
+    assert page.exit_code == 0 and "`applies_from = 2025-01-01`" in page.stdout
+
+
 def test_rules_refuses_an_unknown_rule(tmp_path):
     bad = outside(tmp_path, "rules", "theme-dya")
     assert bad.exit_code == 2
