@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from common import DANGJIAN, dataset, wait_for_cache_writer  # noqa: E402
 from common import run_once as _run_once  # noqa: E402
+from synth import planted, reported  # noqa: E402  (the manifest's gaps, overdue's findings)
 
 from dangjian_cli.records.cache import cache_file  # noqa: E402
 
@@ -37,24 +38,6 @@ from dangjian_cli.records.cache import cache_file  # noqa: E402
 def run_once(args: list[str]) -> tuple[float, float, bytes]:
     """Wall seconds, peak memory in MB and stdout of one run (exit 1: findings)."""
     return _run_once(args, ok_codes=(0, 1))
-
-
-def planted(manifest: dict) -> set[tuple[str, str, str]]:
-    """(subject, rule, period) of every gap synth.py planted."""
-    out: set[tuple[str, str, str]] = set()
-    for rule, gaps in manifest["gaps"].items():
-        for gap in gaps:
-            if rule == "dues":
-                out.add((gap["member"], rule, "*"))
-            else:
-                out.add((gap["org"], rule, gap["period"]))
-    return out
-
-
-def reported(findings: list[dict]) -> set[tuple[str, str, str]]:
-    return {
-        (f["subject"], f["rule"], "*" if f["rule"] == "dues" else f["period"]) for f in findings
-    }
 
 
 PHASES = r"""

@@ -845,6 +845,8 @@ class Synth:
                     org.election = day
                 else:
                     org.committee = (self.start - days(r.randint(30, 300)), *org.committee[1:])
+            if org.committee:
+                self._seat_committee(org)
             if org.party_groups:
                 old = [m for m in org.adm if m.old]
                 rest = [m for m in org.adm if not m.old]
@@ -864,6 +866,33 @@ class Synth:
                         until = min(LAST_DAY, since + days(r.randint(30, 150)))
                         where = f"{r.choice(SYL_A)}{r.choice(SYL_B)} City"
                         m.mobile = (since, until, where)
+
+    def _seat_committee(self, org: Org) -> None:
+        """Keep on the branch committee only members who were full members of the branch
+        on the day it was elected (E-SECRETARY): one who became full, or came over from
+        another branch, after an election before the window gives way to one who was
+        there. Should too few be there, the election is dated when the last of them was.
+        Its own random stream, so the other draws stay as they were."""
+        elected, term, chosen = org.committee
+        late = [m for m in chosen if office_from(m, org) > elected]
+        if not late:
+            return
+        r = self.sub("seats", org.id)
+        fit = [
+            m
+            for m in org.members
+            if m.status == "full" and m.old and office_from(m, org) <= elected and m not in chosen
+        ]
+        seated = []
+        for m in chosen:
+            if m in late and fit:
+                m = fit.pop(r.randrange(len(fit)))
+            seated.append(m)
+        org.secretary = seated[0]
+        # left late only when nobody was there: the election was before the window,
+        # where every old member is in place, so the new date stays before it too
+        elected = max(elected, *(office_from(m, org) for m in seated))
+        org.committee = (elected, term, seated)
 
     def _member_records(self) -> None:
         """What the member rules of issue 15 read, every deadline met: talks within a
@@ -1099,6 +1128,15 @@ class Synth:
             self.gaps["collective-project"].append({"org": v.id, "period": str(LAST_DAY.year)})
 
 
+def office_from(m: Member, org: Org) -> dt.date:
+    """The first day ``m`` is a full member of ``org``: full, and any transfer into it made."""
+    day = m.full_since or LAST_DAY
+    for when, _src, dst in m.transfers:
+        if dst == org.id:
+            day = max(day, when)
+    return day
+
+
 def id_number(r: random.Random, birth: dt.date, female: bool) -> str:
     """An 18-character resident ID with a correct GB 11643 check digit."""
     seq = r.randint(0, 49) * 2 + (0 if female else 1)
@@ -1120,6 +1158,8 @@ class Writer:
         self.git: GitSink | None = None
         self.counts: Counter = Counter()
         self.meeting_kinds: Counter = Counter()
+        self.notices: Counter[int] = Counter()  # notices filed per year
+        self.series: Counter[tuple[str, int]] = Counter()  # per issuer and year
 
     def put(self, rel: str, text: str, ym: int, kind: str) -> None:
         folder = rel.rpartition("/")[0]
@@ -1483,12 +1523,19 @@ class Writer:
                 )
                 self.put(f"letters/{year}/{org.id}.toml", text, ym_of(signed), "letters")
             if year < LAST_DAY.year:
-                grade, lo, hi, _ = r.choices(GRADES, [g[3] for g in GRADES])[0]
+                # the county's own secretary is debriefed above the repository: never poor here
+                grades = GRADES if parent is not None else GRADES[:-1]
+                grade, lo, hi, _ = r.choices(grades, [g[3] for g in grades])[0]
+                assessed = dt.date(year + 1, 1, r.randint(10, 25))
+                secretary = org.secretary_on(dt.date(year, 12, 31))
                 text = (
-                    f'org = "{org.id}"\nsecretary = {org.secretary_on(dt.date(year, 12, 31)).qid}'
+                    f'org = "{org.id}"\nsecretary = {secretary.qid}'
                     f'\nyear = {year}\ngrade = "{grade}"\nscore = {r.randint(lo, hi)}\n'
+                    f"assessed_on = {assessed.isoformat()}\n"
                 )
                 self.put(f"assessments/{year}/{org.id}.toml", text, year * 12 + 12, "assessments")
+                if grade == "poor":  # §3: the parent admonishes the org within 30 days
+                    self.write_admonition(org, year, assessed + days(r.randint(3, 28)))
         if org.kind == "township_committee":
             for h in range(s.start_ym // 6, END_YM // 6 + 1):
                 end = h * 6 + 5
@@ -1504,6 +1551,23 @@ class Writer:
                     f'meetings and studies held; rules of branch life followed."\n'
                 )
                 self.put(f"reports/{org.id}/{period}.toml", text, ym_of(submitted), "reports")
+
+    def write_admonition(self, org: Org, year: int, issued: dt.date) -> None:
+        """The admonition (诫勉) a poor debriefing grade makes due (rule
+        poor-grade-followup): issued by the org's parent to the org, numbered in the
+        parent's own series, filed as notices/<yyyy>/<nnn>.toml in a county-wide series."""
+        parent = org.parent
+        self.notices[issued.year] += 1
+        self.series[parent.id, issued.year] += 1
+        issuer = parent.name.removesuffix(" Party Committee")
+        number = f"{issuer} Admonition [{issued.year}] No. {self.series[parent.id, issued.year]}"
+        finding = f"The secretary's debriefing on party building in {year} was graded poor"
+        text = (
+            f'kind = "admonition"\nnumber = {q(number)}\nissuer = "{parent.id}"\n'
+            f'target = "{org.id}"\nissued_on = {issued.isoformat()}\nfindings = [{q(finding)}]\n'
+        )
+        rel = f"notices/{issued.year}/{self.notices[issued.year]:03d}.toml"
+        self.put(rel, text, ym_of(issued), "notices")
 
     # -- trainings (issue 16)
 
@@ -1652,6 +1716,18 @@ MEETING_RE = re.compile(r"(\d{4}-\d{2}-\d{2})-([a-z_]+?)(?:-\d+)?\Z")
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 
 
+def full_in(member: dict, oid: str, day: dt.date) -> bool:
+    """Whether a member record is a full member of ``oid`` on ``day`` (E-SECRETARY's test
+    for a branch secretary and, stricter than it, for a committee member): full since,
+    and any transfer into the org made, by then."""
+    return (
+        member.get("org") == oid
+        and member.get("status") == "full"
+        and member["full_since"] <= day
+        and all(t["date"] <= day for t in member.get("transfers", []) if t["to"] == oid)
+    )
+
+
 def check(out: Path) -> int:
     """Parse every TOML file and check references and the §2 consistency rules we rely on."""
     errors: list[str] = []
@@ -1738,6 +1814,10 @@ def check(out: Path) -> int:
                 err(f"{p}: transfer of {t['date']} not received within a month")
     for v in voting.values():
         v.sort()
+    admonished: dict[str, list[dt.date]] = defaultdict(list)
+    for rel, d in data.items():
+        if rel.startswith("notices/") and d["kind"] == "admonition":
+            admonished[d["target"]].append(d["issued_on"])
     for oid, d in orgs.items():
         p = f"orgs/{oid}.toml"
         if "parent" in d and d["parent"] not in orgs:
@@ -1755,7 +1835,13 @@ def check(out: Path) -> int:
         for mid in d.get("committee", {}).get("members", []):
             if mid not in members or members[mid]["org"] != oid:
                 err(f"{p}: committee member {mid!r} missing or elsewhere")
+            elif branch and not full_in(members[mid], oid, d["committee"]["elected"]):
+                err(f"{p}: committee member {mid!r} not a full member here when elected")
+        if branch and "committee" in d and sec not in d["committee"]["members"]:
+            err(f"{p}: secretary {sec!r} not on the committee")
         for ch in d.get("secretary_changes", []):
+            if branch and not full_in(members.get(ch["to"], {}), oid, ch["date"]):
+                err(f"{p}: new secretary {ch['to']!r} not a full member here on {ch['date']}")
             if f"meetings/{ch['decided_at']}.toml" not in data:
                 err(f"{p}: decided_at names no meeting")
             elif data[f"meetings/{ch['decided_at']}.toml"]["date"] > ch["date"]:
@@ -1817,12 +1903,85 @@ def check(out: Path) -> int:
         elif top == "reports":
             if d["org"] not in orgs or d["to"] not in orgs:
                 err(f"{rel}: unknown org")
-        elif top == "assessments" and (d["org"] not in orgs or d["secretary"] not in members):
-            err(f"{rel}: unknown org or secretary")
+        elif top == "assessments":
+            if d["org"] not in orgs or d["secretary"] not in members:
+                err(f"{rel}: unknown org or secretary")
+            if d["grade"] == "poor":  # §3: admonished within 30 days of the debriefing
+                day = d.get("assessed_on", dt.date(d["year"] + 1, 1, 31))
+                if not any(
+                    day <= issued <= day + days(30)
+                    for issued in [
+                        *admonished.get(d["org"], ()),
+                        *admonished.get(d["secretary"], ()),
+                    ]
+                ):
+                    err(f"{rel}: poor grade and no admonition within 30 days")
+        elif top == "notices" and (d["issuer"] not in orgs or d["target"] not in orgs):
+            err(f"{rel}: unknown issuer or target")
     for line in errors[:30]:
         print(line, file=sys.stderr)
     print(f"check: {len(data)} files parsed, {len(errors)} problems")
     return 1 if errors else 0
+
+
+def planted(manifest: dict) -> set[tuple[str, str, str]]:
+    """(subject, rule, period) of every gap the manifest lists (a dues gap: period ``*``)."""
+    out: set[tuple[str, str, str]] = set()
+    for rule, gaps in manifest["gaps"].items():
+        for gap in gaps:
+            if rule == "dues":
+                out.add((gap["member"], rule, "*"))
+            else:
+                out.add((gap["org"], rule, gap["period"]))
+    return out
+
+
+def reported(findings: list[dict]) -> set[tuple[str, str, str]]:
+    """The same triples of ``dangjian overdue --format json``'s findings."""
+    return {
+        (f["subject"], f["rule"], "*" if f["rule"] == "dues" else f["period"]) for f in findings
+    }
+
+
+def verify(out: Path) -> int:
+    """Run the ``dangjian`` command installed beside this Python (or on PATH) on ``out``:
+    ``validate`` must find no problem and ``overdue`` exactly the planted gaps. Without
+    the command it says so and passes. No cache is read or written (DANGJIAN_CACHE=0)."""
+    exe = shutil.which("dangjian", path=str(Path(sys.executable).parent)) or shutil.which(
+        "dangjian"
+    )
+    if exe is None:
+        print("verify: no dangjian command found; skipped")
+        return 0
+    manifest = json.loads((out / "synth-manifest.json").read_text(encoding="utf-8"))
+    env = {**os.environ, "DANGJIAN_CACHE": "0"}
+    bad = 0
+
+    def run(*args: str) -> list[dict]:
+        done = subprocess.run(
+            [exe, "-C", str(out), *args, "--format", "json"], capture_output=True, env=env
+        )
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"synth: dangjian {args[0]} failed: {done.stderr.decode()[-500:]}")
+        return json.loads(done.stdout)
+
+    problems = run("validate")
+    for p in problems[:30]:
+        print(f"{p['path']}:{p.get('line') or ''} {p['code']} {p['message']}", file=sys.stderr)
+    print(f"verify: dangjian validate: {len(problems)} problems")
+    bad += len(problems)
+    expected = planted(manifest)
+    got = reported(run("overdue", "--as-of", manifest["as_of"], "--force"))
+    for triple in sorted(got - expected)[:30]:
+        print(f"not planted but overdue: {' '.join(triple)}", file=sys.stderr)
+    for triple in sorted(expected - got)[:30]:
+        print(f"planted but not overdue: {' '.join(triple)}", file=sys.stderr)
+    print(
+        f"verify: dangjian overdue --as-of {manifest['as_of']}: {len(got)} findings, "
+        f"{len(expected)} planted, {len(got - expected)} unplanted, {len(expected - got)} missed"
+    )
+    bad += len(got ^ expected)
+    return 1 if bad else 0
 
 
 # ---------------------------------------------------------------------------- CLI
@@ -1845,7 +2004,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     out: Path = a.out
     if a.check_only:
-        return check(out)
+        return max(check(out), verify(out))
     if a.records is not None and (a.orgs or a.members or a.months):
         ap.error("--records and --orgs/--members/--months exclude each other")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -1908,7 +2067,7 @@ def main(argv: list[str] | None = None) -> int:
         + f" (overdue at 2026-07-01); written in {t_write:.1f}s{git}, total {elapsed:.1f}s"
     )
     if a.check:
-        return check(out)
+        return max(check(out), verify(out))
     return 0
 
 
