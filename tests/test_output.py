@@ -63,3 +63,21 @@ def test_csv_rows_survive_line_breaks_and_quotes_in_values():
     values = ["a\rb", "c\nd", 'say "hi", then go', "", " x"]
     text = render([{"v": v} for v in values], "csv", show_personal=True)
     assert [r[0] for r in csv.reader(io.StringIO(text, newline=""))][1:] == values
+
+
+def test_json_rows_are_what_the_indenting_encoder_writes() -> None:
+    """The compiled-encoder shortcut of a listing's JSON writes the same text as
+    ``json.dumps(..., indent=2)``, for flat rows and rows holding lists or tables."""
+    import json
+    import random
+
+    from dangjian_cli.output import json_rows
+
+    rng = random.Random(7)
+    values = [None, True, 0, -3, 1.5, "x", "中文", 'q"uote\\\n\t', "", [1, "a"], {"k": [None]}, {}]
+    for _ in range(500):
+        rows = [
+            {f"c{i}": rng.choice(values) for i in range(rng.randrange(0, 5))}
+            for _ in range(rng.randrange(0, 4))
+        ]
+        assert json_rows(rows) == json.dumps(rows, ensure_ascii=False, indent=2)

@@ -89,17 +89,33 @@ def judged(
     window: Any = None,
     queries: Any = (),
 ) -> Any:
-    """The records as judged through snapshots of git trees (``gitops.snapshot``):
-    their problems, for ``window`` (as-of, since) their findings, the answers to
-    ``queries`` (``gitops.queries``) and a way to read their records; None where
-    snapshots do not help (no git, a small repository, a large change) and a whole
-    load must do."""
+    """The records as judged through snapshots of git trees (``gitops.snapshot``),
+    or outside git through the whole check kept with the records cache
+    (``gitops.folder``): their problems, for ``window`` (as-of, since) their
+    findings, the answers to ``queries`` (``gitops.queries``) and a way to read
+    their records; None where neither helps (a small repository, a large change in
+    git) and a whole load must do."""
     root = repo_root(ctx)
     if not (rev or staged or _in_git(root)):
-        return None
+        # a plain folder: its whole check kept with the records cache
+        from ..gitops.folder import judge_folder
+        from ..gitops.queries import findings
+
+        asked = list(queries)
+        if window is not None:
+            as_of, since = window
+            asked.append(findings(_day(as_of), _day(since) if since else None))
+        found = judge_folder(root, queries=asked)
+        if found is not None and window is not None:
+            found.obligations = found.answers[asked[-1]]
+        return found
     from ..gitops.snapshot import INDEX, WORK_TREE, judge
 
     return judge(root, INDEX if staged else rev or WORK_TREE, window=window, queries=queries)
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 def read_records(ctx: click.Context, rev: str | None = None) -> Records:

@@ -62,14 +62,17 @@ def load_all(store: Store, parsed: Parsed | None = None) -> Loaded:
     paths, refused = store.listing()
     records: dict[str, m.Record] = {}
     problems: dict[str, list[Problem]] = {}
-    parsed = dict(parsed or {})
+    # ``parsed`` may read its records when asked (a plain folder's cache): only
+    # the paths listed are looked up, never the whole of it
+    known = parsed if parsed is not None else {}
+    fresh: dict[str, tuple[m.Record | None, list[Problem]]] = {}
     with gc_paused():
-        todo = [p for p in paths if p not in parsed]
+        todo = [p for p in paths if p not in known]
         if len(todo) >= PARALLEL_FROM:
             for path, record, found, _ in load_paths(store, todo, cores()):
-                parsed[path] = (record, found)
+                fresh[path] = (record, found)
         for path in paths:
-            done = parsed.get(path)
+            done = fresh.get(path) or known.get(path)
             record, found = done if done is not None else _load_one(store, path)
             if found:
                 problems[path] = found

@@ -40,7 +40,7 @@ import tempfile
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -455,19 +455,25 @@ def new_day(info: RepoInfo, snap: Snapshot, day: date) -> Snapshot:
     """The snapshot judged on ``day``: only the dated checks run again (on the
     tree's records from the blob cache), their problems replacing the old day's.
     The kept answers stay: each names its own day."""
-    from ..checks import dated_codes, validate
-
     records = tree_records(info, snap.tree, snap.blobs)
     try:
-        dated = validate(records, day, dated_only=True)
+        snap.problems = redate(snap.problems, records, day)
     finally:
-        records.store.close()
-    codes = dated_codes()
-    snap.problems = sorted(
-        [p for p in snap.problems if p.code not in codes] + dated, key=Problem.sort_key
-    )
+        close = getattr(records.store, "close", None)
+        if close is not None:
+            close()
     snap.day = day.isoformat()
     return snap
+
+
+def redate(problems: list[Problem], records: Records, day: date) -> list[Problem]:
+    """A whole check's ``problems`` of another day made ``day``'s: the dated checks'
+    problems replaced by what they find on ``day`` (see ``checks.dated_codes``)."""
+    from ..checks import dated_codes, validate
+
+    codes = dated_codes()
+    dated = validate(records, day, dated_only=True)
+    return sorted([p for p in problems if p.code not in codes] + dated, key=Problem.sort_key)
 
 
 # ---- applying a change ----------------------------------------------------------------
@@ -519,11 +525,18 @@ def apply(
 
 
 def apply_on(
-    store: Store, snap: Snapshot, day: date, change: Change, queries: Iterable[Query]
+    store: Store,
+    snap: Snapshot,
+    day: date,
+    change: Change,
+    queries: Iterable[Query],
+    parsed: Mapping[str, tuple[m.Record | None, list[Problem]]] | None = None,
 ) -> Snapshot | None:
     """:func:`apply` with the unchanged side's files read from ``store`` (a git tree;
     a plain folder as it was, ``gitops.folder``): both sides are checked on the
-    records the change can affect, and the difference applied."""
+    records the change can affect, and the difference applied. ``parsed``: records
+    of the unchanged side already at hand (default: the snapshot's orgs, notices
+    and settings)."""
     from ..checks import validate
     from .scope import needs_whole, touched
     from .sides import scoped_sides
@@ -533,7 +546,8 @@ def apply_on(
     direct = touched(change.after, change.before, change.after, layout.org_ids(snap.blobs))
     listing = store.listing()[0]
     search = WordSearch(snap, direct.words)
-    sides = scoped_sides(store, listing, change.after, change.before, direct, search, snap.kept)  # type: ignore[arg-type]
+    known = parsed if parsed is not None else snap.kept
+    sides = scoped_sides(store, listing, change.after, change.before, direct, search, known)  # type: ignore[arg-type]
     if sides is None:
         return None
     base, head = sides[0].assemble(), sides[1].assemble()

@@ -422,13 +422,15 @@ def load_stamped(
     where: Path,
     prefetch: Callable[[list[str]], None] | None = None,
     write_behind: bool = False,
+    save_cache: bool = True,
 ) -> Records:
     """Load ``paths``, taking each file whose stamp the cache holds from the cache.
 
     The stamp says a file is unchanged: stat data in a work tree, the blob id in a
     git commit or the index (``gitops.cache``). A file without a stamp (it went
     away while listing) is read and never cached. ``prefetch`` is told the files
-    about to be read, so that a git store can ask for them in one batch.
+    about to be read, so that a git store can ask for them in one batch. Without
+    ``save_cache`` the caller writes the cache itself (with an extra section).
     """
     fingerprint = _fingerprint()
     with CacheFile(where, fingerprint) as old:
@@ -436,16 +438,10 @@ def load_stamped(
         stale = [p for p in paths if stamps[p] is None or cached.get(p) != stamps[p]]
         if len(stale) > REBUILD_SHARE * len(paths):
             records = load(store)
-            kept = {p: s for p, s in stamps.items() if s is not None}
-            save(
-                where,
-                fingerprint,
-                kept,
-                own_entries(records, refused, kept),
-                None,
-                None,
-                write_behind,
-            )
+            if save_cache:
+                kept = {p: s for p, s in stamps.items() if s is not None}
+                entries = own_entries(records, refused, kept)
+                save(where, fingerprint, kept, entries, None, None, write_behind)
             return records
         if prefetch is not None:
             prefetch(stale)
@@ -463,7 +459,7 @@ def load_stamped(
             problems.extend(found)
             if record is not None:
                 by_path[path] = record
-        if stale or len(cached) != len(paths):
+        if save_cache and (stale or len(cached) != len(paths)):
             kept = {p: s for p, s in stamps.items() if s is not None}
             save(where, fingerprint, kept, new, old, None, write_behind)
     return assemble(store, paths, by_path, problems)

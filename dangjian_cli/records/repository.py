@@ -449,6 +449,9 @@ class LazyRecords(Records):
         if found is None:
             with gc_paused():
                 found = self._source(folder, self._by_folder.get(folder, []))
+                # the records live until the command ends: out of the collector's
+                # later passes (as a whole load's, ``cli.common.load_records``)
+                gc.freeze()
             self._loaded[folder] = found
         return found
 
@@ -468,8 +471,10 @@ class LazyRecords(Records):
                     value.append(record)
         elif name == "settings":
             found = self._folder(layout.SETTINGS_FILE).get(layout.SETTINGS_FILE, (None, []))[0]
-            value = found if isinstance(found, m.Settings) else m.Settings(
-                path=layout.SETTINGS_FILE, id="dangjian"
+            value = (
+                found
+                if isinstance(found, m.Settings)
+                else m.Settings(path=layout.SETTINGS_FILE, id="dangjian")
             )
         elif name == "by_path":
             value = {}
