@@ -189,7 +189,8 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     changes, before = change.after, change.before
 
     scoped = not full and not needs_whole(changes)  # settings, trainings: see scope
-    snap = stored_snapshot(info, base_side.commit) if scoped else None
+    kept = stored_snapshot(info, base_side.commit)
+    snap = kept if scoped else None
     base_store: _BlobStore
     search: Search | None = None
     parsed: Parsed | None = None
@@ -218,9 +219,15 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         base, head = sides
     base_records, head_records = base.assemble(), head.assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
-    result.introduced, result.fixed = problem_delta(base_records, head_records, as_of, renamed)
+    # the whole base side, judged on the review's day, is what its snapshot keeps
+    whole = sides is None and kept is not None and kept.day == as_of.isoformat()
+    result.introduced, result.fixed = problem_delta(
+        base_records, head_records, as_of, renamed, kept.problems if whole else None
+    )
+    from .queries import findings
+
     result.findings_introduced, result.findings_resolved = finding_delta(
-        base_records, head_records, as_of
+        base_records, head_records, as_of, kept.answer(findings(as_of)) if whole else None
     )
     base_store.close()
     return result
@@ -282,12 +289,18 @@ def _change(
 
 
 def problem_delta(
-    base: Records, head: Records, as_of: date, renamed: Mapping[str, str]
+    base: Records,
+    head: Records,
+    as_of: date,
+    renamed: Mapping[str, str],
+    before: list[Problem] | None = None,
 ) -> tuple[list[Problem], list[Problem]]:
-    """Problems only the head has (introduced) and only the base has (fixed)."""
+    """Problems only the head has (introduced) and only the base has (fixed);
+    ``before``: the base's problems when a snapshot of its whole tree keeps them."""
     from ..checks import validate
 
-    before = validate(base, as_of, locate=False)
+    if before is None:
+        before = validate(base, as_of, locate=False)
     after = validate(head, as_of, locate=False)
 
     def ident(p: Problem, moved: Mapping[str, str]) -> tuple[str, ...]:
@@ -308,14 +321,18 @@ def problem_delta(
 FINDING = ("due", "overdue")
 
 
-def finding_delta(base: Records, head: Records, as_of: date) -> tuple[list[Any], list[Any]]:
-    """Obligation findings (due/overdue) only the head has, and only the base has."""
+def finding_delta(
+    base: Records, head: Records, as_of: date, before: list[Any] | None = None
+) -> tuple[list[Any], list[Any]]:
+    """Obligation findings (due/overdue) only the head has, and only the base has;
+    ``before``: the base's when a snapshot of its whole tree keeps them."""
     from ..rules.engine import evaluate
 
     def key(o: Any) -> tuple[Any, ...]:
         return (o.subject, o.rule, o.period, o.status)
 
-    before = evaluate(base, as_of, statuses=FINDING)
+    if before is None:
+        before = evaluate(base, as_of, statuses=FINDING)
     after = evaluate(head, as_of, statuses=FINDING)
     old = {key(o) for o in before}
     new = {key(o) for o in after}

@@ -533,3 +533,41 @@ def test_a_new_day_runs_only_the_dated_checks_again(county, monkeypatch) -> None
         assert fast(days[0]) == whole(days[0])
     assert True in dated and "E-SECRETARY" in {p["code"] for p in whole(days[1])}
     assert whole(days[0]) != whole(days[1])  # the day mattered
+
+
+def test_a_spread_review_takes_the_base_from_its_snapshot(county, monkeypatch) -> None:
+    """A change too spread for a scoped review loads both sides whole; when the base
+    commit's snapshot was judged on the review's day, its problems and findings are
+    the base's (only the head is checked and evaluated), and the review is the same."""
+    from datetime import date
+
+    from dangjian_cli import checks
+    from dangjian_cli.gitops import review, sides
+    from dangjian_cli.rules import engine
+
+    day = date(2026, 7, 15)
+    assert snapshot.judge(county.root, snapshot.WORK_TREE, day, (day.isoformat(), None))
+    rng = random.Random(8)
+    for _ in range(8):
+        rng.choice(EDITS)(county, rng)
+    monkeypatch.setattr(sides, "SCOPED_SHARE", 0.0)  # every change is too spread
+    monkeypatch.setattr(sides, "CACHE_FROM", 1)
+    args = ["review", "HEAD", "--as-of", day.isoformat(), "--format", "json"]
+    whole = _listing(county, *args, whole=True)
+    checked: list[int] = []
+    evaluated: list[int] = []
+    real_validate, real_evaluate = checks.validate, engine.evaluate
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            checks, "validate", lambda *a, **k: checked.append(1) or real_validate(*a, **k)
+        )
+        patch.setattr(
+            engine, "evaluate", lambda *a, **k: evaluated.append(1) or real_evaluate(*a, **k)
+        )
+        fast = _listing(county, *args)
+    assert fast == whole
+    assert (len(checked), len(evaluated)) == (1, 1)  # the head's only
+    assert json.loads(fast[1])["problems_introduced"]
+    for full in (True, False):  # --full, and a review on another day: both sides judged
+        other = [*args[:3], "2026-07-16", *args[4:], *(["--full"] if full else [])]
+        assert _listing(county, *other) == _listing(county, *other, whole=True)
