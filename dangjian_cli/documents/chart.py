@@ -1,4 +1,5 @@
-"""The report's chart of meetings held against meetings owed, one row per org.
+"""The report's chart of meetings held against meetings owed: one row for the
+report's org itself and one for each org directly under it, its subtree summed.
 
 Words in a picture would need a font rasteriser (and a CJK face on every
 machine that renders), so the chart is a borderless table instead: the org's
@@ -22,7 +23,7 @@ WHITE = (255, 255, 255)
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """What the builder draws for ``@chart``: (short name, held, owed) per org."""
+    """What the builder draws for ``@chart``: (short name, held, owed) per row."""
 
     rows: list[tuple[str, int, int]]
     #: legend words for the held and the owed bar, in that order (top, bottom)

@@ -190,9 +190,7 @@ def report_context(
                 "owed": owed[o],
             }
         )
-    names = short_names([org_view(records, o)["name"] for o in orgs], "")
-    legend = ("已开次数", "应开次数") if lang == "zh" else ("held", "owed")
-    chart = Chart([(names[i], held[o], owed[o]) for i, o in enumerate(orgs)], legend)
+    chart = _chart(records, org_id, orgs, held, owed, lang)
 
     keep = set(orgs)
     meetings = Counter(
@@ -271,6 +269,37 @@ def report_context(
         "imprint": imprint(records, org_view(records, org_id)["name"], as_of),
     }
     return context, chart
+
+
+def _chart(
+    records: Any,
+    org_id: str,
+    orgs: list[str],
+    held: Counter[str],
+    owed: Counter[str],
+    lang: str,
+) -> Chart:
+    """The chart's rows: the report's org itself, then each org directly under it with
+    the meetings of its whole subtree summed, so a county's report charts its
+    townships and a township's its branches. One row per org of a county's subtree
+    would be 1,200 bars (tens of pages nobody reads, and most of the rendering time);
+    the tables keep the figures of every org."""
+    keep = set(orgs)
+    heads = [org_id, *(o for o in orgs if o != org_id and records.orgs[o].parent == org_id)]
+    groups = [[org_id]] + [[o for o in records.subtree(head) if o in keep] for head in heads[1:]]
+    names = short_names([org_view(records, o)["name"] for o in heads], "")
+    if len(heads) > 1:
+        names[0] += "（本级）" if lang == "zh" else " (itself)"
+    for i, group in enumerate(groups[1:], start=1):
+        if len(group) > 1:
+            below = len(group) - 1
+            names[i] += f"（含下属{below}个）" if lang == "zh" else f" (and {below} below)"
+    legend = ("已开次数", "应开次数") if lang == "zh" else ("held", "owed")
+    rows = [
+        (names[i], sum(held[o] for o in group), sum(owed[o] for o in group))
+        for i, group in enumerate(groups)
+    ]
+    return Chart(rows, legend)
 
 
 def _dues(records: Any, orgs: list[str], span: Span, as_of: date) -> dict[str, Any]:

@@ -330,12 +330,47 @@ def test_report_tables_and_chart(rrepo, tmp_path):
     assert members[1:] == [["Full member", "3"], ["Total", "3"]]
     funds = _table_with(doc, "Expense category")
     assert funds[-1] == ["Total", "", "10,300.10", "1,334.54"]
-    # the chart: one row per org, its short name, its bars as a picture, held/owed in words
-    chart = next(t for t in doc.tables if re.fullmatch(r"\d+/\d+", t.rows[0].cells[-1].text))
-    rows = [[c.text for c in row.cells] for row in chart.rows]
+    # the chart: the township itself, then each org under it (short name, its bars as a
+    # picture, held/owed in words)
+    rows = _chart_rows(doc)
     assert len(rows) == 2 == len(doc.inline_shapes)
-    assert rows[0][0] == "Test Township Committee"
+    assert [r[0] for r in rows] == ["Test Township Committee (itself)", SHOWN_NAME]
     assert all(re.fullmatch(r"\d+/\d+", r[-1]) for r in rows)
+
+
+def _chart_rows(doc) -> list[list[str]]:
+    chart = next(t for t in doc.tables if re.fullmatch(r"\d+/\d+", t.rows[0].cells[-1].text))
+    return [[c.text for c in row.cells] for row in chart.rows]
+
+
+def test_report_chart_sums_the_orgs_below_each_child(rrepo, tmp_path):
+    """A county's chart has a bar for the county and one for each township with its
+    branches summed, not one per org; the tables still list every org."""
+    out = tmp_path / "out"
+    for org, subtree in (("town", "--subtree"), ("county", "--subtree"), ("town", None)):
+        result = rrepo.run("render", "report", "--org", org, "--period", "2025-h1",
+                           *([subtree] if subtree else []), "--as-of", "2025-08-01",
+                           "--out", str(out / org / str(subtree)))  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    town = _chart_rows(_doc(out / "town/--subtree/report-town-2025-h1-subtree.docx"))
+    county_doc = _doc(out / "county/--subtree/report-county-2025-h1-subtree.docx")
+    county = _chart_rows(county_doc)
+    assert [r[0] for r in county] == [
+        "Test County Committee (itself)",
+        "Test Township Committee (and 1 below)",
+    ]
+    held, owed = (sum(int(r[-1].split("/")[k]) for r in town) for k in (0, 1))
+    assert owed > 0 and county[1][-1] == f"{held}/{owed}"
+    assert len(county_doc.inline_shapes) == 2
+    obligations = _table_with(county_doc, "Share met")
+    assert [r[1] for r in obligations[1:]] == [
+        "Test County Committee",
+        "Test Township Committee",
+        SHOWN_NAME,
+    ]
+    # a report of one org charts that org alone, without a word added to its name
+    alone = _chart_rows(_doc(out / "town/None/report-town-2025-h1.docx"))
+    assert [r[0] for r in alone] == ["Test Township Committee"]
 
 
 def test_bad_arguments_are_one_line_errors(rrepo, tmp_path):
