@@ -95,7 +95,7 @@ def parse(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Problem]]
     if problem is not None:
         return None, [problem]
     assert text is not None
-    if not text.strip():
+    if not text or text.isspace():  # (strip would copy every file once more)
         return None, [error("E-EMPTY", path, say("file is empty"), line=1)]
     try:
         doc = _loads(text)
