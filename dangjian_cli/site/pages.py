@@ -69,7 +69,8 @@ def labels() -> dict[str, str]:
         "notices_late": _("past deadline"),
         "dues": _("Dues {year}"),
         "dues_collected": _("paid {paid} of {standard}"),
-        "dues_late": _("of which late {late}"),
+        "dues_late": _(" (of which late {late})"),
+        "dues_unknown": _("paid {paid}; no standard known (no dues base recorded)"),
         "share_met": _("Share of obligations met in {year}"),
         "map_help": _(
             "Each block is a township; each small square a branch. Colour: share of "
@@ -370,6 +371,7 @@ class Site:
                 "paid_late": money(dues.paid_late),
                 "collected": money(dues.paid + dues.paid_late),
                 "late": bool(dues.paid_late),
+                "known": bool(dues.standard),
                 "unpaid": money(dues.unpaid),
                 "share": percent(
                     float((dues.paid + dues.paid_late) / dues.standard) if dues.standard else None

@@ -460,6 +460,9 @@ def test_hostile_values_are_text_and_personal_numbers_masked(make_repo, tmp_path
     assert "&lt;script&gt;" in every
     assert "13812345678" not in every and "11010119700501123X" not in every
     assert "138****5678" in every
+    # no [[dues_base]] row: the standard is said to be unknown, not 0.00
+    dues = parse(out / "index.html").kpi_text["dues"]
+    assert "no standard known" in dues and "of 0.00" not in dues
     for path in out.rglob("*.html"):
         page = parse(path)
         assert not any(link.lower().startswith("javascript") for link in page.links)
