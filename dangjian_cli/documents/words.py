@@ -7,13 +7,13 @@ without leading zeros (2026年3月5日).
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..rules.wording import (
     basis,
     chinese_number,
     finding_sentence,
+    format_date,
     month_span,
     period_words,
     rule_name,
@@ -33,27 +33,6 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
-
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def format_date(day: date, lang: str) -> str:
-    if lang == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def money(amount: Decimal | int | None) -> str:

@@ -47,6 +47,13 @@ def chinese_number(n: int) -> str:
     return f"{head}十{_DIGITS[ones] if ones else ''}"
 
 
+def format_date(day: date, lang: str) -> str:
+    """A day as a document writes it: 2026年3月5日 (GB/T 9704: no leading zeros) / 5 March 2026."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
 def period_words(label: str, lang: str) -> str:
     """``2026-06`` -> 2026年6月 / June 2026; ``2026-Q1`` -> 2026年第一季度 /
     first quarter of 2026; ``2026-H1`` -> 2026年上半年 / first half of 2026;
@@ -181,9 +188,9 @@ def finding_sentence(ob: Any, rule: Any, lang: str) -> str:
     due = ""
     if deadline is not None:
         due = (
-            f"（期限{deadline.year}年{deadline.month}月{deadline.day}日）"
+            f"（期限{format_date(deadline, lang)}）"
             if zh
-            else f" (due {deadline.day} {_MONTHS_EN[deadline.month - 1]} {deadline.year})"
+            else f" (due {format_date(deadline, lang)})"
         )
     if kind == "study-hours":
         if zh:
