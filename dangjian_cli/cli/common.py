@@ -172,14 +172,29 @@ def as_of_option(help: str) -> Callable:
     return click.option("--as-of", "as_of", type=ISO_DATE, default=None, metavar="DATE", help=help)
 
 
-def format_option(*choices: str, default: str = "table") -> Callable:
+def format_option(*choices: str, default: str = "table", help: str = "Output format.") -> Callable:
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices or FORMATS),
         default=default,
         show_default=True,
-        help="Output format.",
+        help=help,
+    )
+
+
+def file_output_options(formats: tuple[str, ...], format_help: str, out_help: str) -> Callable:
+    """``--format``, ``--out FILE`` and ``--force``: a listing printed, or written to a file
+    that is never replaced without --force (the writing: cli.tables._emit_listing)."""
+    return options(
+        format_option(*formats, help=format_help),
+        click.option(
+            "--out",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help=out_help,
+        ),
+        click.option("--force", is_flag=True, help="Replace an existing --out file."),
     )
 
 

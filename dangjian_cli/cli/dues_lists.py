@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..i18n import _
-from .common import ISO_DATE, YEAR, read_records
+from .common import ISO_DATE, YEAR, file_output_options, read_records
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 FORMATS = ("table", "json", "csv", "xlsx", "docx")
@@ -31,28 +31,9 @@ def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return text
 
 
-def _output_options(func: Any) -> Any:
-    for option in reversed(
-        (
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(FORMATS),
-                default="table",
-                show_default=True,
-                help="Output format (xlsx and docx need --out).",
-            ),
-            click.option(
-                "--out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="Write to FILE.",
-            ),
-            click.option("--force", is_flag=True, help="Replace an existing --out file."),
-        )
-    ):
-        func = option(func)
-    return func
+_output_options = file_output_options(
+    FORMATS, "Output format (xlsx and docx need --out).", "Write to FILE."
+)
 
 
 def _emit(

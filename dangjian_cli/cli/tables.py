@@ -13,7 +13,6 @@ imported only inside these commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,15 @@ import click
 
 from ..errors import InputError, Refused
 from ..i18n import _, ngettext
-from .common import ISO_DATE, YEAR, load_records, read_records, repo_root
+from .common import (
+    ISO_DATE,
+    YEAR,
+    file_output_options,
+    load_records,
+    options,
+    read_records,
+    repo_root,
+)
 from .git import WRITTEN, commit_option
 
 LIST_FORMATS = ("table", "json", "csv", "xlsx")
@@ -37,35 +44,30 @@ def import_group() -> None:
     """Read members or dues from an Excel roster (.xlsx) or CSV: checked, then written."""
 
 
-def _import_options(func: Callable) -> Callable:
-    for option in reversed(
-        (
-            click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
-            click.option(
-                "--map",
-                "map_file",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                help='A TOML table of other headings: `"党员姓名" = "name"`.',
-            ),
-            click.option("--sheet", default=None, help="Read only this sheet of the workbook."),
-            click.option("--org", "default_org", default=None, help="Org of rows that name none."),
-            click.option("--dry-run", is_flag=True, help="Show what would change; write nothing."),
-            click.option(
-                "--skip-invalid",
-                is_flag=True,
-                help="Write the valid rows; put the others in an error workbook.",
-            ),
-            click.option(
-                "--errors-out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="The error workbook of --skip-invalid (default: FILE-errors.xlsx).",
-            ),
-            click.option("--force", is_flag=True, help="Replace an existing error workbook."),
-        )
-    ):
-        func = option(func)
-    return func
+_import_options = options(
+    click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+    click.option(
+        "--map",
+        "map_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help='A TOML table of other headings: `"党员姓名" = "name"`.',
+    ),
+    click.option("--sheet", default=None, help="Read only this sheet of the workbook."),
+    click.option("--org", "default_org", default=None, help="Org of rows that name none."),
+    click.option("--dry-run", is_flag=True, help="Show what would change; write nothing."),
+    click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Write the valid rows; put the others in an error workbook.",
+    ),
+    click.option(
+        "--errors-out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The error workbook of --skip-invalid (default: FILE-errors.xlsx).",
+    ),
+    click.option("--force", is_flag=True, help="Replace an existing error workbook."),
+)
 
 
 def _read_map(path: Path | None, fields: dict[str, Any]) -> dict[str, str]:
@@ -444,34 +446,13 @@ def _emit(
     click.echo(text)
 
 
-def _common(func: Callable) -> Callable:
-    for option in reversed(
-        (
-            click.option("--org", default=None, help="Only this org (id)."),
-            click.option("--subtree", is_flag=True, help="With --org: and every org below it."),
-            click.option("--as-of", "as_of", type=ISO_DATE, default=None, metavar="DATE"),
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(LIST_FORMATS),
-                default="table",
-                show_default=True,
-                help="Output format.",
-            ),
-            click.option(
-                "--out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="Write to FILE (needed for xlsx).",
-            ),
-            click.option("--force", is_flag=True, help="Replace an existing --out file."),
-            click.option(
-                "--show-personal", is_flag=True, help="Show ID and phone numbers unmasked."
-            ),
-        )
-    ):
-        func = option(func)
-    return func
+_common = options(
+    click.option("--org", default=None, help="Only this org (id)."),
+    click.option("--subtree", is_flag=True, help="With --org: and every org below it."),
+    click.option("--as-of", "as_of", type=ISO_DATE, default=None, metavar="DATE"),
+    file_output_options(LIST_FORMATS, "Output format.", "Write to FILE (needed for xlsx)."),
+    click.option("--show-personal", is_flag=True, help="Show ID and phone numbers unmasked."),
+)
 
 
 @click.command("list")
