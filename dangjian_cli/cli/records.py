@@ -119,13 +119,23 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [item.strip() for v in values for item in v.split(",") if item.strip()]
 
 
-def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> str | int | None:
-    if value is None:
-        return None
-    try:
-        return write.parse_amount(value, param.name or "amount")
-    except InputError as exc:
-        raise click.BadParameter(str(exc)) from None
+def _parsed(parse: Callable[[str, str], Any], name: str) -> Callable:
+    """A click callback reading an option's value with ``parse`` (a ``write.parse_*``
+    function), its refusal said as click's usage error on the option."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        if value is None:
+            return None
+        try:
+            return parse(value, param.name or name)
+        except InputError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
+
+
+#: ``--amount`` and the like: money (or a score) as a record keeps it
+_amount = _parsed(write.parse_amount, "amount")
 
 
 def _org_field(store: Store, org: str, field: str) -> Any:
@@ -315,21 +325,9 @@ def new_member(ctx: click.Context, member_id: str, force: bool, **opts: Any) -> 
     root, store = _open(ctx)
     path = _place(layout.member_path(member_id))
     _fresh(store, path, force)
-    order = (
-        "name",
-        "gender",
-        "birth_date",
-        "id_number",
-        "phone",
-        "org",
-        "status",
-        "applied",
-        "activist_since",
-        "candidate_since",
-        "admitted",
-        "full_since",
-    )
-    data = write.new_document((k, opts[k]) for k in order)
+    from ..records.roster import MEMBER_ORDER  # a new member's file, as an import writes it
+
+    data = write.new_document((k, opts[k]) for k in MEMBER_ORDER if k in opts)
     return finish(root, store, {path: data}, () if force else (path,))
 
 
@@ -652,13 +650,7 @@ def new_notice(
         return finish(root, store, {claim.path: data}, (claim.path,))
 
 
-def _hours(ctx: click.Context, param: click.Parameter, value: str | None) -> int | float | None:
-    if value is None:
-        return None
-    try:
-        return write.parse_hours(value, param.name or "hours")
-    except InputError as exc:
-        raise click.BadParameter(str(exc)) from None
+_hours = _parsed(write.parse_hours, "hours")
 
 
 def _participants(
