@@ -154,12 +154,7 @@ def _run_import(ctx: click.Context, kind: str, file: Path, opts: dict[str, Any])
                 continue
             field = problem.key[0] if problem.key else "name"
             row = planned.rows[0]
-            ref = row.ref(str(field))
-            plan.errors.append(
-                roster.RowError(
-                    ref, f"{problem.message_text()} ({problem.code})", row.number, row.sheet
-                )
-            )
+            plan.errors.append(row.error(str(field), f"{problem.message_text()} ({problem.code})"))
     _show_errors(file, plan.errors)
     bad = plan.bad_rows()
     bad_paths = {p.path for p in plan.planned if any((r.sheet, r.number) in bad for r in p.rows)}

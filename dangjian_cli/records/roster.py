@@ -421,6 +421,10 @@ class Row:
         first = next(iter(self.cells.values()), None)
         return first.ref if first is not None else f"{self.sheet}!{self.number}"
 
+    def error(self, name: str, message: str) -> RowError:
+        """A problem of this row, placed at its cell of field ``name``."""
+        return RowError(self.ref(name), message, self.number, self.sheet)
+
 
 PARSERS = {
     "id_number": parse_id_number,
@@ -448,6 +452,17 @@ def read_row(row: Row, errors: list[RowError]) -> dict[str, Any] | None:
         if value is not None:
             values[name] = value
     return values if ok else None
+
+
+def _readable(rows: Iterable[Row], plan: Plan) -> Iterator[tuple[Row, dict[str, Any]]]:
+    """Each row counted into ``plan`` with its fields; a row whose cells do not read has
+    its errors added to the plan and is not handed on."""
+    for row in rows:
+        plan.rows += 1
+        plan.all_rows[(row.sheet, row.number)] = row
+        values = read_row(row, plan.errors)
+        if values is not None:
+            yield row, values
 
 
 # ---- the import plan ------------------------------------------------------------------
@@ -543,12 +558,10 @@ def _org_of(
     field_ = "org" if given else "org_name"
     value = given or name or default
     if value is None:
-        return None, RowError(
-            row.ref("name"), _("no org: fill 所在党组织 (org)"), row.number, row.sheet
-        )
+        return None, row.error("name", _("no org: fill 所在党组织 (org)"))
     org, why = resolve_org(value, orgs, names)
     if org is None:
-        return None, RowError(row.ref(field_), why, row.number, row.sheet)
+        return None, row.error(field_, why)
     return org, None
 
 
@@ -580,14 +593,9 @@ def plan_members(
     seen_idn: dict[str, str] = {}
     seen_name: dict[tuple[str, str, str | None], str] = {}
     seen_member: dict[str, str] = {}
-    for row in rows:
-        plan.rows += 1
-        plan.all_rows[(row.sheet, row.number)] = row
-        values = read_row(row, plan.errors)
-        if values is None:
-            continue
+    for row, values in _readable(rows, plan):
         if not values.get("name"):
-            plan.errors.append(RowError(row.ref("name"), _("no name"), row.number, row.sheet))
+            plan.errors.append(row.error("name", _("no name")))
             continue
         org, problem = _org_of(row, values, orgs, names, default_org)
         if problem:
@@ -598,13 +606,11 @@ def plan_members(
         if idn and idn != MASK:
             if idn in seen_idn:
                 plan.errors.append(
-                    RowError(
-                        row.ref("id_number"),
+                    row.error(
+                        "id_number",
                         _("the same ID number as {cell}: one person, two rows").format(
                             cell=seen_idn[idn]
                         ),
-                        row.number,
-                        row.sheet,
                     )
                 )
                 continue
@@ -613,21 +619,19 @@ def plan_members(
         key = (values["name"], org, values.get("id"))
         if not (idn and idn != MASK) and key in seen_name:
             plan.errors.append(
-                RowError(
-                    row.ref("name"),
+                row.error(
+                    "name",
                     _(
                         "{name} of {org} is also in {cell}: one person, "
                         "two rows (give ID numbers if they are two people)"
                     ).format(name=values["name"], org=org, cell=seen_name[key]),
-                    row.number,
-                    row.sheet,
                 )
             )
             continue
         seen_name.setdefault(key, row.ref("name"))
         found, ambiguous = matcher.find(values)
         if ambiguous:
-            plan.errors.append(RowError(row.ref("name"), ambiguous, row.number, row.sheet))
+            plan.errors.append(row.error("name", ambiguous))
             continue
         values.pop("id", None)
         if (
@@ -637,24 +641,19 @@ def plan_members(
             and (found is None or (members[found].id_number or "").upper() != idn)
         ):  # a number the records already hold stays, whatever its check character
             plan.errors.append(
-                RowError(
-                    row.ref("id_number"),
-                    _("the ID number's check character is wrong (a digit mistyped?)"),
-                    row.number,
-                    row.sheet,
+                row.error(
+                    "id_number", _("the ID number's check character is wrong (a digit mistyped?)")
                 )
             )
             continue
         if found is not None:
             if found in seen_member:
                 plan.errors.append(
-                    RowError(
-                        row.ref("name"),
+                    row.error(
+                        "name",
                         _("member {member} is also in {cell}: one person, two rows").format(
                             member=found, cell=seen_member[found]
                         ),
-                        row.number,
-                        row.sheet,
                     )
                 )
                 continue
@@ -678,11 +677,9 @@ def plan_members(
             )
             if fields["status"] is None:
                 plan.errors.append(
-                    RowError(
-                        row.ref("status"),
+                    row.error(
+                        "status",
                         _("no status (人员类别): 正式党员, 预备党员, 发展对象, 入党积极分子..."),
-                        row.number,
-                        row.sheet,
                     )
                 )
                 continue
@@ -723,12 +720,7 @@ def plan_dues(
     names = org_names(orgs)
     by_member: dict[str, Planned] = {}
     seen: dict[tuple[str, str], str] = {}
-    for row in rows:
-        plan.rows += 1
-        plan.all_rows[(row.sheet, row.number)] = row
-        values = read_row(row, plan.errors)
-        if values is None:
-            continue
+    for row, values in _readable(rows, plan):
         if values.get("org") or values.get("org_name") or default_org:
             org, problem = _org_of(row, values, orgs, names, default_org)
             if problem:
@@ -743,30 +735,24 @@ def plan_dues(
             why = ambiguous or _("no member {who} found (by ID number, or by name and org)").format(
                 who=who
             )
-            plan.errors.append(RowError(row.ref("name"), why.strip(), row.number, row.sheet))
+            plan.errors.append(row.error("name", why.strip()))
             continue
         month = values.get("month") or default_month
         if not month:
-            plan.errors.append(
-                RowError(
-                    row.ref("month"), _("no month (月份), or give --month"), row.number, row.sheet
-                )
-            )
+            plan.errors.append(row.error("month", _("no month (月份), or give --month")))
             continue
         amount = values.get("amount")
         if amount is None:
-            plan.errors.append(RowError(row.ref("amount"), _("no amount"), row.number, row.sheet))
+            plan.errors.append(row.error("amount", _("no amount")))
             continue
         paid_on = values.get("paid_on")
         if (found, month) in seen:
             plan.errors.append(
-                RowError(
-                    row.ref("month"),
+                row.error(
+                    "month",
                     _("{member} {month} is also in {cell}: one month, two rows").format(
                         member=found, month=month, cell=seen[(found, month)]
                     ),
-                    row.number,
-                    row.sheet,
                 )
             )
             continue
@@ -778,14 +764,12 @@ def plan_dues(
                 plan.unchanged += 1
                 continue
             plan.errors.append(
-                RowError(
-                    row.ref("amount"),
+                row.error(
+                    "amount",
                     _(
                         "{member} already has {month}: {amount} paid on {day} "
                         "(change it with `dangjian set`)"
                     ).format(member=found, month=month, amount=old.amount, day=old.paid_on or "-"),
-                    row.number,
-                    row.sheet,
                 )
             )
             continue
