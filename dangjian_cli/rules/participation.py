@@ -190,17 +190,8 @@ def _attendance(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
             status = e.MET
         if run.unwanted(status):
             continue
-        yield e.Obligation(
-            mb.id,
-            mb.name or mb.id,
-            org_id,
-            rule.id,
-            str(deadline.year),
-            status,
-            1,
-            0 if status != e.MET else 1,
-            deadline,
-            rule.clause,
+        yield e._member_obligation(
+            mb, org_id, rule, str(deadline.year), status, 1, int(status == e.MET), deadline
         )
 
 
@@ -308,17 +299,8 @@ def _appraisal(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
                 status = e.MET if done else (e.DUE if day <= deadline else e.OVERDUE)
                 if run.unwanted(status):
                     continue
-                yield e.Obligation(
-                    mb.id,
-                    mb.name or mb.id,
-                    org.id,
-                    rule.id,
-                    str(year),
-                    status,
-                    1,
-                    int(done),
-                    deadline,
-                    rule.clause,
+                yield e._member_obligation(
+                    mb, org.id, rule, str(year), status, 1, int(done), deadline
                 )
 
 
@@ -363,20 +345,10 @@ def _disposition(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
         if late:
             status = e.MET_LATE
         if not run.unwanted(status):
-            yield e.Obligation(
-                mb.id,
-                mb.name or mb.id,
-                org,
-                rule.id,
-                str(mt.date.year),  # type: ignore[union-attr]
-                status,
-                1,
-                int(done),
-                deadline,
-                rule.clause,
-                None,
-                late,
-            )
+            year = str(mt.date.year)  # type: ignore[union-attr]
+            ob = e._member_obligation(mb, org, rule, year, status, 1, int(done), deadline)
+            ob.days_late = late
+            yield ob
         for row in rows:
             if row.kind != "correction" or row.until is None:
                 continue
@@ -386,17 +358,8 @@ def _disposition(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
             status = e.deadline_status(closed, row.until, rule.due_before, day)
             if run.unwanted(status):
                 continue
-            yield e.Obligation(
-                mb.id,
-                mb.name or mb.id,
-                org,
-                rule.id,
-                f"{row.until:%Y-%m}",
-                status,
-                1,
-                int(closed),
-                row.until,
-                rule.clause,
+            yield e._member_obligation(
+                mb, org, rule, f"{row.until:%Y-%m}", status, 1, int(closed), row.until
             )
 
 
@@ -499,17 +462,8 @@ def _study(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
             status = e.deadline_status(hours >= rule.min_hours, deadline, rule.due_before, day)
             if run.unwanted(status):
                 continue
-            yield e.Obligation(
-                mb.id,
-                mb.name or mb.id,
-                org,
-                rule.id,
-                str(year),
-                status,
-                rule.min_hours,
-                int(hours),
-                deadline,
-                rule.clause,
+            yield e._member_obligation(
+                mb, org, rule, str(year), status, rule.min_hours, int(hours), deadline
             )
 
 
