@@ -133,7 +133,10 @@ def wait_for_cache_writer(folder: Path, timeout: float = 120.0) -> None:
     """
     time.sleep(0.3)  # let a writer that is just starting create its file
     end = time.monotonic() + timeout
-    while any(folder.glob(".dangjian-*.tmp")) and time.monotonic() < end:
+    snapshots = folder / "dangjian-snapshots"  # a git folder's snapshots, written behind too
+    while time.monotonic() < end and (
+        any(folder.glob(".dangjian-*.tmp")) or any(snapshots.glob(".tmp-*"))
+    ):
         time.sleep(0.1)
 
 

@@ -10,12 +10,13 @@ and judges it in its own way.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..records import layout
 from ..records.store import read_inside
-from .run import CatFile, GitError, RepoInfo, git, nul_fields
+from .run import CatFile, GitError, RepoInfo, first_line, git, nul_fields
 
 
 class Unmerged(GitError):
@@ -42,37 +43,44 @@ def changed_paths(
     args.append(base)
     if head:
         args.append(head)
-    out = list(nul_fields(git(info.root, *args)))
-    changed: set[str] = set()
-    renames: dict[str, str] = {}
-    old_ids: dict[str, str] = {}
-    ids: dict[str, str] = {}
-    i = 0
-    while i < len(out):
-        meta = out[i].split()
-        status, old_id, new_id = meta[-1], meta[2], meta[3]
-        if status[0] in "RC":
-            old, new = out[i + 1], out[i + 2]
-            i += 3
-            if status[0] == "R":
-                changed.add(old)
-                renames[new] = old
-                if old_id.strip("0"):
-                    old_ids[old] = old_id
-        else:
-            new = out[i + 1]
-            i += 2
-            if old_id.strip("0"):
-                old_ids[new] = old_id
-        if index and status[0] == "U":
-            raise Unmerged(f"{new}: unresolved merge conflict in the index")
-        changed.add(new)
-        if (head or index) and new_id.strip("0"):
-            ids[new] = new_id
-    if head is None and not index:
+    others = None
+    if head is None and not index:  # the untracked files, listed while git diff runs
         exclude = () if ignored else ("--exclude-standard",)
-        untracked = git(info.root, "ls-files", "-z", "--others", *exclude)
-        changed.update(nul_fields(untracked))
+        others = _start(info, "ls-files", "-z", "--others", *exclude)
+    try:
+        out = list(nul_fields(git(info.root, *args)))
+        changed: set[str] = set()
+        renames: dict[str, str] = {}
+        old_ids: dict[str, str] = {}
+        ids: dict[str, str] = {}
+        i = 0
+        while i < len(out):
+            meta = out[i].split()
+            status, old_id, new_id = meta[-1], meta[2], meta[3]
+            if status[0] in "RC":
+                old, new = out[i + 1], out[i + 2]
+                i += 3
+                if status[0] == "R":
+                    changed.add(old)
+                    renames[new] = old
+                    if old_id.strip("0"):
+                        old_ids[old] = old_id
+            else:
+                new = out[i + 1]
+                i += 2
+                if old_id.strip("0"):
+                    old_ids[new] = old_id
+            if index and status[0] == "U":
+                raise Unmerged(f"{new}: unresolved merge conflict in the index")
+            changed.add(new)
+            if (head or index) and new_id.strip("0"):
+                ids[new] = new_id
+        if others is not None:
+            changed.update(nul_fields(_finish(others)))
+    finally:
+        if others is not None and others.returncode is None:  # left early: no stray git
+            others.kill()
+            others.communicate()
     keep = {p for p in changed if is_record_path(p)}
     renames = {n: o for n, o in renames.items() if n in keep and o in keep}
     return (
@@ -83,6 +91,23 @@ def changed_paths(
             {p: i for p, i in ids.items() if p in keep},
         ),
     )
+
+
+def _start(info: RepoInfo, *args: str) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            ["git", *args], cwd=info.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (needed for --rev, review, log and hooks)") from None
+
+
+def _finish(proc: subprocess.Popen[bytes]) -> bytes:
+    """The output of a git process started by :func:`_start`, or its one-line error."""
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise GitError(first_line(err) or "git ls-files failed")
+    return out
 
 
 def read_by_id(

@@ -250,16 +250,28 @@ def in_quarantine() -> bool:
     return bool(os.environ.get("GIT_QUARANTINE_PATH"))
 
 
+#: a snapshot of this many files is written by a detached process (a county's is
+#: 20 MB: the command that made it need not wait for the disk)
+BEHIND_FROM = 20_000
+
+
 def write(info: RepoInfo, snap: Snapshot) -> None:
     """Store atomically and keep the newest :data:`KEEP`; a failed write keeps
-    nothing, and nothing is stored from quarantine."""
+    nothing, and nothing is stored from quarantine. A large snapshot is written by
+    a detached process (a run that finds it not yet written only does more work)."""
     if in_quarantine():
         return
-    try:
-        _dump(_folder(info), snap)
-        _prune(info)
-    except OSError:
-        return
+
+    def job() -> None:
+        try:
+            _dump(_folder(info), snap)
+            _prune(info)
+        except OSError:
+            return
+
+    from ..records.cache import behind
+
+    behind(job, now=len(snap.blobs) < BEHIND_FROM)
 
 
 def _dump(folder: Path, snap: Snapshot) -> None:

@@ -70,7 +70,8 @@ NEVER: Stamp = (0, 0, 0, 0)
 Loaded = tuple[m.Record | None, list[Problem]]
 Entry = tuple[Stamp, m.Record | None, list[Problem]]
 
-STAMPS = "stamps"
+#: stamps are kept by top folder too: a command reading the members reads theirs
+STAMPS = "stamps:"
 _RECORDS = "records:"
 _EXTRA = "extra:"
 
@@ -200,9 +201,19 @@ class CacheFile:
         self._values[name] = value
         return value
 
-    def stamps(self) -> dict[str, Stamp]:
-        found = self.section(STAMPS)
-        return found if isinstance(found, dict) else {}
+    def stamps(self, folders: Iterable[str] | None = None) -> dict[str, Stamp]:
+        """The stamps kept, of every file or of those in the top ``folders``."""
+        names = (
+            [n for n in self._index if n.startswith(STAMPS)]
+            if folders is None
+            else [STAMPS + folder for folder in folders]
+        )
+        out: dict[str, Stamp] = {}
+        for name in names:
+            found = self.section(name)
+            if isinstance(found, dict):
+                out.update(found)
+        return out
 
     def folders(self) -> list[str]:
         return [n[len(_RECORDS) :] for n in self._index if n.startswith(_RECORDS)]
@@ -261,8 +272,12 @@ def write(
     keep the same stamp, so such a file is read again next time.
     """
     recent = time.time_ns() - RACY_NS
-    safe = {p: (NEVER if s[0] >= recent else s) for p, s in stamps.items()}
-    sections = {STAMPS: encode(safe), **parts}
+    by_folder: dict[str, dict[str, Stamp]] = {}
+    for path in sorted(stamps):
+        stamp = stamps[path]
+        by_folder.setdefault(folder_of(path), {})[path] = NEVER if stamp[0] >= recent else stamp
+    sections = {STAMPS + folder: encode(found) for folder, found in by_folder.items()}
+    sections.update(parts)
     index: dict[str, tuple[int, int]] = {}
     offset = 0
     for name, data in sections.items():
@@ -355,12 +370,11 @@ def _sections(
     wanted: dict[str, list[str]] = {}
     for path in stamps:
         wanted.setdefault(folder_of(path), []).append(path)
-    old_stamps = old.stamps() if old is not None else {}
     parts: dict[str, bytes] = {}
     for folder, paths in sorted(wanted.items()):
         same = old is not None and not any(p in entries for p in paths)
         if same:
-            old_paths = [p for p in old_stamps if folder_of(p) == folder]
+            old_paths = old.stamps([folder])  # type: ignore[union-attr]
             if sorted(old_paths) == sorted(paths):
                 raw = old.raw(_RECORDS + folder)  # type: ignore[union-attr]
                 if raw is not None:
@@ -514,10 +528,10 @@ def lazy_stamped(
     only); files whose stamp the cache does not hold are parsed then (through
     ``read_stale`` if given). Nothing is written."""
     old = CacheFile(where, _fingerprint())
-    cached = old.stamps()
     load_stale = read_stale or (lambda todo: load_many(store, todo))
 
     def source(folder: str, wanted: list[str]) -> dict[str, Loaded]:
+        cached = old.stamps([folder])
         kept = old.records(folder)
         out = {
             p: kept[p]
