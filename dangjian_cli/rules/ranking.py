@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..records import model as m
 from .catalog import Rule
 from .engine import (
     DUE,
@@ -48,16 +49,7 @@ from .settle import settle
 STATE_TYPES = ("pairing", "project")
 #: `--by kind-group`: which group an org kind is ranked in
 GROUPS = {
-    "branches": (
-        "general_branch",
-        "village_branch",
-        "community_branch",
-        "organ_branch",
-        "enterprise_branch",
-        "institution_branch",
-        "social_org_branch",
-        "branch",
-    ),
+    "branches": m.BRANCH_KINDS,
     "committees": ("township_committee", "street_committee"),
 }
 OTHERS = "others"
