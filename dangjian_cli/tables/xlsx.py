@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .sheets import column_letter
+
 _EPOCH = date(1899, 12, 30)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: style ids in styles.xml below
@@ -56,15 +58,6 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </styleSheet>"""
 
 
-def _col(pos: int) -> str:
-    out = ""
-    n = pos + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _text(ref: str, value: str, style: int = 0) -> str:
     s = f' s="{style}"' if style else ""
     clean = escape(_BAD_XML.sub("", value))
@@ -80,7 +73,7 @@ class Workbook:
     def add_sheet(
         self, title: str, headers: list[str], rows: list[list[Any]], widths: list[float]
     ) -> None:
-        cols = [_col(i) for i in range(max(len(headers), 1))]
+        cols = [column_letter(i) for i in range(max(len(headers), 1))]
         parts = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
