@@ -18,6 +18,28 @@ def _rate(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+#: the meetings attendance counts when no rule names them (self-withdrawal-review's)
+_COUNTED = ("branch_assembly", "party_group", "party_lesson", "theme_day")
+
+
+def _counted(rules: dict[str, Any]) -> tuple[str, ...]:
+    """The meetings attendance counts: rule self-withdrawal-review's ``meeting_kinds``."""
+    review = rules.get("self-withdrawal-review")
+    return review.meeting_kinds if review and review.meeting_kinds else _COUNTED
+
+
+def _study_rule(rules: dict[str, Any]) -> Any:
+    """Rule study-hours, or its built-in standard (32 hours a year, party lessons
+    counted) where the catalogue has none."""
+    from ..records import model as m
+    from ..rules.catalog import Rule
+    from ..rules.participation import LESSON_KINDS
+
+    return rules.get("study-hours") or Rule(
+        "study-hours", "study-hours", kinds=m.MEMBER_NOW, min_hours=32, meeting_kinds=LESSON_KINDS
+    )
+
+
 def attendance(records: Records, scope: set[str] | None, year: int) -> Listing:
     """Per member of each org in scope: the org's counted meetings (branch assemblies,
     party group meetings, party lessons, theme days) due in ``year``, attended,
@@ -26,12 +48,7 @@ def attendance(records: Records, scope: set[str] | None, year: int) -> Listing:
     from ..rules.catalog import load_rules
     from ..rules.participation import attendance_rows
 
-    rule = load_rules(records.settings).get("self-withdrawal-review")
-    kinds: Any = (
-        rule.meeting_kinds
-        if rule is not None and rule.meeting_kinds
-        else ("branch_assembly", "party_group", "party_lesson", "theme_day")
-    )
+    kinds = _counted(load_rules(records.settings))
     cols = ["org", "member", "name", "due", "attended", "excused", "rate"]
     heads = [
         _("org"),
@@ -61,12 +78,10 @@ def study_hours(records: Records, scope: set[str] | None, year: int, upto: date)
     """Per member of each org in scope who owes ``year``'s study hours (a member on its
     first day): hours of training, party lessons attended and the hours they count,
     the total against the standard, and the shortfall (rule study-hours)."""
-    from ..rules.catalog import Rule, load_rules
+    from ..rules.catalog import load_rules
     from ..rules.participation import study_rows
 
-    rule = load_rules(records.settings).get("study-hours") or Rule(
-        "study-hours", "study-hours", kinds=("probationary", "full"), min_hours=32
-    )
+    rule = _study_rule(load_rules(records.settings))
     cols = [
         "org",
         "member",
@@ -118,9 +133,8 @@ def participation(
     all of ``orgs`` (a subtree).
     """
     from ..records import model as m
-    from ..rules.catalog import Rule, load_rules
+    from ..rules.catalog import load_rules
     from ..rules.participation import (
-        LESSON_KINDS,
         attendance_rows,
         member_trainings,
         secretary_on,
@@ -128,11 +142,8 @@ def participation(
     )
 
     rules = load_rules(records.settings)
-    review = rules.get("self-withdrawal-review")
-    kinds: Any = review.meeting_kinds if review and review.meeting_kinds else _COUNTED
-    study = rules.get("study-hours") or Rule(
-        "study-hours", "study-hours", kinds=m.MEMBER_NOW, min_hours=32, meeting_kinds=LESSON_KINDS
-    )
+    kinds = _counted(rules)
+    study = _study_rule(rules)
     secretaries_rule = rules.get("secretary-training")
     audiences = set(secretaries_rule.audiences if secretaries_rule else ("secretaries",))
     first, last = date(year, 1, 1), min(date(year, 12, 31), upto)
@@ -213,10 +224,6 @@ def participation(
         "orgs": [_figures(r) for r in per_org],
         "total": _figures(total),
     }
-
-
-#: the meetings attendance counts when no rule names them (self-withdrawal-review's)
-_COUNTED = ("branch_assembly", "party_group", "party_lesson", "theme_day")
 
 
 def _figures(raw: dict[str, Any]) -> dict[str, Any]:
