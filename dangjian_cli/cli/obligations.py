@@ -25,7 +25,7 @@ from ..records import model as m
 from ..records.names import need_org
 from ..records.repository import Records
 from ..rules import engine
-from ..rules.catalog import builtin, load_rules
+from ..rules.catalog import builtin, committee_term, load_rules
 from ..rules.periods import add_years, parse_span, shift
 from ..rules.settle import settle
 from .common import (
@@ -797,13 +797,7 @@ def org_status(
     secretary = records.members.get(org.secretary or "")
     committee: dict[str, Any] | None = None
     if org.committee is not None:
-        term = org.committee.term_years
-        rules = load_rules(records.settings)
-        election = rules.get("committee-election")
-        if term is None and election is not None:
-            long = org.kind in election.long_term_kinds
-            term = election.long_term_years if long else election.term_years
-        term = term or 3
+        term = committee_term(org, load_rules(records.settings))
         elected = org.committee.elected
         committee = {
             "elected": elected,

@@ -120,6 +120,18 @@ class Rule:
         return all(_meets(org, cond) for cond in self.requires)
 
 
+def committee_term(org: m.Org, rules: dict[str, Rule]) -> int:
+    """The years an org's committee serves: its own ``term_years``, else what rule
+    committee-election sets for the org's kind (longer for villages and communities),
+    else 3. ``status`` and the site show the term by it."""
+    term = org.committee.term_years if org.committee is not None else None
+    election = rules.get("committee-election")
+    if term is None and election is not None:
+        long = org.kind in election.long_term_kinds
+        term = election.long_term_years if long else election.term_years
+    return term or 3
+
+
 def _meets(org: m.Org, condition: str) -> bool:
     if condition == "committee":
         return org.committee is not None
