@@ -46,6 +46,14 @@ MEMBER_NOW = ("probationary", "full")
 LEFT_STATUSES = ("transferred_out", "withdrawn", "expelled", "deceased")
 #: pipeline dates in the order they must fall
 PIPELINE = ("applied", "activist_since", "candidate_since", "admitted", "full_since")
+#: the pipeline dates, the latest stage first, with the status each one begins
+STAGE_STARTS = (
+    ("full_since", "full"),
+    ("admitted", "probationary"),
+    ("candidate_since", "candidate"),
+    ("activist_since", "activist"),
+    ("applied", "applicant"),
+)
 #: the pipeline date each status requires
 STATUS_REQUIRES: dict[str, tuple[str, ...]] = {
     "probationary": ("admitted",),

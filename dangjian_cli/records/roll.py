@@ -11,7 +11,22 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from .model import LEFT_STATUSES
+from .model import LEFT_STATUSES, STAGE_STARTS
+
+#: the stages before admission (probationary and full: ``Member.status_on``)
+_BEFORE_ADMISSION = STAGE_STARTS[2:]
+
+
+def stage_reached(
+    member: Any, day: date, stages: tuple[tuple[str, str], ...] = STAGE_STARTS
+) -> str | None:
+    """The status begun by the latest of the ``stages`` dates (field, status; the
+    latest stage first) that is on or before ``day``; None if none is."""
+    for field, status in stages:
+        since = getattr(member, field)
+        if since is not None and since <= day:
+            return status
+    return None
 
 
 def roll_status(member: Any, day: date) -> str | None:
@@ -26,14 +41,9 @@ def roll_status(member: Any, day: date) -> str | None:
     status = member.status_on(day)
     if status is not None:
         return status
-    for field, name in (
-        ("candidate_since", "candidate"),
-        ("activist_since", "activist"),
-        ("applied", "applicant"),
-    ):
-        since = getattr(member, field)
-        if since is not None and since <= day:
-            return name
+    stage = stage_reached(member, day, _BEFORE_ADMISSION)
+    if stage is not None:
+        return stage
     if member.status in ("applicant", "activist", "candidate") and not any(
         (member.applied, member.activist_since, member.candidate_since)
     ):

@@ -16,6 +16,7 @@ from typing import Any
 from ..i18n import _, kind_name, language
 from ..records import model as m
 from ..records.repository import Records
+from ..records.roll import stage_reached
 from ..records.roster import GENDER_NAMES, MEMBER_COLUMNS, STATUS_NAMES
 from .sheets import DATE, INT, MONEY, TEXT
 
@@ -43,16 +44,9 @@ def status_on(mb: m.Member, day: date | None) -> str | None:
         return mb.status
     if mb.left_on and day >= mb.left_on:
         return mb.status if mb.status in m.LEFT_STATUSES else "withdrawn"
-    for name, status in (
-        ("full_since", "full"),
-        ("admitted", "probationary"),
-        ("candidate_since", "candidate"),
-        ("activist_since", "activist"),
-        ("applied", "applicant"),
-    ):
-        when = getattr(mb, name)
-        if when is not None and when <= day:
-            return status
+    stage = stage_reached(mb, day)
+    if stage is not None:
+        return stage
     if mb.status in ("applicant", "activist", "candidate") and not any(
         getattr(mb, f) for f in m.PIPELINE
     ):
