@@ -78,6 +78,12 @@ MINIMAL: dict[str, str] = {
 }
 
 
+def minimal_with(path: str, more: str) -> str:
+    """MINIMAL's record at ``path`` with more TOML after its last line (both dedented):
+    a test's variant of a minimal member without a copy of its fields."""
+    return textwrap.dedent(MINIMAL[path]).lstrip("\n") + textwrap.dedent(more)
+
+
 class RecordsRepo:
     """A records repository in a temp folder, with helpers to edit, run and commit."""
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+from tests.conftest import minimal_with
+
 
 def _repo(make_repo, git: bool = False):
     files = {
-        "members/m1.toml": """
-            name = "Member One"
-            org = "village"
-            status = "full"
-            birth_date = 1970-05-01
-            admitted = 2000-01-01
-            full_since = 2001-01-01
-
+        "members/m1.toml": minimal_with(
+            "members/m1.toml",
+            """
             [[dues_base]]
             since = "2026-01"
             category = "salary"
@@ -22,32 +19,25 @@ def _repo(make_repo, git: bool = False):
             month = "2026-06"
             amount = "42.00"
             paid_on = 2026-06-03
-        """,
-        "members/m2.toml": """
-            name = "Member Two"
-            org = "village"
-            status = "full"
-            birth_date = 1975-05-01
-            admitted = 2005-01-01
-            full_since = 2006-01-01
-
+            """,
+        ),
+        "members/m2.toml": minimal_with(
+            "members/m2.toml",
+            """
             [[dues_base]]
             since = "2025-01"
             category = "retiree"
             base = "6000"
-        """,
-        "members/m3.toml": """
-            name = "Member Three"
-            org = "village"
-            status = "full"
-            birth_date = 1980-05-01
-            admitted = 2010-01-01
-            full_since = 2011-01-01
-
+            """,
+        ),
+        "members/m3.toml": minimal_with(
+            "members/m3.toml",
+            """
             [[dues_base]]
             since = "2026-01"
             category = "student"
-        """,
+            """,
+        ),
     }
     return make_repo(files, git=git)
 

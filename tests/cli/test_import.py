@@ -202,11 +202,6 @@ def test_csv_with_mapped_headings_and_ids_made_unique(repo, tmp_path):
 
 
 def test_import_dues_and_reimport(repo, tmp_path):
-    repo.write(
-        "members/m1.toml",
-        'name = "Member One"\norg = "village"\nstatus = "full"\nbirth_date = 1970-05-01\n'
-        "admitted = 2000-01-01\nfull_since = 2001-01-01\n",
-    )
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "2026年1月"

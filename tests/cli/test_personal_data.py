@@ -11,6 +11,8 @@ import json
 
 import pytest
 
+from tests.conftest import minimal_with
+
 #: (as written in the records, as it must be shown masked)
 NUMBERS = {
     "13812345678": "138****5678",  # phone as an integer
@@ -22,13 +24,9 @@ NUMBERS = {
     "13512340000": "135****0000",  # in a commit message
 }
 
-FIRST_EDIT = """
-    name = "Member One"
-    org = "village"
-    status = "full"
-    birth_date = 1970-05-01
-    admitted = 2000-01-01
-    full_since = 2001-01-01
+FIRST_EDIT = minimal_with(
+    "members/m1.toml",
+    """\
     phone = 13812345678
     id_numbr = "11010519700501123X"
     phone_number = ["13900001111"]
@@ -36,7 +34,8 @@ FIRST_EDIT = """
 
     [contact]
     tel = 13712345678
-"""
+    """,
+)
 
 
 @pytest.fixture
