@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.conftest import minimal_with
+
 MEETING = {
     "meetings/village/2026-05-18-branch_assembly.toml": """
         kind = "branch_assembly"
@@ -166,13 +168,9 @@ def test_a_renamed_meeting_takes_the_references_to_it_along(make_repo):
                 date = 2026-05-18
                 attendees = ["m1"]
             """,
-            "orgs/village.toml": """
-                name = "Test Village Branch"
-                kind = "village_branch"
-                parent = "town"
-                established = 2000-01-01
-                secretary = "m1"
-
+            "orgs/village.toml": minimal_with(
+                "orgs/village.toml",
+                """
                 [committee]
                 elected = 2024-01-10
 
@@ -183,7 +181,8 @@ def test_a_renamed_meeting_takes_the_references_to_it_along(make_repo):
                 decided_at = "town/2026-05-18-branch_committee"
                 approved_by = "county"
                 approved_on = 2026-05-25
-            """,
+                """,
+            ),
         },
         git=True,
     )
