@@ -90,28 +90,33 @@ def judged(
     queries: Any = (),
 ) -> Any:
     """The records as judged through snapshots of git trees (``gitops.snapshot``),
-    or outside git through the whole check kept with the records cache
-    (``gitops.folder``): their problems, for ``window`` (as-of, since) their
-    findings, the answers to ``queries`` (``gitops.queries``) and a way to read
-    their records; None where neither helps (a small repository, a large change in
-    git) and a whole load must do."""
+    or, outside git and where no snapshot serves a work tree, through the whole
+    check kept with the records cache (``gitops.folder``): their problems, for
+    ``window`` (as-of, since) their findings, the answers to ``queries``
+    (``gitops.queries``) and a way to read their records; None where neither
+    helps (a small repository, caching off, a large change of a commit or the
+    index) and a whole load must do."""
     root = repo_root(ctx)
-    if not (rev or staged or _in_git(root)):
-        # a plain folder: its whole check kept with the records cache
-        from ..gitops.folder import judge_folder
-        from ..gitops.queries import findings
+    if rev or staged or _in_git(root):
+        from ..gitops.snapshot import INDEX, WORK_TREE, judge
 
-        asked = list(queries)
-        if window is not None:
-            as_of, since = window
-            asked.append(findings(_day(as_of), _day(since) if since else None))
-        found = judge_folder(root, queries=asked)
-        if found is not None and window is not None:
-            found.obligations = found.answers[asked[-1]]
-        return found
-    from ..gitops.snapshot import INDEX, WORK_TREE, judge
+        side = INDEX if staged else rev or WORK_TREE
+        found = judge(root, side, window=window, queries=queries)
+        if found is not None or side != WORK_TREE:
+            return found
+        # no snapshot serves the work tree (its folder is in no commit, or too much
+        # changed): it is judged as a plain folder is
+    from ..gitops.folder import judge_folder
+    from ..gitops.queries import findings
 
-    return judge(root, INDEX if staged else rev or WORK_TREE, window=window, queries=queries)
+    asked = list(queries)
+    if window is not None:
+        as_of, since = window
+        asked.append(findings(_day(as_of), _day(since) if since else None))
+    found = judge_folder(root, queries=asked)
+    if found is not None and window is not None:
+        found.obligations = found.answers[asked[-1]]
+    return found
 
 
 def _day(text: str) -> date:

@@ -118,3 +118,25 @@ def test_a_state_of_other_code_or_another_day_is_not_taken_as_it_is(plain, monke
     monkeypatch.setattr(folder, "_whole", lambda *a: wholes.append(True) or real(*a))
     assert fast(date(2026, 7, 15)) == whole(date(2026, 7, 15))
     assert wholes == [True]
+
+
+def test_a_records_folder_in_no_commit_of_its_git_repository_is_kept_as_a_folder(
+    plain, tmp_path, monkeypatch
+) -> None:
+    """Records in a folder that git ignores (no snapshot can serve them) are judged
+    as a plain folder is, from the whole check kept with the records cache."""
+    import subprocess
+
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    subprocess.run(["git", "init", "-q", str(outer)], check=True)
+    (outer / ".gitignore").write_text("county/\n", encoding="utf-8")
+    shutil.move(str(plain.root), outer / "county")
+    plain.root = outer / "county"
+    validate = ("validate", "--format", "json")
+    assert _run(plain, *validate) == _run(plain, *validate, whole=True)
+    new_member(plain, random.Random(3))
+    with monkeypatch.context() as patch:
+        _kept_only(patch)
+        fast = _run(plain, *validate)
+    assert fast == _run(plain, *validate, whole=True)
