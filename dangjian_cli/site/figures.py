@@ -21,7 +21,7 @@ from typing import Any
 from ..records import model as m
 from ..records.roll import roll_status
 from ..rules import engine, ranking
-from ..rules.catalog import Rule, load_rules
+from ..rules.catalog import Rule, committee_term, load_rules
 from ..rules.periods import add_months, add_years, parse_period
 from ..rules.settle import settle
 
@@ -394,12 +394,7 @@ def _committee(org: m.Org, rules: dict[str, Rule]) -> dict[str, Any] | None:
     """The committee's election and term (the same rule as ``status``)."""
     if org.committee is None:
         return None
-    term = org.committee.term_years
-    election = rules.get("committee-election")
-    if term is None and election is not None:
-        long = org.kind in election.long_term_kinds
-        term = election.long_term_years if long else election.term_years
-    term = term or 3
+    term = committee_term(org, rules)
     elected = org.committee.elected
     return {
         "elected": elected,
