@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +22,22 @@ from .store import Store, TooBig
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+
+def walk_subtree(root: str, children: Callable[[str], Iterable[str]]) -> list[str]:
+    """``root`` and every org below it, breadth first, parents before children;
+    an org reached twice (a loop in the parents, reported by the checks) once."""
+    out: list[str] = []
+    todo = deque([root])
+    seen: set[str] = set()
+    while todo:
+        org = todo.popleft()
+        if org in seen:
+            continue
+        seen.add(org)
+        out.append(org)
+        todo.extend(children(org))
+    return out
 
 
 @dataclass
@@ -72,17 +88,7 @@ class Records:
     def subtree(self, root: str) -> list[str]:
         """``root`` and every org below it, parents before children."""
         kids = self.children()
-        out: list[str] = []
-        todo = [root]
-        seen: set[str] = set()
-        while todo:
-            org = todo.pop(0)
-            if org in seen:
-                continue
-            seen.add(org)
-            out.append(org)
-            todo.extend(sorted(kids.get(org, [])))
-        return out
+        return walk_subtree(root, lambda org: sorted(kids.get(org, ())))
 
     def locate(self, problems: list[Problem]) -> None:
         """Fill in the line of every problem that has none, reading each file once."""

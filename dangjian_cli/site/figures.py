@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..records import model as m
+from ..records.repository import walk_subtree
 from ..records.roll import roll_status
 from ..rules import engine, ranking
 from ..rules.catalog import Rule, committee_term, load_rules
@@ -110,16 +111,7 @@ class Figures:
 
     def subtree(self, org_id: str) -> list[str]:
         """``org_id`` and every org below it, parents first."""
-        out, todo = [], [org_id]
-        seen: set[str] = set()
-        while todo:
-            oid = todo.pop(0)
-            if oid in seen:
-                continue
-            seen.add(oid)
-            out.append(oid)
-            todo.extend(self.children.get(oid, []))
-        return out
+        return walk_subtree(org_id, lambda oid: self.children.get(oid, ()))
 
 
 def years(day: date) -> tuple[int, int]:
