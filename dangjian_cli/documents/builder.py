@@ -14,11 +14,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .columns import AMOUNT as _AMOUNT
+from .columns import CJK as _CJK
+from .columns import column_widths, text_width
 from .markup import STYLES, Block
 
-#: a cell holding a figure (amount, count, share): right-aligned, its column narrow
-_AMOUNT = re.compile(r"^-?[\d,]+(\.\d+)?%?$|^—$")
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+#: a table cell's left and right margins in the reference document (108 twips each), points
+CELL_MARGINS = 10.8
 #: twentieths of a point per point, and EMU per point
 TWIP = 20
 EMU_PT = 12700
@@ -78,15 +80,14 @@ _WORDS = (
     "诫勉",
     "表扬",
     "责任书",
+    # words of org names, which a table cell may break in two
+    "有限公司",
+    "物流",
+    "企业",
+    "园区",
+    "社会组织",
+    "联合",
 )
-
-
-def text_width(text: str, size: float, latin: float = 0.64) -> float:
-    """Width in points of ``text`` at ``size``: CJK and full-width characters one em, Latin
-    letters and digits as wide as the widest stand-in face (DejaVu Sans) draws them."""
-    return sum(
-        size if _CJK.match(ch) else size * (latin / 2 if ch in ",.:;'!| " else latin) for ch in text
-    )
 
 
 def _break_cost(text: str, i: int) -> float:
@@ -163,6 +164,25 @@ def _balanced_cuts(text: str, prefix: list[float], lines: int, room: float) -> l
         end = back[k][end]
         cuts.append(end)
     return sorted(cuts)
+
+
+#: a name or a short phrase (no sentence punctuation, brackets, figures or line breaks)
+_NAME_LIKE = re.compile(r"^[^\n。，；：、（）《》()〔〕0-9]{1,24}$")
+
+
+def _fit_cell(text: str, width: float, size: float) -> str:
+    """A Chinese name or phrase too long for its cell, in as many lines as it takes
+    anyway, broken by sense and balanced (`河西工业园区物流` / `企业联合党支部`): not
+    left to wrap a character or two onto a line of its own (`…联合党支` / `部`) or to
+    break a word (`…街道工` / `作委员会`). A sentence wraps as a paragraph does."""
+    room = width - CELL_MARGINS
+    wide = text_width(text, size, 0.52)
+    if not _NAME_LIKE.match(text) or not _CJK.search(text) or wide <= room:
+        return text
+    lines = math.ceil(wide / room)
+    # a little slack: the face drawn may be wider than the one measured
+    fitted = balance_title(text, room - size / 4, size)
+    return fitted if fitted.count("\n") + 1 == lines else text
 
 
 class DocBuilder:
@@ -329,12 +349,16 @@ class DocBuilder:
         if header and grid:
             table._tbl.tblPr.style = grid
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        size = self._size(style_name) or 12.0
+        widths = self._column_widths(rows, size) if header else None
         for r, (row, cells) in enumerate(zip(rows, table.rows, strict=True)):
             if header and r == 0:
                 # repeat the header row on every page of a long table
                 tr_pr = row_pr = cells._tr.get_or_add_trPr()
                 row_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
-            for value, cell in zip(row, cells.cells, strict=False):
+            for c, (value, cell) in enumerate(zip(row, cells.cells, strict=False)):
+                if widths and r and c < len(widths) and not _AMOUNT.match(value):
+                    value = _fit_cell(value, widths[c], size)
                 paragraph = cell.paragraphs[0]
                 style_id = self._style(style_name)
                 if style_id:
@@ -349,8 +373,8 @@ class DocBuilder:
                     # signature lines stay together, on the page of the text above them
                     paragraph.paragraph_format.keep_with_next = r < len(rows) - 1
                 self.run(paragraph, value, style_name, bold=header and r == 0)
-        if header:
-            self._fit_columns(table, rows, self._size(style_name) or 12.0)
+        if widths:
+            self._set_widths(table, widths)
         else:
             for tr in table.rows:
                 tr_pr = tr._tr.get_or_add_trPr()
@@ -358,78 +382,18 @@ class DocBuilder:
         # a gap after the table so the next paragraph does not touch it
         self._paragraph("Flush")
 
-    def _fit_columns(self, table: Any, rows: list[list[str]], size: float) -> None:
-        """Columns sized by their content: figures and short words narrow, text wide.
-
-        The table spans the type area; a column of figures gets the width of its
-        widest cell (or header), the text columns share the rest by how much they hold.
-        """
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-
-        cols = len(rows[0])
+    def _column_widths(self, rows: list[list[str]], size: float) -> list[float]:
+        """Columns sized by their content (columns.column_widths), spanning the type area."""
         # Latin letters and digits: narrow in a CJK face, wide in DejaVu (Calibri's stand-in)
         latin_face = self.faces("Table Text")[0] or ""
         latin = 0.52 if _CJK.search(latin_face) else 0.64
+        return column_widths(rows, size, self._text_width_pt(), latin)
 
-        def measure(value: str) -> float:
-            return text_width(value, size, latin)
+    def _set_widths(self, table: Any, widths: list[float]) -> None:
+        """A fixed layout of the given column widths (points), in the grid and every cell."""
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
 
-        pad = 12.0  # the cell's left and right margins
-        avail = self._text_width_pt()
-
-        def widest(c: int, body_only: bool) -> float:
-            cells = [r[c] for r in (rows[1:] if body_only else rows) if c < len(r)]
-            return max([0.0, *(measure(line) for v in cells for line in v.split("\n"))])
-
-        header = [1.2 * measure(h) for h in rows[0]]  # set in bold
-        # a Latin word of the header is never broken
-        words = [max([0.0, *(1.2 * measure(w) for w in re.findall(r"[!-~]+", h))]) for h in rows[0]]
-        figures = [
-            all(_AMOUNT.match(r[c]) or not r[c] for r in rows[1:] if c < len(r))
-            for c in range(cols)
-        ]
-        # a header may wrap to two lines, never character by character
-        floor = [
-            max(min(header[c], max(5 * size, header[c] / 2)), 2 * size, words[c]) + pad
-            for c in range(cols)
-        ]
-        natural = [max(widest(c, False), 2 * size) + pad for c in range(cols)]
-        short = [figures[c] or widest(c, True) <= 6 * size for c in range(cols)]
-        widths = [
-            max(floor[c], widest(c, True) + pad) if short[c] else natural[c] for c in range(cols)
-        ]
-        flex = [c for c in range(cols) if not short[c]] or list(range(cols))
-        if len(flex) > 1:  # a modest text column (依据) keeps its lines; the widest wraps
-            widest_col = max(flex, key=lambda k: natural[k])
-            for c in list(flex):
-                if c != widest_col and natural[c] <= 0.3 * avail:
-                    widths[c] = natural[c]
-                    flex.remove(c)
-        fixed = sum(widths[c] for c in range(cols) if c not in flex)
-        room = avail - fixed
-        if room < sum(floor[c] for c in flex):
-            # too many figures: figures keep their width (a wrapped amount misleads),
-            # the text columns share what is left by their floors
-            words_cols = [c for c in range(cols) if not figures[c]]
-            left = avail - sum(widths[c] for c in range(cols) if figures[c])
-            want = sum(floor[c] for c in words_cols)
-            if words_cols and left >= 2 * size * len(words_cols):
-                for c in words_cols:
-                    widths[c] = left * floor[c] / want
-            else:
-                scale = avail / sum(widths)
-                widths = [w * scale for w in widths]
-        else:
-            weight = sum(natural[c] for c in flex) or 1.0
-            for c in flex:
-                widths[c] = room * natural[c] / weight
-            # a flex column narrower than its floor borrows from the widest
-            for c in flex:
-                if widths[c] < floor[c]:
-                    donor = max(flex, key=lambda k: widths[k])
-                    widths[donor] -= floor[c] - widths[c]
-                    widths[c] = floor[c]
         table.autofit = False
         tbl_pr = table._tbl.tblPr
         layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})

@@ -17,13 +17,22 @@ Every figure is counted by hand from ``FILES``:
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+import shutil
+import subprocess
+import tomllib
 from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
+from dangjian_cli.documents.layout import LAYOUTS
 from tests.conftest import RecordsRepo
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
 
 FULL = 'status = "full"\nbirth_date = 1970-05-01\nadmitted = 2000-01-01\nfull_since = 2001-01-01\n'
 FILES = {
@@ -99,10 +108,13 @@ def test_a_report_of_the_first_quarter_counts_only_its_days(repo, tmp_path):
                       "--as-of", "2026-03-01", "--lang", "en", "--out", str(tmp_path))  # fmt: skip
     assert result.exit_code == 0, result.stderr
     doc = docx.Document(str(tmp_path / "report-village-2026-h1.docx"))
-    (row,) = _table(doc, "Organisation", "Attendance")
-    assert row == ["Test Village Branch", "66.7%", "0", "1", "1", "0", "1"]
-    (row,) = _table(doc, "Organisation", "Star-rated (2025)")
-    assert row == ["Test Village Branch", "2", "4.50", "3", "0", "0.0", "0/1"]
+    # in English three tables: the Latin headers are too wide for seven columns
+    (row,) = _table(doc, "Organisation", "Attendance", "Online", "Star-rated (2025)")
+    assert row == ["Test Village Branch", "66.7%", "0", "2", "4.50"]
+    (row,) = _table(doc, "Organisation", "Excellent")
+    assert row == ["Test Village Branch", "1", "1", "0", "1"]
+    (row,) = _table(doc, "Organisation", "Members to study")
+    assert row == ["Test Village Branch", "3", "0", "0.0", "0/1"]
 
 
 def test_status_shows_the_org_and_its_subtree(repo):
@@ -150,3 +162,94 @@ def test_report_template_values_are_documented():
         head = head.split("#}", 1)[0]
         for name in ("participation", "participation_total", "stars_year", "study_standard"):
             assert name in head, (lang, name)
+
+
+# ---- the participation tables of a county's report, laid out ---------------------
+
+COUNTY = ("report", "--org", "qingshan-county", "--period", "2026-h1", "--subtree",
+          "--as-of", "2026-07-15")  # fmt: skip
+#: the first header cells of the participation tables, by language
+PARTICIPATION = {
+    "zh": (("党组织", "参加率"), ("党组织", "2025年星级评定人数")),
+    "en": (("Organisation", "Attendance"), ("Organisation", "Excellent"),
+           ("Organisation", "Members to study")),
+}  # fmt: skip
+needs_pdf = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) or pdftotext is not installed here",
+)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> RecordsRepo:
+    root = tmp_path_factory.mktemp("sample") / "repo"
+    shutil.copytree(SAMPLE, root)
+    return RecordsRepo(root)
+
+
+def _sample_org_names() -> list[str]:
+    return [
+        tomllib.loads(path.read_text(encoding="utf-8"))["name"]
+        for path in sorted((SAMPLE / "orgs").glob("*.toml"))
+    ]
+
+
+def _participation_tables(doc: docx.Document, lang: str) -> list:
+    found = []
+    for head in PARTICIPATION[lang]:
+        found += [t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == list(head)]
+    assert len(found) == len(PARTICIPATION[lang]), [t.rows[0].cells[0].text for t in doc.tables]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_org_column_of_the_participation_tables_holds_a_name(sample, tmp_path, lang):
+    """The org column was one or two characters wide (a 300-org county: 92 pages);
+    it holds ten characters at least, and no figure column is wider than it."""
+    result = sample.run("render", *COUNTY, "--lang", lang, "--out", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    doc = docx.Document(str(next(tmp_path.glob("*.docx"))))
+    size = LAYOUTS[lang].table.size
+    for table in _participation_tables(doc, lang):
+        grid = [int(col.get(qn("w:w"))) / 20 for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        cell = table.rows[1].cells[0]._tc.tcPr.find(qn("w:tcW"))
+        assert int(cell.get(qn("w:w"))) / 20 == pytest.approx(grid[0], abs=0.1)
+        margins = 10.8  # the cell's left and right margins
+        assert grid[0] - margins >= 10 * size, (lang, table.rows[0].cells[1].text, grid)
+        assert grid[0] == max(grid)
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@needs_pdf
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_org_names_are_not_broken_into_fragments_on_the_page(sample, tmp_path, lang):
+    """On the PDF page, each org of the sample is named in each participation table
+    whole on its line or in two parts of three characters at least, and no line of
+    the tables is a fragment of one or two Chinese characters."""
+    result = sample.run("render", *COUNTY, "--lang", lang, "--pdf", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    text = _pdf_text(next(tmp_path.glob("*.pdf")))
+    start, end = ("参加组织生活和教育培训", "四、党费收缴") if lang == "zh" else (
+        "Taking part, study and training", "4. Dues collected")  # fmt: skip
+    section = text[text.index(start) : text.index(end)]
+    lines = [re.sub(r"\s+", "", line) for line in section.splitlines()]
+    fragments = [line for line in lines if re.fullmatch(r"[\u4e00-\u9fff]{1,2}", line)]
+    headers = {"生活", "合格", "定人数", "参训", "星级评", "组织"}  # a wrapped header's line
+    assert not [f for f in fragments if f not in headers], fragments
+    # the org column is the first: each line's leading Chinese words are a name or a part
+    firsts = [re.match(r"\s*([\u4e00-\u9fff]*)", line).group(1) for line in section.splitlines()]
+    for name in _sample_org_names():
+        whole = firsts.count(name)
+        halves = sum(
+            1
+            for a, b in itertools.pairwise(firsts)
+            if a + b == name and min(len(a), len(b)) >= 3  # a long name in two, by sense
+        )
+        assert whole + halves == len(PARTICIPATION[lang]), (name, whole, halves)
+        if lang == "zh":
+            assert whole >= halves, name  # a Chinese report mostly names an org on one line
