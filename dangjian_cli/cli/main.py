@@ -205,8 +205,18 @@ def cli(ctx: click.Context, repo: str | None, no_cache: bool, lang: str | None, 
     widths.set_wide(wide)
     if no_cache:
         # the variable the caches honour: it reaches every loader (review, hooks,
-        # snapshots) and any dangjian a hook starts, not only this command's load
+        # snapshots) and any dangjian a hook starts, not only this command's load;
+        # put back when the command ends (one process may run many: tests)
+        before = os.environ.get("DANGJIAN_CACHE")
         os.environ["DANGJIAN_CACHE"] = "0"
+        ctx.call_on_close(lambda: _put_back("DANGJIAN_CACHE", before))
+
+
+def _put_back(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from dangjian_cli.records import cache as rc
 def spied(make_repo, monkeypatch):
     """A committed repo whose blob cache is used from one file on, with cache I/O recorded."""
     monkeypatch.setattr(rc, "CACHE_FROM", 1)
-    # the flag sets DANGJIAN_CACHE for the process: restore it after the test
+    # the flag sets DANGJIAN_CACHE while the command runs, and puts it back
     monkeypatch.setenv("DANGJIAN_CACHE", "1")
     repo = make_repo(git=True)
     repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "ful"\n')
@@ -47,12 +47,22 @@ def test_no_cache_neither_reads_nor_writes_the_cache(spied):
     where.unlink()
     calls.clear()
 
-    fresh = CliRunner().invoke(
-        cli, ["--no-cache", "-C", str(repo.root), "validate", "--rev", "HEAD"]
-    )
+    seen: list[str | None] = []
+    enabled = rc.enabled
+
+    def spy_enabled() -> bool:  # what every loader (and a hook's dangjian) sees
+        seen.append(os.environ.get("DANGJIAN_CACHE"))
+        return enabled()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rc, "enabled", spy_enabled)
+        fresh = CliRunner().invoke(
+            cli, ["--no-cache", "-C", str(repo.root), "validate", "--rev", "HEAD"]
+        )
     assert calls == []
     assert not where.exists()
-    assert os.environ["DANGJIAN_CACHE"] == "0"
+    assert seen and set(seen) == {"0"}
+    assert os.environ["DANGJIAN_CACHE"] == "1"  # put back: the next command caches again
     assert fresh.exit_code == cached.exit_code == 1
     assert "E-ENUM" in fresh.stdout
     assert fresh.stdout == cached.stdout
