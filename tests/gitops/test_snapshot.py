@@ -542,7 +542,7 @@ def test_a_spread_review_takes_the_base_from_its_snapshot(county, monkeypatch) -
     from datetime import date
 
     from dangjian_cli import checks
-    from dangjian_cli.gitops import review, sides
+    from dangjian_cli.gitops import sides
     from dangjian_cli.rules import engine
 
     day = date(2026, 7, 15)

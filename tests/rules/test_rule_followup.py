@@ -7,8 +7,7 @@ from datetime import date
 
 STREET = {
     "orgs/street.toml": (
-        'name = "Street"\nkind = "street_committee"\nparent = "county"\n'
-        "established = 2000-01-01\n"
+        'name = "Street"\nkind = "street_committee"\nparent = "county"\nestablished = 2000-01-01\n'
     ),
     "orgs/community.toml": (
         'name = "Community"\nkind = "community_branch"\nparent = "street"\n'
@@ -60,12 +59,18 @@ def test_a_poor_grade_makes_an_admonition_due_within_30_days(evaluated):
     ev = evaluated(assessment("poor"), date(2026, 1, 25))
     ob = ev.of("poor-grade-followup", "village")["2026"]
     assert (ob.status, ob.deadline, ob.org) == ("due", date(2026, 2, 19), "village")
-    assert evaluated(assessment("poor"), date(2026, 2, 19)).status(
-        "poor-grade-followup", "2026", "village"
-    ) == "due"
-    assert evaluated(assessment("poor"), date(2026, 2, 20)).status(
-        "poor-grade-followup", "2026", "village"
-    ) == "overdue"
+    assert (
+        evaluated(assessment("poor"), date(2026, 2, 19)).status(
+            "poor-grade-followup", "2026", "village"
+        )
+        == "due"
+    )
+    assert (
+        evaluated(assessment("poor"), date(2026, 2, 20)).status(
+            "poor-grade-followup", "2026", "village"
+        )
+        == "overdue"
+    )
 
 
 def test_an_admonition_to_the_org_or_its_secretary_meets_it(evaluated):
