@@ -59,7 +59,7 @@ def render(
     if not show_personal:
         rows = _masked(rows, columns)
     if fmt == "json":
-        return json_rows([{c: plain(r.get(c)) for c in columns} for r in rows])
+        return json_rows([_plain_row(r, columns) for r in rows])
     if fmt == "csv":
         lines = [_csv_row([csv_cell(c) for c in columns])]
         lines += [_csv_row([csv_cell(r.get(c)) for c in columns]) for r in rows]
@@ -108,14 +108,36 @@ def _masked(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str
                 row[c] = mask_value(value, kind)
             elif type(value) is str:
                 row[c] = mask_text(value)
+            elif value is None or type(value) is date:
+                row[c] = value  # as mask_data leaves it, without its type tests
             else:
-                row[c] = value if value is None else mask_data(value)
+                row[c] = mask_data(value)
         out.append(row)
+    return out
+
+
+def _plain_row(row: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """``{c: plain(row.get(c)) for c in columns}``, the common cells (text, none,
+    a date) without :func:`plain`'s type tests: a county's roster has 700,000."""
+    out: dict[str, Any] = {}
+    for c in columns:
+        value = row.get(c)
+        kind = type(value)
+        if kind is str or value is None:
+            out[c] = value
+        elif kind is date:
+            out[c] = value.isoformat()
+        else:
+            out[c] = plain(value)
     return out
 
 
 #: a flat row's items one to a line, as ``indent=2`` writes them inside a list
 _FLAT = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "))
+
+
+#: cell types a flat row holds (tested by type: the quick answer for most rows)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def json_rows(rows: list[dict[str, Any]]) -> str:
@@ -126,7 +148,10 @@ def json_rows(rows: list[dict[str, Any]]) -> str:
         return "[]"
     parts = []
     for row in rows:
-        if row and not any(isinstance(v, (dict, list, tuple)) for v in row.values()):
+        if row and (
+            {type(v) for v in row.values()} <= _SCALARS
+            or not any(isinstance(v, (dict, list, tuple)) for v in row.values())
+        ):
             parts.append("  {\n    " + _FLAT.encode(row)[1:-1] + "\n  }")
         else:
             parts.append("  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))

@@ -159,6 +159,8 @@ def month_lines(
     ends = {month: month_end(month) for month in months}
     for mid in sorted(records.members):
         mb = records.members[mid]
+        if scope is not None and not mb.transfers and mb.org not in scope:
+            continue  # owes no month to the scope (as _owes finds): its dues go unread
         payments: dict[str, list[m.Dues]] = {}
         for due in mb.dues:
             # a payment dated after as_of is not known on the day

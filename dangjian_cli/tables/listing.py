@@ -93,6 +93,10 @@ ROSTER: tuple[tuple[str, str], ...] = (
 )
 
 
+#: a field a record does not have (getattr's default where None is a value)
+_ABSENT = object()
+
+
 def roster_heading(key: str) -> str:
     """The roster heading of a member field: 姓名 in Chinese, the key in English."""
     names = MEMBER_COLUMNS[key]
@@ -129,6 +133,7 @@ def members(
         ),
     )
     orgs = records.orgs
+    zh = _zh()  # the language asked once, not twice a row
     for mid in sorted(records.members):
         mb = records.members[mid]
         st = status_on(mb, as_of)
@@ -142,10 +147,15 @@ def members(
         org = mb.org_on(as_of) if as_of else mb.org
         if scope is not None and org not in scope:
             continue
-        row: dict[str, Any] = {k: getattr(mb, k, None) for k in cols if hasattr(mb, k)}
+        row: dict[str, Any] = {}
+        for k in cols:
+            value = getattr(mb, k, _ABSENT)
+            if value is not _ABSENT:
+                row[k] = value
         row["id"] = mid
-        row["status"] = status_text(st)
-        row["gender"] = gender_text(mb.gender)
+        row["status"] = STATUS_NAMES[st][0] if zh and st in STATUS_NAMES else st
+        gender = mb.gender
+        row["gender"] = GENDER_NAMES[gender][0] if zh and gender in GENDER_NAMES else gender
         row["org"] = org
         row["org_name"] = orgs[org].name if org in orgs else None
         listing.rows.append(row)
