@@ -558,3 +558,71 @@ for _cls in (
     Training,
 ):
     _pickle_by_position(_cls)
+
+
+# ---- a member's dues rows, unpacked when first read ----------------------------
+
+#: a member with at least this many dues rows pickles them packed
+PACK_DUES_FROM = 8
+
+
+class _PackedDues:
+    """A member's dues rows as pickled bytes, held in the ``dues`` slot until the
+    rows are first read. A county's members carry about a million dues rows: a
+    command that reads the roster, not the dues, no longer builds them."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __reduce__(self) -> tuple[type, tuple[bytes]]:
+        return _PackedDues, (self.data,)
+
+
+class _DuesSlot:
+    """``Member.dues``: the slot's list, unpacked (once) if it was pickled packed."""
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self.slot
+        value = self.slot.__get__(obj, owner)
+        if type(value) is _PackedDues:
+            import pickle
+
+            value = pickle.loads(value.data)
+            self.slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+    def __delete__(self, obj: Any) -> None:
+        self.slot.__delete__(obj)
+
+
+def _pack_member_dues() -> None:
+    """Pickle a member's many dues rows as one packed value (see :class:`_PackedDues`)."""
+    import pickle
+
+    slot = Member.__dict__["dues"]
+    names = [f.name for f in fields(Member)]
+    at = names.index("dues")
+    get = operator.attrgetter(*(n for n in names if n != "dues"))
+
+    def __reduce__(self: Member) -> tuple[type, tuple[Any, ...]]:
+        values = list(get(self))
+        dues = slot.__get__(self, Member)
+        if type(dues) is not _PackedDues and len(dues) >= PACK_DUES_FROM:
+            dues = _PackedDues(pickle.dumps(dues, protocol=pickle.HIGHEST_PROTOCOL))
+        values.insert(at, dues)
+        return Member, tuple(values)
+
+    Member.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    Member.dues = _DuesSlot(slot)  # type: ignore[assignment,misc]
+
+
+_pack_member_dues()
