@@ -101,26 +101,63 @@ def rule_name(rule: Any, rule_id: str, lang: str) -> str:
 
 
 _CLAUSE = re.compile(r"§\s*(\d+)")
+#: a national document cited by its title: ``《…》(2014) art. 7``
+_BOOK = re.compile(r"(《[^》]+》)\s*(?:\((\d{4})\))?\s*(?:art\.?\s*(\d+))?\s*(.*)")
+#: the national documents the built-in rules cite, in English
+BOOKS_EN = {
+    "《中国共产党发展党员工作细则》": "the Work Rules on Recruiting Party Members",
+    "《关于中国共产党党费收缴、使用和管理的规定》": "the Rules on Party Dues",
+}
 
 
 def basis(clause: str | None, lang: str) -> str:
-    """A rule's ``clause`` cited in words: ``std, §7`` ->
-    《党章》及党内有关规定，《实施意见》第七条; empty when there is none."""
+    """A rule's ``clause`` cited in words, each part as a person cites it:
+    ``std, §7`` -> 《党章》及党内有关规定，《实施意见》第七条;
+    ``《中国共产党发展党员工作细则》(2014) art. 7`` -> 《中国共产党发展党员工作细则》第七条;
+    a part in plain words (``流动党员管理``) as it is, after the document it
+    follows. Empty when there is no clause."""
     if not clause:
         return ""
-    parts = [p.strip() for p in str(clause).split(",") if p.strip()]
-    numbers = [int(n) for p in parts for n in _CLAUSE.findall(p)]
     zh = lang == "zh"
-    cited = []
-    if any(p.lower() == "std" for p in parts):
-        cited.append(STANDING["zh" if zh else "en"])
+    cited: list[str] = []
+    numbers: list[int] = []
+
+    def cite(text: str) -> None:
+        if text and text not in cited:
+            cited.append(text)
+
+    for part in (p.strip() for p in re.split(r"[,;，；]", str(clause))):
+        if not part:
+            continue
+        found = _CLAUSE.findall(part)
+        if found:
+            numbers.extend(int(n) for n in found)
+            if "党章" in part:
+                cite(STANDING["zh" if zh else "en"])
+        elif part.lower() == "std" or part.startswith("党章"):
+            cite(STANDING["zh" if zh else "en"])
+        elif book := _BOOK.fullmatch(part):
+            title, year, article, rest = book.groups()
+            if zh:
+                text = title + (f"第{chinese_number(int(article))}条" if article else "")
+            else:
+                text = BOOKS_EN.get(title, title) + (f" ({year})" if year else "")
+                text += f", article {article}" if article else ""
+            cite(text + (f"（{rest}）" if zh and rest else f" ({rest})" if rest else ""))
+        elif cited and zh and cited[-1].endswith("》"):
+            cited[-1] += f"（{part}）"  # a section of the document just cited
+        else:
+            cite(part)
     if numbers:
         if zh:
-            cited.append(PROGRAMME["zh"] + "、".join(f"第{chinese_number(n)}条" for n in numbers))
+            programme = PROGRAMME["zh"] + "、".join(f"第{chinese_number(n)}条" for n in numbers)
         else:
             word = "clause" if len(numbers) == 1 else "clauses"
             listed = ", ".join(str(n) for n in numbers)
-            cited.append(f"{PROGRAMME['en']}, {word} {listed}")
+            programme = f"{PROGRAMME['en']}, {word} {listed}"
+        # the standing rules first, then the programme, then the rest, as before
+        at = 1 if cited and cited[0] == STANDING["zh" if zh else "en"] else 0
+        cited.insert(at, programme)
     return ("，" if zh else "; ").join(cited)
 
 
