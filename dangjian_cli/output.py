@@ -56,6 +56,8 @@ def render(
     rows = [dict(r) for r in rows]
     if columns is None:
         columns = list(rows[0]) if rows else []
+    if fmt == "json" and not show_personal:
+        return json_rows(_masked_plain(rows, columns))
     if not show_personal:
         rows = _masked(rows, columns)
     if fmt == "json":
@@ -112,6 +114,33 @@ def _masked(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str
                 row[c] = value  # as mask_data leaves it, without its type tests
             else:
                 row[c] = mask_data(value)
+        out.append(row)
+    return out
+
+
+def _masked_plain(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """``_plain_row`` of each row of ``_masked(rows, columns)``, in one pass: a text
+    too short to hold a number is kept without calling :func:`privacy.mask_text`."""
+    from .privacy import mask_data, mask_text, mask_value, personal_kind
+
+    kinds = [(c, personal_kind(c)) for c in columns]
+    out = []
+    for r in rows:
+        row: dict[str, Any] = {}
+        for c, kind in kinds:
+            value = r.get(c)
+            if kind:
+                row[c] = plain(mask_value(value, kind))
+                continue
+            typ = type(value)
+            if typ is str:
+                row[c] = value if len(value) < 11 else mask_text(value)
+            elif value is None:
+                row[c] = None
+            elif typ is date:
+                row[c] = value.isoformat()
+            else:
+                row[c] = plain(mask_data(value))
         out.append(row)
     return out
 
