@@ -30,7 +30,7 @@ setting, not a guess from the records: every check of a part of the repository
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -408,12 +408,18 @@ def training_hours(
     )
 
 
-def lessons_attended(records: Any, kinds: Iterable[str], upto: date) -> Counter[tuple[str, int]]:
+def lessons_attended(
+    records: Any,
+    kinds: Iterable[str],
+    upto: date,
+    only: Mapping[str, m.Member] | None = None,
+) -> Counter[tuple[str, int]]:
     """(member, year) -> how many of their own org's meetings of ``kinds`` (party
     lessons) they attended by ``upto``. A lesson of another org does not count: a
-    member studies with the branch that keeps their membership."""
+    member studies with the branch that keeps their membership. ``only``: the
+    members (by id) whose lessons are wanted; the others are not counted."""
     wanted = set(kinds)
-    members = records.members
+    members = records.members if only is None else only
     out: Counter[tuple[str, int]] = Counter()
     for mt in records.meetings:
         day = mt.date
@@ -474,12 +480,17 @@ def study_rows(records: Any, orgs: Iterable[str], year: int, rule: Rule, upto: d
     first, last = date(year, 1, 1), min(date(year, 12, 31), upto)
     wanted = set(orgs)
     taken = member_trainings(records)
-    lessons = lessons_attended(records, rule.meeting_kinds or LESSON_KINDS, last)
-    out = []
+    owing: dict[str, tuple[m.Member, str | None]] = {}
     for mb in sorted(records.members.values(), key=lambda x: x.id):
         org = mb.org_on(last) if mb.transfers else mb.org
         if org not in wanted or mb.status not in rule.kinds or not owes_study(mb, year, last):
             continue
+        owing[mb.id] = (mb, org)
+    # only the owing members' lessons: the county's other attendees go uncounted
+    only = {mid: mb for mid, (mb, _org) in owing.items()}
+    lessons = lessons_attended(records, rule.meeting_kinds or LESSON_KINDS, last, only)
+    out = []
+    for mb, org in owing.values():
         trained = training_hours(taken.get(mb.id, ()), first, last)
         count = lessons[(mb.id, year)]
         total = trained + rule.lesson_hours * count

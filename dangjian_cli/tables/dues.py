@@ -161,6 +161,11 @@ def month_lines(
         mb = records.members[mid]
         if scope is not None and not mb.transfers and mb.org not in scope:
             continue  # owes no month to the scope (as _owes finds): its dues go unread
+        # the months it owes to the scope, found before its dues rows are read
+        owed = [(month, _owes(mb, month, scope, ends[month])) for month in months]
+        owed = [(month, org) for month, org in owed if org is not None]
+        if not owed:
+            continue
         payments: dict[str, list[m.Dues]] = {}
         for due in mb.dues:
             # a payment dated after as_of is not known on the day
@@ -171,10 +176,7 @@ def month_lines(
             ):
                 payments.setdefault(due.month, []).append(due)
         standards: dict[int, Decimal | None] = {}  # each base row's standard, reckoned once
-        for month in months:
-            org = _owes(mb, month, scope, ends[month])
-            if org is None:
-                continue
+        for month, org in owed:
             row = base_for(mb, month) if mb.dues_base else None
             standard = None
             if row is not None:

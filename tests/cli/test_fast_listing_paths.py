@@ -138,3 +138,44 @@ def test_a_listings_json_is_masked_and_plain_as_cell_by_cell() -> None:
                 want = _old_json(rows, columns)
             assert text == want
     assert "13812345678" not in render([{"phone": "13812345678"}], "json")
+
+
+@pytest.mark.parametrize("upto", [date(2025, 6, 30), date(2026, 7, 15)])
+def test_lessons_counted_for_some_members_are_the_whole_countys_counts(records, upto) -> None:
+    """``lessons_attended(..., only=)`` counts the given members' lessons as the whole
+    county's count does (moved members included), and no one else's."""
+    from dangjian_cli.rules.participation import LESSON_KINDS, lessons_attended
+
+    whole = lessons_attended(records, LESSON_KINDS, upto)
+    assert sum(whole.values()) > 0
+    moved = {mid: mb for mid, mb in records.members.items() if mb.transfers}
+    groups = [moved] + [
+        {mid: mb for mid, mb in records.members.items() if mb.org == oid} for oid in records.orgs
+    ]
+    for only in groups:
+        got = lessons_attended(records, LESSON_KINDS, upto, only)
+        assert got == {k: n for k, n in whole.items() if k[0] in only}
+
+
+def test_study_rows_are_reckoned_from_the_whole_countys_lessons(records, monkeypatch) -> None:
+    """The study-hours rows of each org and of the county equal those reckoned with
+    every member's lessons counted (as before the counting was narrowed)."""
+    from dangjian_cli.rules import participation as rp
+    from dangjian_cli.rules.catalog import load_rules
+    from dangjian_cli.tables.participation import _study_rule
+
+    rule = _study_rule(load_rules(records.settings))
+    scopes = [[oid] for oid in records.orgs] + [list(records.orgs)]
+    day = date(2026, 7, 15)
+    narrowed = [
+        rp.study_rows(records, orgs, year, rule, day) for orgs in scopes for year in (2025, 2026)
+    ]
+    real = rp.lessons_attended
+    monkeypatch.setattr(
+        rp, "lessons_attended", lambda rec, kinds, upto, only=None: real(rec, kinds, upto)
+    )
+    whole = [
+        rp.study_rows(records, orgs, year, rule, day) for orgs in scopes for year in (2025, 2026)
+    ]
+    assert narrowed == whole
+    assert sum(row["lessons"] for rows in whole for row in rows) > 0
