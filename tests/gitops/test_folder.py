@@ -55,7 +55,16 @@ def _run(repo, *args: str, whole: bool = False):
 
 def _kept_only(patch: pytest.MonkeyPatch) -> None:
     """No whole load and no whole check: the kept state must serve."""
+    import importlib
+    import pkgutil
+
+    import dangjian_cli.cli
     from dangjian_cli.cli import common, obligations, render, tables, validate
+
+    # every command module imported first: one the CLI imports lazily while the
+    # patch is on would keep the refusing stand-in as its own name for good
+    for info in pkgutil.iter_modules(dangjian_cli.cli.__path__):
+        importlib.import_module(f"dangjian_cli.cli.{info.name}")
 
     for module in (common, obligations, render, tables, validate):
         patch.setattr(module, "load_records", _refuse_whole)
