@@ -174,3 +174,16 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("counts")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def import_every_command() -> None:
+    """Import every module of ``dangjian_cli.cli`` now. A test that patches a name
+    commands import (``load_records``) must call it first: a command module the CLI
+    imports lazily while the patch is on would keep the stand-in for good."""
+    import importlib
+    import pkgutil
+
+    import dangjian_cli.cli
+
+    for info in pkgutil.iter_modules(dangjian_cli.cli.__path__):
+        importlib.import_module(f"dangjian_cli.cli.{info.name}")

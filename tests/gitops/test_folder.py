@@ -15,6 +15,7 @@ import pytest
 
 from dangjian_cli.gitops import folder, snapshot
 from dangjian_cli.records import cache as rc
+from tests.conftest import import_every_command
 
 from .test_snapshot import EDITS, READS, SAMPLE, _refuse_whole, new_member
 
@@ -55,16 +56,9 @@ def _run(repo, *args: str, whole: bool = False):
 
 def _kept_only(patch: pytest.MonkeyPatch) -> None:
     """No whole load and no whole check: the kept state must serve."""
-    import importlib
-    import pkgutil
-
-    import dangjian_cli.cli
     from dangjian_cli.cli import common, obligations, render, tables, validate
 
-    # every command module imported first: one the CLI imports lazily while the
-    # patch is on would keep the refusing stand-in as its own name for good
-    for info in pkgutil.iter_modules(dangjian_cli.cli.__path__):
-        importlib.import_module(f"dangjian_cli.cli.{info.name}")
+    import_every_command()
 
     for module in (common, obligations, render, tables, validate):
         patch.setattr(module, "load_records", _refuse_whole)

@@ -24,6 +24,7 @@ from dangjian_cli.records import repository
 from dangjian_cli.records.mentions import named_ids
 from dangjian_cli.records.repository import load
 from dangjian_cli.records.store import FolderStore
+from tests.conftest import import_every_command
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
 
@@ -419,6 +420,7 @@ def _refuse_loads(patch: pytest.MonkeyPatch) -> None:
     snapshot must serve."""
     from dangjian_cli.cli import common, obligations, render, tables
 
+    import_every_command()
     for module in (common, obligations, render, tables):
         patch.setattr(module, "load_records", _refuse_whole)
     patch.setattr(snapshot, "build", _refuse_whole)
