@@ -550,7 +550,10 @@ def _member_obligation(
     required: int,
     found: int,
     deadline: date | None,
+    days_late: int | None = None,
 ) -> Obligation:
+    """A member's obligation under ``rule``, owed by ``org`` (the member's org, or
+    the sending org while a transfer is not received)."""
     return Obligation(
         member.id,
         member.name or member.id,
@@ -562,6 +565,7 @@ def _member_obligation(
         found,
         deadline,
         rule.clause,
+        days_late=days_late,
     )
 
 
@@ -653,20 +657,8 @@ def _step(run: Run, rule: Rule) -> Iterator[Obligation]:
             deadline_status(done, deadline, rule.due_before, day), done_on, deadline
         )
         if not run.unwanted(status):
-            yield Obligation(
-                mb.id,
-                mb.name or mb.id,
-                org,
-                rule.id,
-                str(deadline.year),
-                status,
-                1,
-                int(done),
-                deadline,
-                rule.clause,
-                None,
-                late,
-            )
+            label = str(deadline.year)
+            yield _member_obligation(mb, org, rule, label, status, 1, int(done), deadline, late)
 
 
 def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
@@ -739,20 +731,8 @@ def _receipt(run: Run, rule: Rule) -> Iterator[Obligation]:
             status = deadline_status(done, deadline, rule.due_before, day)
             status, late = _late(status, t.received_on, deadline)
             if not run.unwanted(status):
-                yield Obligation(
-                    mb.id,
-                    mb.name or mb.id,
-                    org,
-                    rule.id,
-                    str(deadline.year),
-                    status,
-                    1,
-                    int(done),
-                    deadline,
-                    rule.clause,
-                    None,
-                    late,
-                )
+                label = str(deadline.year)
+                yield _member_obligation(mb, org, rule, label, status, 1, int(done), deadline, late)
 
 
 def _mobile(run: Run, rule: Rule) -> Iterator[Obligation]:

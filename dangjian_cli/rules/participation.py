@@ -341,14 +341,10 @@ def _disposition(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
         if done and deadline < run.window_start and not any(r.kind == "correction" for r in rows):
             continue
         status = e.deadline_status(done, deadline, rule.due_before, day)
-        late = (rows[0].date - deadline).days if done and rows[0].date > deadline else None  # type: ignore[operator]
-        if late:
-            status = e.MET_LATE
+        status, late = e._late(status, rows[0].date if done else None, deadline)
         if not run.unwanted(status):
             year = str(mt.date.year)  # type: ignore[union-attr]
-            ob = e._member_obligation(mb, org, rule, year, status, 1, int(done), deadline)
-            ob.days_late = late
-            yield ob
+            yield e._member_obligation(mb, org, rule, year, status, 1, int(done), deadline, late)
         for row in rows:
             if row.kind != "correction" or row.until is None:
                 continue
