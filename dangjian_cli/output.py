@@ -56,12 +56,10 @@ def render(
     rows = [dict(r) for r in rows]
     if columns is None:
         columns = list(rows[0]) if rows else []
-    if fmt == "json" and not show_personal:
-        return json_rows(_masked_plain(rows, columns))
-    if not show_personal:
-        rows = _masked(rows, columns)
     if fmt == "json":
-        return json_rows([_plain_row(r, columns) for r in rows])
+        return json_rows(_cells(rows, columns, mask=not show_personal, to_plain=True))
+    if not show_personal:
+        rows = _cells(rows, columns, mask=True, to_plain=False)
     if fmt == "csv":
         lines = [_csv_row([csv_cell(c) for c in columns])]
         lines += [_csv_row([csv_cell(r.get(c)) for c in columns]) for r in rows]
@@ -95,69 +93,29 @@ def render(
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _masked(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
-    """Each row's ``columns`` as :func:`privacy.mask_data` shows them (the kind of
-    each column's key found once, not once a cell: a roster has 700,000 cells)."""
+def _cells(
+    rows: list[dict[str, Any]], columns: Sequence[str], *, mask: bool, to_plain: bool
+) -> list[dict[str, Any]]:
+    """Each row's ``columns``, masked as :func:`privacy.mask_data` shows them (if
+    ``mask``) and made :func:`plain` (if ``to_plain``), in one pass: the kind of each
+    column's key is found once, and the common cells (text, none, a date) skip the
+    general functions' type tests: a county's roster has 700,000 cells."""
     from .privacy import mask_data, mask_text, mask_value, personal_kind
 
-    kinds = [(c, personal_kind(c)) for c in columns]
+    kinds = [(c, personal_kind(c) if mask else None) for c in columns]
     out = []
     for r in rows:
         row: dict[str, Any] = {}
         for c, kind in kinds:
             value = r.get(c)
             if kind:
-                row[c] = mask_value(value, kind)
-            elif type(value) is str:
-                row[c] = mask_text(value)
-            elif value is None or type(value) is date:
-                row[c] = value  # as mask_data leaves it, without its type tests
-            else:
-                row[c] = mask_data(value)
+                value = mask_value(value, kind)
+            elif mask and value is not None and type(value) is not date:
+                value = mask_text(value) if type(value) is str else mask_data(value)
+            if to_plain and value is not None and type(value) is not str:
+                value = value.isoformat() if type(value) is date else plain(value)
+            row[c] = value
         out.append(row)
-    return out
-
-
-def _masked_plain(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[dict[str, Any]]:
-    """``_plain_row`` of each row of ``_masked(rows, columns)``, in one pass: a text
-    too short to hold a number is kept without calling :func:`privacy.mask_text`."""
-    from .privacy import mask_data, mask_text, mask_value, personal_kind
-
-    kinds = [(c, personal_kind(c)) for c in columns]
-    out = []
-    for r in rows:
-        row: dict[str, Any] = {}
-        for c, kind in kinds:
-            value = r.get(c)
-            if kind:
-                row[c] = plain(mask_value(value, kind))
-                continue
-            typ = type(value)
-            if typ is str:
-                row[c] = value if len(value) < 11 else mask_text(value)
-            elif value is None:
-                row[c] = None
-            elif typ is date:
-                row[c] = value.isoformat()
-            else:
-                row[c] = plain(mask_data(value))
-        out.append(row)
-    return out
-
-
-def _plain_row(row: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
-    """``{c: plain(row.get(c)) for c in columns}``, the common cells (text, none,
-    a date) without :func:`plain`'s type tests: a county's roster has 700,000."""
-    out: dict[str, Any] = {}
-    for c in columns:
-        value = row.get(c)
-        kind = type(value)
-        if kind is str or value is None:
-            out[c] = value
-        elif kind is date:
-            out[c] = value.isoformat()
-        else:
-            out[c] = plain(value)
     return out
 
 
