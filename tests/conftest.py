@@ -6,6 +6,7 @@ import os
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -187,3 +188,13 @@ def import_every_command() -> None:
 
     for info in pkgutil.iter_modules(dangjian_cli.cli.__path__):
         importlib.import_module(f"dangjian_cli.cli.{info.name}")
+
+
+def table_headed(doc: Any, *head: str) -> list[list[str]]:
+    """The body rows (as cell texts) of the first table of a python-docx document
+    whose heading row starts with ``head``."""
+    for table in doc.tables:
+        cells = [c.text for c in table.rows[0].cells]
+        if cells[: len(head)] == list(head):
+            return [[c.text for c in row.cells] for row in table.rows[1:]]
+    raise AssertionError(f"no table headed {head!r}")

@@ -30,7 +30,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from dangjian_cli.documents.layout import LAYOUTS
-from tests.conftest import RecordsRepo
+from tests.conftest import RecordsRepo, table_headed
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
 
@@ -69,14 +69,6 @@ def repo(make_repo) -> RecordsRepo:
     return make_repo(FILES)
 
 
-def _table(doc: docx.Document, *head: str) -> list[list[str]]:
-    for table in doc.tables:
-        cells = [c.text for c in table.rows[0].cells]
-        if cells[: len(head)] == list(head):
-            return [[c.text for c in row.cells] for row in table.rows[1:]]
-    raise AssertionError(f"no table headed {head!r}")
-
-
 def test_report_shows_participation_per_org_and_in_total(repo, tmp_path):
     result = repo.run("render", "report", "--org", "town", "--period", "2026-h1", "--subtree",
                       "--as-of", "2026-07-15", "--out", str(tmp_path))  # fmt: skip
@@ -86,14 +78,14 @@ def test_report_shows_participation_per_org_and_in_total(repo, tmp_path):
     assert "参加率为85.7%，开展线上组织生活1次" in text
     assert "5名党员中1名本年度学习培训已达32学时，人均26.0学时" in text
     assert "2个党支部中1名书记参加了本年度书记培训" in text
-    attendance = _table(doc, "党组织", "参加率")
+    attendance = table_headed(doc, "党组织", "参加率")
     assert attendance == [
         ["Test Township Committee", "—", "0", "0", "0", "0", "0"],
         ["Hamlet Branch", "100.0%", "0", "0", "0", "0", "0"],
         ["Test Village Branch", "83.3%", "1", "1", "1", "0", "1"],
         ["合计", "85.7%", "1", "1", "1", "0", "1"],
     ]
-    study = _table(doc, "党组织", "2025年星级评定人数")
+    study = table_headed(doc, "党组织", "2025年星级评定人数")
     assert study == [
         ["Test Township Committee", "0", "—", "0", "0", "—", "0/0"],
         ["Hamlet Branch", "1", "3.00", "2", "0", "24.0", "0/1"],
@@ -109,11 +101,11 @@ def test_a_report_of_the_first_quarter_counts_only_its_days(repo, tmp_path):
     assert result.exit_code == 0, result.stderr
     doc = docx.Document(str(tmp_path / "report-village-2026-h1.docx"))
     # in English three tables: the Latin headers are too wide for seven columns
-    (row,) = _table(doc, "Organisation", "Attendance", "Online", "Star-rated (2025)")
+    (row,) = table_headed(doc, "Organisation", "Attendance", "Online", "Star-rated (2025)")
     assert row == ["Test Village Branch", "66.7%", "0", "2", "4.50"]
-    (row,) = _table(doc, "Organisation", "Excellent")
+    (row,) = table_headed(doc, "Organisation", "Excellent")
     assert row == ["Test Village Branch", "1", "1", "0", "1"]
-    (row,) = _table(doc, "Organisation", "Members to study")
+    (row,) = table_headed(doc, "Organisation", "Members to study")
     assert row == ["Test Village Branch", "3", "0", "0.0", "0/1"]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import RecordsRepo
+from tests.conftest import RecordsRepo, table_headed
 
 SETTINGS = """
 name = "Test county"
@@ -85,14 +85,6 @@ def _report(repo: RecordsRepo, out: Path, *args: str, org: str = "village") -> d
     return docx.Document(str(path))
 
 
-def _table(doc: docx.Document, *head: str) -> list[list[str]]:
-    for table in doc.tables:
-        cells = [c.text for c in table.rows[0].cells]
-        if cells[: len(head)] == list(head):
-            return [[c.text for c in row.cells] for row in table.rows[1:]]
-    raise AssertionError(f"no table headed {head!r}")
-
-
 def _text(doc: docx.Document) -> str:
     return "\n".join(p.text for p in doc.paragraphs)
 
@@ -100,7 +92,7 @@ def _text(doc: docx.Document) -> str:
 def test_pipeline_on_the_periods_last_day_with_each_next_deadline(repo, tmp_path):
     doc = _report(repo, tmp_path, "--period", "2026-h1", "--as-of", "2026-07-15")
     assert "截至2026年6月30日，发展党员各阶段共4人。" in _text(doc)
-    assert _table(doc, "阶段", "人数") == [
+    assert table_headed(doc, "阶段", "人数") == [
         ["入党申请人", "2", "1", "1"],
         ["入党积极分子", "0", "0", "0"],
         ["发展对象", "1", "0", "0"],
@@ -109,7 +101,7 @@ def test_pipeline_on_the_periods_last_day_with_each_next_deadline(repo, tmp_path
     ]
     village = "Test Village Branch"
     # a1's talk is due on 30 June (overdue only on the report's day, 15 July)
-    assert _table(doc, "党组织", "姓名", "阶段") == [
+    assert table_headed(doc, "党组织", "姓名", "阶段") == [
         [village, "Applicant Zero", "入党申请人", "同入党申请人谈话", "2026年2月5日", "逾期未完成"],
         [village, "Applicant One", "入党申请人", "同入党申请人谈话", "2026年7月10日", "待完成"],
         [village, "Candidate One", "发展对象", "—", "", ""],
@@ -121,9 +113,9 @@ def test_a_report_of_several_orgs_lists_the_people_a_deadline_presses(repo, tmp_
     """The stages count everyone; the list keeps those overdue or due now (a county
     has thousands at a stage): the candidate with nothing open is left out."""
     doc = _report(repo, tmp_path, "--period", "2026-h1", "--as-of", "2026-07-15", org="town")
-    assert _table(doc, "阶段", "人数")[-1] == ["合计", "4", "", ""]
+    assert table_headed(doc, "阶段", "人数")[-1] == ["合计", "4", "", ""]
     assert "下一时限已逾期或到期待办的3人如下表。" in _text(doc)
-    rows = _table(doc, "党组织", "姓名", "阶段")
+    rows = table_headed(doc, "党组织", "姓名", "阶段")
     assert [row[1] for row in rows] == ["Applicant Zero", "Applicant One", "Probationer One"]
     single = _report(repo, tmp_path, "--period", "2026-h1", "--as-of", "2026-07-15")
     assert "如下表" not in _text(single)
@@ -133,7 +125,7 @@ def test_dues_standard_against_paid_late_and_unpaid(repo, tmp_path):
     doc = _report(repo, tmp_path, "--period", "2026-h1", "--as-of", "2026-07-15")
     # standard 6 x 40.00 + 6 x 60.00 + 5 x 0.20 = 601.00; paid 240 + 360 + 6 = 606.00,
     # of it 60.00 late (m2's June); unpaid: p1's 1.00 (m3 has no standard to fall short of)
-    assert _table(doc, "党组织", "缴纳人数") == [
+    assert table_headed(doc, "党组织", "缴纳人数") == [
         ["Test Village Branch", "3", "601.00", "606.00", "60.00", "1.00"],
         ["合计", "", "601.00", "606.00", "60.00", "1.00"],
     ]
@@ -146,10 +138,17 @@ def test_dues_standard_against_paid_late_and_unpaid(repo, tmp_path):
 def test_a_report_before_the_periods_end_counts_to_its_own_day(repo, tmp_path):
     doc = _report(repo, tmp_path, "--period", "2026-h1", "--as-of", "2026-06-20")
     assert "截至2026年6月20日，发展党员各阶段共4人。" in _text(doc)
-    rows = _table(doc, "党组织", "姓名", "阶段")
+    rows = table_headed(doc, "党组织", "姓名", "阶段")
     assert rows[1][3:] == ["同入党申请人谈话", "2026年7月10日", "未到期"]
     # January to May only (June has not ended): 200 + 300 + 5 paid, 0.80 unpaid
-    assert _table(doc, "党组织", "缴纳人数")[-1] == ["合计", "", "500.80", "505.00", "0.00", "0.80"]
+    assert table_headed(doc, "党组织", "缴纳人数")[-1] == [
+        "合计",
+        "",
+        "500.80",
+        "505.00",
+        "0.00",
+        "0.80",
+    ]
 
 
 def test_english_report_and_a_repository_keeping_no_bases(make_repo, tmp_path):
@@ -169,4 +168,4 @@ def test_english_report_and_a_repository_keeping_no_bases(make_repo, tmp_path):
         "Dues paid in the period: 246.00. No member has a dues base recorded, "
         "so what was owed cannot be reckoned."
     ) in text
-    assert _table(doc, "Stage", "People")[0] == ["Applicant", "2", "1", "1"]
+    assert table_headed(doc, "Stage", "People")[0] == ["Applicant", "2", "1", "1"]
