@@ -13,6 +13,7 @@ import click
 from ..errors import InputError
 from ..output import FORMATS
 from ..records.repository import Records
+from ..records.schema import EARLIEST, LATEST  # the dates records may hold
 from ..records.store import FolderStore, Store, find_root
 
 
@@ -149,16 +150,14 @@ class IsoDate(click.ParamType):
             day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is not an ISO date (YYYY-MM-DD)", param, ctx)
-        from ..records.schema import EARLIEST, LATEST  # the dates records may hold
-
         if not EARLIEST <= day <= LATEST:
             self.fail(f"{value!r} is outside {EARLIEST.year}-{LATEST.year}", param, ctx)
         return day
 
 
 ISO_DATE = IsoDate()
-#: a year option: the years records may hold (EARLIEST..LATEST in records.schema)
-YEAR = click.IntRange(1900, 2199)
+#: a year option: the years records may hold
+YEAR = click.IntRange(EARLIEST.year, LATEST.year)
 
 
 def options(*decorators: Callable) -> Callable:
