@@ -185,6 +185,50 @@ def _fit_cell(text: str, width: float, size: float) -> str:
     return fitted if fitted.count("\n") + 1 == lines else text
 
 
+#: the WordprocessingML namespace, declared on the table text parsed in one go
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_RUN_SPLIT = re.compile(r"([\t\r])")
+
+
+def _text(value: str) -> str:
+    """``value`` as XML character data."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str) -> str:
+    """``value`` inside a double-quoted XML attribute (a reference's style or face name)."""
+    return _text(value).replace('"', "&quot;")
+
+
+def _fonts_xml(latin: str | None, east: str | None) -> str:
+    """A run's ``w:rFonts``: the faces of its paragraph style written out (see the module)."""
+    attrs = ""
+    if latin:
+        attrs += f' w:ascii="{_attr(latin)}" w:hAnsi="{_attr(latin)}"'
+    if east:
+        attrs += f' w:eastAsia="{_attr(east)}" w:hint="eastAsia"'
+    return f"<w:rFonts{attrs}/>"
+
+
+def _runs_xml(text: str, fonts: str, bold: bool) -> str:
+    """The runs ``DocBuilder.run`` makes of ``text``, as XML text: a run a line (the
+    next starts with a break), a tab as ``w:tab``, spaces at the ends preserved."""
+    props = f"<w:rPr>{fonts}<w:b/></w:rPr>" if bold else f"<w:rPr>{fonts}</w:rPr>"
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        out.append("<w:r>" + props + ("<w:br/>" if i else ""))
+        for piece in _RUN_SPLIT.split(line) if "\t" in line or "\r" in line else (line,):
+            if piece == "\t":
+                out.append("<w:tab/>")
+            elif piece == "\r":
+                out.append("<w:br/>")
+            elif piece:
+                space = ' xml:space="preserve"' if piece.strip() != piece else ""
+                out.append(f"<w:t{space}>{_text(piece)}</w:t>")
+        out.append("</w:r>")
+    return "".join(out)
+
+
 class DocBuilder:
     """One document: ``add(blocks)``, then ``to_bytes()``."""
 
@@ -200,6 +244,8 @@ class DocBuilder:
         self.images = images or {}
         self.style_ids, self._fonts = _styles_of(reference, self.doc)
         self._letterhead_size: Any = None
+        #: the next picture's id (:meth:`_add_picture`), found when first needed
+        self._shape_id: int | None = None
 
     # ---- faces ----------------------------------------------------------------
 
@@ -336,49 +382,72 @@ class DocBuilder:
                 break
 
     def _table(self, rows: list[list[str]], header: bool) -> None:
+        """A table of ``rows``: a ruled grid with a repeated heading row, columns sized
+        by content (``header``), or the unruled lines of a signature (not ``header``).
+
+        The rows are written as WordprocessingML text and parsed once: python-docx's
+        cell-by-cell calls took ten seconds for a county's 1,200-row tables.
+        """
         from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml.ns import qn
+        from docx.shared import Pt
 
         cols = max(len(r) for r in rows)
         style_name = "Table Text" if header else "Flush"
         if self._style(style_name) is None:
             style_name = "Normal"
-        table = self.doc.add_table(rows=len(rows), cols=cols)
+        table = self.doc.add_table(rows=0, cols=cols)
         grid = self._style("Table Grid")
         if header and grid:
             table._tbl.tblPr.style = grid
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         size = self._size(style_name) or 12.0
         widths = self._column_widths(rows, size) if header else None
-        for r, (row, cells) in enumerate(zip(rows, table.rows, strict=True)):
-            if header and r == 0:
-                # repeat the header row on every page of a long table
-                tr_pr = row_pr = cells._tr.get_or_add_trPr()
-                row_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
-            for c, (value, cell) in enumerate(zip(row, cells.cells, strict=False)):
-                if widths and r and c < len(widths) and not _AMOUNT.match(value):
-                    value = _fit_cell(value, widths[c], size)
-                paragraph = cell.paragraphs[0]
-                style_id = self._style(style_name)
-                if style_id:
-                    paragraph._p.style = style_id
-                if header and r == 0:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                elif header and _AMOUNT.match(value):
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif header:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-                if not header:
-                    # signature lines stay together, on the page of the text above them
-                    paragraph.paragraph_format.keep_with_next = r < len(rows) - 1
-                self.run(paragraph, value, style_name, bold=header and r == 0)
         if widths:
-            self._set_widths(table, widths)
-        else:
-            for tr in table.rows:
-                tr_pr = tr._tr.get_or_add_trPr()
-                tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+            table.autofit = False  # a fixed layout: Word keeps the widths given
+            tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+            tbl_w.set(qn("w:type"), "dxa")
+            tbl_w.set(qn("w:w"), str(round(sum(widths) * TWIP)))
+            for column, width in zip(table.columns, widths, strict=False):
+                column.width = Pt(width)
+        twips = [col.get(qn("w:w")) for col in table._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
+        cells = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr>' for w in twips]
+        style_id = self._style(style_name)
+        p_style = f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else ""
+        fonts = _fonts_xml(*self.faces(style_name))
+        out = [f"<w:tbl {_W_NS}>"]
+        last = len(rows) - 1
+        for r, row in enumerate(rows):
+            if not header:
+                # signature lines stay together, on the page of the text above them
+                out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            elif r == 0:
+                out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>")  # repeated on every page
+            else:
+                out.append("<w:tr>" if widths else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            for c in range(cols):
+                out.append(cells[c])
+                if c >= len(row):
+                    out.append("<w:p/></w:tc>")
+                    continue
+                value = row[c]
+                amount = bool(_AMOUNT.match(value))
+                if widths and r and c < len(widths) and not amount:
+                    value = _fit_cell(value, widths[c], size)
+                if not header:
+                    keep = "<w:keepNext/>" if r < last else '<w:keepNext w:val="0"/>'
+                elif r == 0:
+                    keep = '<w:jc w:val="center"/>'
+                else:
+                    keep = '<w:jc w:val="right"/>' if amount else '<w:jc w:val="left"/>'
+                out.append(f"<w:p><w:pPr>{p_style}{keep}</w:pPr>")
+                out.append(_runs_xml(value, fonts, bold=header and r == 0))
+                out.append("</w:p></w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        from docx.oxml.parser import parse_xml
+
+        table._tbl.extend(list(parse_xml("".join(out).encode("utf-8"))))
         # a gap after the table so the next paragraph does not touch it
         self._paragraph("Flush")
 
@@ -388,27 +457,6 @@ class DocBuilder:
         latin_face = self.faces("Table Text")[0] or ""
         latin = 0.52 if _CJK.search(latin_face) else 0.64
         return column_widths(rows, size, self._text_width_pt(), latin)
-
-    def _set_widths(self, table: Any, widths: list[float]) -> None:
-        """A fixed layout of the given column widths (points), in the grid and every cell."""
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-
-        table.autofit = False
-        tbl_pr = table._tbl.tblPr
-        layout = tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"})
-        tbl_pr.append(layout)
-        width = tbl_pr.find(qn("w:tblW"))
-        if width is None:
-            width = tbl_pr.makeelement(qn("w:tblW"), {})
-            tbl_pr.append(width)
-        width.set(qn("w:type"), "dxa")
-        width.set(qn("w:w"), str(round(sum(widths) * TWIP)))
-        for c, column in enumerate(table.columns):
-            column.width = Pt(widths[c])
-        for tr in table.rows:
-            for c, cell in enumerate(tr.cells):
-                cell.width = Pt(widths[c])
 
     def _imprint(self, printed_by: str, printed_on: str) -> None:
         """The 版记 (GB/T 9704 §7.4.3): printing org left, printing date right, one
@@ -480,7 +528,22 @@ class DocBuilder:
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         section = self.doc.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
-        paragraph.add_run().add_picture(io.BytesIO(png), width=min(width, Mm(150)))
+        self._add_picture(paragraph, png, width=min(width, Mm(150)))
+
+    def _add_picture(self, paragraph: Any, png: bytes, width: Any, height: Any = None) -> None:
+        """A picture in a run of its own, numbered from a counter: python-docx numbers
+        each by searching the whole document for the largest id, which took half a
+        second for a county report's chart rows below its long tables."""
+        from docx.oxml.shape import CT_Inline
+
+        part = self.doc.part
+        if self._shape_id is None:
+            self._shape_id = part.next_id
+        rid, image = part.get_or_add_image(io.BytesIO(png))
+        cx, cy = image.scaled_dimensions(width, height)
+        inline = CT_Inline.new_pic_inline(self._shape_id, rid, image.filename, cx, cy)
+        self._shape_id += 1
+        paragraph.add_run()._r.add_drawing(inline)
 
     def _chart_rows(self, chart: Any) -> None:
         """The chart as rows: legend, then per org its name, its two bars and its figures."""
@@ -526,16 +589,12 @@ class DocBuilder:
                     self.run(paragraph, name, style)
                 elif c == 1:
                     png = bars_png(held, owed, peak)
-                    paragraph.add_run().add_picture(
-                        io.BytesIO(png), width=Pt(bars_w - 12), height=Mm(6)
-                    )
+                    self._add_picture(paragraph, png, width=Pt(bars_w - 12), height=Mm(6))
                 else:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     self.run(paragraph, f"{held}/{owed}", style)
         for c, column in enumerate(table.columns):
             column.width = Pt(widths[c])
-        tbl_pr = table._tbl.tblPr
-        tbl_pr.append(tbl_pr.makeelement(qn("w:tblLayout"), {qn("w:type"): "fixed"}))
 
     # ---- output ---------------------------------------------------------------
 

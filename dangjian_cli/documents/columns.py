@@ -28,6 +28,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 #: a cell holding a figure (amount, count, share, ratio): right-aligned, its column narrow
 AMOUNT = re.compile(r"^-?[\d,]+(\.\d+)?%?$|^—$|^\d+/\d+$")
@@ -49,6 +50,8 @@ _CLOSE = "）》」』】〕”’，。、；：？！%)]}.,;:?!"
 _OPEN = "（《「『【〔“‘([{"
 
 
+# remembered: a county's tables measure the same names and figures thousands of times
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str, size: float, latin: float = 0.64) -> float:
     """Width in points of ``text`` at ``size``: CJK and full-width characters one em, Latin
     letters and digits as wide as the widest stand-in face (DejaVu Sans) draws them."""
@@ -64,6 +67,7 @@ _AUTOSPACE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def autospace(text: str, size: float) -> float:
     """The space in points added between CJK and Latin text in ``text``: a quarter em each."""
     return 0.25 * size * len(_AUTOSPACE.findall(text))
