@@ -87,7 +87,12 @@ class Job:
         self.force = force
         self.written: list[Path] = []
         self.kept: list[Path] = []
-        sweep(self.root)  # temp and lock files of killed runs (out/ included)
+        # temp and lock files of killed runs: a document writer's in the documents'
+        # folder; a notice's writer, which writes a record too, anywhere
+        if snapshot:
+            sweep(self.out, below=False)
+        else:
+            sweep(self.root)
 
     def target(self, name: str) -> Path:
         return self.out / name
@@ -344,20 +349,26 @@ def report(
     rev: str | None,
 ) -> None:
     """Half-year or annual work report (§2): obligations, meetings, members, dues, funds."""
-    from ..documents.report import parse_span, render_report
+    from ..documents.report import parse_span, report_context, report_document
 
     span = parse_span(period)
     job = Job(ctx, out_dir, lang, force, rev, snapshot=True)
     day = as_of or date.today()
-    whole = None
-    if job.found is not None:  # every org's obligations of the span, kept with the snapshot
-        from ..gitops.queries import every
-        from ..rules.engine import tracked_from
+    found = job.found
 
-        whole = job.found.answer(every(day, tracked_from(job.records.settings, span.start)))
-    document = render_report(
-        job.records, org, span.label, subtree, day, job.lang, job.root, obligations=whole
-    )
+    def figures() -> Any:
+        whole = None
+        if found is not None:  # every org's obligations of the span, kept with the snapshot
+            from ..gitops.queries import every
+            from ..rules.engine import tracked_from
+
+            whole = found.answer(every(day, tracked_from(job.records.settings, span.start)))
+        return report_context(job.records, org, span, subtree, day, job.lang, whole)
+
+    # a county's figures read every dues row and meeting: kept by the side's state
+    question = ("report", org, span.label, str(subtree), day.isoformat(), job.lang)
+    context, chart = found.figures(question, figures) if found is not None else figures()
+    document = report_document(org, span, subtree, job.lang, job.root, context, chart)
     job.refuse_existing([document.name])
     job.write(document)
     job.finish(pdf, "report")

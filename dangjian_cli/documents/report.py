@@ -453,6 +453,19 @@ def render_report(
 ) -> Document:
     span = parse_span(period)
     context, chart = report_context(records, org_id, span, subtree, as_of, lang, obligations)
+    return report_document(org_id, span, subtree, lang, repo_root, context, chart)
+
+
+def report_document(
+    org_id: str,
+    span: Span,
+    subtree: bool,
+    lang: str,
+    repo_root: Path | None,
+    context: dict[str, Any],
+    chart: Chart,
+) -> Document:
+    """The report of :func:`report_context`'s values and chart."""
     data = render_docx(repo_root, lang, "report", context, images={"chart": chart})
     suffix = "-subtree" if subtree else ""
     return Document(f"report-{org_id}-{span.label}{suffix}.docx", data)

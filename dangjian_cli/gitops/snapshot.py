@@ -56,6 +56,7 @@ from ..records.mentions import named_ids
 from ..records.repository import LazyRecords, Records, assemble
 from ..records.store import FolderStore, OverlayStore, Store
 from ..rules.engine import Obligation
+from . import results
 from .changes import Change
 from .queries import Query, answer
 from .queries import findings as findings_query
@@ -171,6 +172,17 @@ class Judged:
     reader: Callable[[], Records] | None = None
     #: how a question not asked beforehand is answered (:meth:`answer`)
     asker: Callable[[Query], list[Obligation]] | None = None
+    #: the side's exact state (:func:`.results.state`) and the git folder, where a
+    #: command's own figures are kept (:meth:`kept`); None outside git
+    state: str | None = None
+    git_dir: Path | None = None
+
+    def figures(self, question: tuple[str, ...], work: Callable[[], T]) -> T:
+        """``work()``'s figures for ``question`` (the command and the arguments they
+        depend on) on this side: kept by the side's exact state (:mod:`.results`)."""
+        if self.state is None or self.git_dir is None or in_quarantine():
+            return work()
+        return results.kept(_folder_of(self.git_dir), fingerprint(), self.state, question, work)
 
     def answer(self, query: Query) -> list[Obligation]:
         """The whole side's answer to ``query`` (:mod:`.queries`): kept with the
@@ -219,7 +231,11 @@ def fingerprint() -> str:
 
 
 def _folder(info: RepoInfo) -> Path:
-    return info.git_dir / FOLDER
+    return _folder_of(info.git_dir)
+
+
+def _folder_of(git_dir: Path) -> Path:
+    return git_dir / FOLDER
 
 
 def read(info: RepoInfo, tree: str) -> Snapshot | None:
@@ -801,6 +817,8 @@ def judge(
         answers,
         lambda: tree_records(info, base_snap.tree, base_snap.blobs, change),
         ask,
+        results.state(tree, change.after if change is not None else {}),
+        info.git_dir,
     )
 
 

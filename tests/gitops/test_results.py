@@ -1,0 +1,156 @@
+"""Figures kept by a side's exact state (gitops.results): a work report's figures are
+worked out once per state of the records and question, and never reused for
+another state, question or version of the code."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dangjian_cli.gitops import results, snapshot
+from tests.conftest import import_every_command
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
+
+
+# ---- the store ---------------------------------------------------------------------
+
+
+def test_state_tells_every_change_apart() -> None:
+    base = results.state("t1", {})
+    assert results.state("t2", {}) != base
+    one = results.state("t1", {"members/a.toml": b"x = 1\n"})
+    assert one != base
+    assert results.state("t1", {"members/a.toml": b"x = 2\n"}) != one
+    assert results.state("t1", {"members/a.toml": None}) != one  # deleted
+    assert results.state("t1", {"members/a.toml": b""}) != results.state(
+        "t1", {"members/a.toml": None}
+    )  # emptied is not deleted
+    two = {"members/a.toml": b"1", "orgs/b.toml": b"2"}
+    assert results.state("t1", two) == results.state("t1", dict(reversed(two.items())))
+    # the path and the bytes cannot trade places
+    assert results.state("t1", {"ab": b"c"}) != results.state("t1", {"a": b"bc"})
+
+
+def test_kept_works_out_once_per_key(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def work(value: str):
+        def run() -> dict[str, str]:
+            calls.append(value)
+            return {"figure": value}
+
+        return run
+
+    first = results.kept(tmp_path, "code-1", "state-1", ("report", "a"), work("a"))
+    again = results.kept(tmp_path, "code-1", "state-1", ("report", "a"), work("never"))
+    assert first == again == {"figure": "a"}
+    assert calls == ["a"]
+    # another question, state or code: worked out afresh
+    results.kept(tmp_path, "code-1", "state-1", ("report", "b"), work("b"))
+    results.kept(tmp_path, "code-1", "state-2", ("report", "a"), work("c"))
+    results.kept(tmp_path, "code-2", "state-1", ("report", "a"), work("d"))
+    assert calls == ["a", "b", "c", "d"]
+
+
+def test_a_damaged_or_foreign_file_is_worked_out_again(tmp_path: Path) -> None:
+    results.kept(tmp_path, "code", "state", ("q",), lambda: 1)
+    (kept,) = (tmp_path / results.FOLDER).iterdir()
+    kept.write_bytes(b"\x80garbage")
+    assert results.kept(tmp_path, "code", "state", ("q",), lambda: 2) == 2
+    # a file holding another question's figures (a hash collision, a copied file)
+    kept.write_bytes(pickle.dumps((("other",), 3)))
+    assert results.kept(tmp_path, "code", "state", ("q",), lambda: 4) == 4
+    assert not [p for p in (tmp_path / results.FOLDER).iterdir() if p.name.startswith(".tmp")]
+
+
+def test_only_the_newest_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(results, "KEEP", 3)
+    for n in range(6):
+        results.kept(tmp_path, "code", f"state-{n}", ("q",), lambda n=n: n)
+    assert len(list((tmp_path / results.FOLDER).iterdir())) == 3
+
+
+def test_an_unwritable_folder_still_gives_the_figures(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the folder would be")
+    assert results.kept(blocker, "code", "state", ("q",), lambda: 7) == 7
+
+
+# ---- render report through the snapshot ---------------------------------------------
+
+
+@pytest.fixture
+def county(make_repo, monkeypatch: pytest.MonkeyPatch):
+    repo = make_repo(name="county")
+    shutil.rmtree(repo.root)
+    shutil.copytree(SAMPLE, repo.root)
+    repo.init_git()
+    repo.commit("the county")
+    monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
+    return repo
+
+
+REPORT = ("render", "report", "--org", "qingshan-county", "--subtree", "--period", "2026-h1",
+          "--as-of", "2026-07-15", "--force")  # fmt: skip
+
+
+def _document_text(path: Path) -> list[str]:
+    from docx import Document
+
+    doc = Document(str(path))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        lines += [cell.text for row in table.rows for cell in row.cells]
+    return lines
+
+
+def _render(repo, out: Path, env: dict[str, str] | None = None) -> list[str]:
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["-C", str(repo.root), *REPORT, "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    (document,) = out.glob("*.docx")
+    return _document_text(document)
+
+
+def test_a_report_is_worked_out_once_per_state(county, monkeypatch, tmp_path: Path) -> None:
+    """The second report of an unchanged county takes its figures as kept; an edit
+    (a payment taken back) is another state, worked out again, and equals a whole
+    --no-cache run; the edit undone is the first state again."""
+    from dangjian_cli.documents import report as report_module
+
+    import_every_command()
+    worked: list[str] = []
+    real = report_module.report_context
+
+    def counted(*args, **kwargs):
+        worked.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_module, "report_context", counted)
+    first = _render(county, tmp_path / "1")
+    assert _render(county, tmp_path / "2") == first
+    assert len(worked) == 1  # kept
+
+    paid = '[[dues]]\nmonth = "2026-03"\n'
+    member = next(
+        p for p in sorted((county.root / "members").rglob("*.toml")) if paid in p.read_text()
+    )
+    before = member.read_text(encoding="utf-8")
+    start = before.index(paid)
+    end = before.index("\n\n", start) + 2
+    member.write_text(before[:start] + before[end:], encoding="utf-8")
+    edited = _render(county, tmp_path / "3")
+    assert len(worked) == 2  # another state
+    assert edited == _render(county, tmp_path / "4", env={"DANGJIAN_CACHE": "0"})
+    assert edited != first
+
+    member.write_text(before, encoding="utf-8")
+    assert _render(county, tmp_path / "5") == first
+    assert len(worked) == 3  # the whole run above worked out its own; the undone edit did not
