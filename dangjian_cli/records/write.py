@@ -619,17 +619,18 @@ def _stale_temp(name: str, mtime: float) -> bool:
     return time.time() - mtime > LOCK_STALE_SECONDS
 
 
-def sweep(folder: str | os.PathLike[str]) -> list[str]:
+def sweep(folder: str | os.PathLike[str], below: bool = True) -> list[str]:
     """Remove what killed writers left under ``folder``: their temp files and lock files.
 
     A temp file goes when its writer (host and pid in its name) is gone, or, from
     another host, when it is older than :data:`LOCK_STALE_SECONDS`. A lock file goes
     when no process holds it (taken, then unlinked while held: see :func:`file_lock`).
-    Hidden folders (``.git``) are not entered. Returns the paths removed.
+    Hidden folders (``.git``) are not entered, nor any folder without ``below`` (a
+    documents folder holds no folders of ours). Returns the paths removed.
     """
     removed: list[str] = []
     for here, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if below and not d.startswith(".")]
         for name in files:
             if not name.startswith(".") or not (name.endswith(".tmp") or name.endswith(".lock")):
                 continue

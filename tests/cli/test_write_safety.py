@@ -281,3 +281,24 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_report_sweeps_its_documents_folder_only(nrepo, tmp_path):
+    """A read-only render (a report) clears what a killed document writer left in
+    the documents folder, and walks nothing else: the records' own temp files are
+    the record writers' business."""
+    host = write.temp_prefix("x").split(".")[2].rsplit("-", 1)[0]
+    out = tmp_path / "docs"
+    (out / "old").mkdir(parents=True)
+    left = out / f".report-x.docx.{host}-{_dead_pid()}.abcd1234.tmp"
+    deeper = out / "old" / left.name
+    in_records = nrepo.root / "members" / left.name
+    for path in (left, deeper, in_records):
+        path.write_bytes(b"PK half a document")
+    orgs = sorted(p.stem for p in (nrepo.root / "orgs").rglob("*.toml"))
+    result = nrepo.run(
+        "render", "report", "--org", orgs[0], "--period", "2026", "--out", str(out), "--force"
+    )
+    assert result.exit_code == 0, result.output
+    assert not left.exists()
+    assert deeper.exists() and in_records.exists()
