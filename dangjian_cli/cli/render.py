@@ -405,7 +405,7 @@ def funding(
     rev: str | None,
 ) -> None:
     """Funding guarantee investigation report (§11): money in and out, balances."""
-    from ..documents.funding import render_funding
+    from ..documents.funding import funding_context, funding_document
 
     problems = None
     if problems_file is not None:
@@ -415,9 +415,16 @@ def funding(
             raise InputError(f"--problems: {problems_file}: {exc}") from None
         problems = [_joined(p) for p in text.replace("\r\n", "\n").split("\n\n")]
     job = Job(ctx, out_dir, lang, force, rev, snapshot=True)
-    document = render_funding(
-        job.records, org, year, subtree, job.lang, job.root, dated or date.today(), problems
-    )
+    day = dated or date.today()
+
+    def figures() -> Any:
+        return funding_context(job.records, org, year, subtree, job.lang, day, problems)
+
+    # a county's ledgers of the year: kept by the side's state, as a report's figures
+    question = ("funding", org, str(year), str(subtree), day.isoformat(), job.lang,
+                repr(problems))  # fmt: skip
+    context = job.found.figures(question, figures) if job.found is not None else figures()
+    document = funding_document(org, year, subtree, job.lang, job.root, context)
     job.refuse_existing([document.name])
     job.write(document)
     job.finish(pdf, "funding report")

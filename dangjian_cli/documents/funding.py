@@ -146,6 +146,13 @@ def render_funding(
     problems: list[str] | None = None,
 ) -> Document:
     context = funding_context(records, org_id, year, subtree, lang, dated, problems)
+    return funding_document(org_id, year, subtree, lang, repo_root, context)
+
+
+def funding_document(
+    org_id: str, year: int, subtree: bool, lang: str, repo_root: Path | None, context: Any
+) -> Document:
+    """The funding report of :func:`funding_context`'s values."""
     suffix = "-subtree" if subtree else ""
     return Document(
         f"funding-{year}-{org_id}{suffix}.docx", render_docx(repo_root, lang, "funding", context)

@@ -154,3 +154,41 @@ def test_a_report_is_worked_out_once_per_state(county, monkeypatch, tmp_path: Pa
     member.write_text(before, encoding="utf-8")
     assert _render(county, tmp_path / "5") == first
     assert len(worked) == 3  # the whole run above worked out its own; the undone edit did not
+
+
+def test_a_funding_report_keeps_its_figures_per_question(county, monkeypatch, tmp_path) -> None:
+    """The funding report's figures are kept too, per question: another date of the
+    report is worked out again, and a problems file is part of the question."""
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+    from dangjian_cli.documents import funding as funding_module
+
+    import_every_command()
+    worked: list[tuple] = []
+    real = funding_module.funding_context
+
+    def counted(*args, **kwargs):
+        worked.append(args[1:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(funding_module, "funding_context", counted)
+    problems = tmp_path / "problems.txt"
+    problems.write_text("经费使用台账不全。", encoding="utf-8")
+
+    def render(n: int, *more: str) -> list[str]:
+        args = ["-C", str(county.root), "render", "funding", "--org", "hexi-town", "--subtree",
+                "--year", "2025", "--out", str(tmp_path / str(n)), "--force", *more]  # fmt: skip
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        (document,) = (tmp_path / str(n)).glob("*.docx")
+        return _document_text(document)
+
+    first = render(1, "--date", "2026-03-01")
+    assert render(2, "--date", "2026-03-01") == first and len(worked) == 1
+    render(3, "--date", "2026-03-02")
+    assert len(worked) == 2
+    with_problems = render(4, "--date", "2026-03-01", "--problems", str(problems))
+    assert len(worked) == 3
+    assert any("经费使用台账不全" in line for line in with_problems)
+    assert not any("经费使用台账不全" in line for line in first)
