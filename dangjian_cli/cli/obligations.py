@@ -67,15 +67,19 @@ def load_checked(ctx: click.Context, rev: str | None, force: bool) -> Records:
     return checked_side(ctx, rev, force)[0]
 
 
-def checked_side(ctx: click.Context, rev: str | None, force: bool) -> tuple[Records, Any]:
+def checked_side(
+    ctx: click.Context, rev: str | None, force: bool, read: bool = True
+) -> tuple[Records, Any]:
     """The records and, in a large git repository, the side as its snapshot judges
     it (``gitops.snapshot.Judged``: its problems kept, not checked again, its
     records read kind by kind when used, its obligations answered from the
-    snapshot); refused (exit 1) with the validation errors unless ``force``."""
+    snapshot); refused (exit 1) with the validation errors unless ``force``.
+    Without ``read`` a judged side's records are left to ``found.records`` (None
+    here): a command whose figures are kept may need none."""
     found = judged(ctx, rev)
     if found is not None:
         refuse_invalid(found.problems, force)
-        return found.records, found
+        return (found.records if read else None), found
     from ..checks import validate
 
     records = load_records(ctx, rev)

@@ -70,14 +70,16 @@ class Job:
         #: the side as its snapshot judges it (``snapshot``: a report that only reads)
         self.found: Any = None
         # like the listings: no document (nor numbered notice) from invalid records
+        self._records: Any = None
         if snapshot:
-            self.records, self.found = checked_side(ctx, rev, force)
+            self._records, self.found = checked_side(ctx, rev, force, read=False)
         else:
             from ..checks import validate
 
-            self.records = load_records(ctx, rev)
-            refuse_invalid(validate(self.records), force)
-        self.lang = lang or self.records.settings.language or "en"
+            self._records = load_records(ctx, rev)
+            refuse_invalid(validate(self._records), force)
+        settings = (self._records or self.found.directory).settings
+        self.lang = lang or settings.language or "en"
         #: the default out/ must not lead out of the repository through a link;
         #: an --out folder is the user's explicit choice
         self.inside = out_dir is None
@@ -93,6 +95,13 @@ class Job:
             sweep(self.out, below=False)
         else:
             sweep(self.root)
+
+    @property
+    def records(self) -> Any:
+        """The records, read when first used (kept figures of a snapshot need none)."""
+        if self._records is None:
+            self._records = self.found.records
+        return self._records
 
     def target(self, name: str) -> Path:
         return self.out / name
