@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 #: period kinds, shortest first; value: months per period
 PERIOD_KINDS: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -69,6 +69,8 @@ def period_of(kind: str, day: date) -> Period:
     return Period(date(day.year, first_month, 1), month_end(day.year, last_month), kind)
 
 
+# remembered: a county's obligations carry a few hundred labels, read 180,000 times
+@lru_cache(maxsize=4096)
 def parse_period(label: str) -> Period:
     """``2026-03`` / ``2026-Q1`` / ``2026-H1`` / ``2026`` (also ``2026-h1``) to a Period."""
     found = _LABEL.match(label.strip())
