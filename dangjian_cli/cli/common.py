@@ -135,6 +135,22 @@ def read_records(ctx: click.Context, rev: str | None = None) -> Records:
     return load_records(ctx, rev)
 
 
+def kept_text(found: Any, parts: tuple[object, ...], compute: Callable[[], str]) -> str:
+    """The text ``compute`` gives, kept with the side's snapshot (``gitops.views``)
+    for these exact records, today, the language, the width and ``parts`` (the
+    command and its options): asked again, nothing changed, it is printed without
+    reading a record. Outside snapshots (``found`` None, a plain folder) it is
+    simply computed."""
+    state = getattr(found, "state", None)
+    if state is None:
+        return compute()
+    from .. import i18n, widths
+    from ..gitops.views import kept
+
+    asked = (*parts, date.today().isoformat(), i18n.language(), widths.width())
+    return kept(found.views, state, asked, compute)
+
+
 def _in_git(root: Path) -> bool:
     """Whether a folder lies in a git work tree (found without running git)."""
     return any((folder / ".git").exists() for folder in (root, *root.resolve().parents))

@@ -60,6 +60,7 @@ from .changes import Change
 from .queries import Query, answer
 from .queries import findings as findings_query
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
+from .views import state_of
 
 FOLDER = "dangjian-snapshots"
 #: snapshots kept per repository (the newest by use)
@@ -171,6 +172,11 @@ class Judged:
     reader: Callable[[], Records] | None = None
     #: how a question not asked beforehand is answered (:meth:`answer`)
     asker: Callable[[Query], list[Obligation]] | None = None
+    #: a digest naming exactly the side's records (:func:`.views.state_of`), and
+    #: the folder where output computed from them is kept (:mod:`.views`); None
+    #: where no snapshot describes the side
+    state: str | None = None
+    views: Path | None = None
 
     def answer(self, query: Query) -> list[Obligation]:
         """The whole side's answer to ``query`` (:mod:`.queries`): kept with the
@@ -801,6 +807,8 @@ def judge(
         answers,
         lambda: tree_records(info, base_snap.tree, base_snap.blobs, change),
         ask,
+        state_of(base_snap.tree, change.after if change is not None else None),
+        _folder(info),
     )
 
 
