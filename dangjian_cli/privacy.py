@@ -182,14 +182,6 @@ def mask_text(text: str) -> str:
     return _PHONE_RE.sub(_mask_phone_match, _ID_RE.sub(_mask_id_match, text))
 
 
-def has_number(texts: list[str]) -> bool:
-    """Whether :func:`mask_text` would mask anything in any of ``texts``: searched
-    all at once (joined by a character no number holds, so that no match spans two
-    texts and each text's matches are found as they are alone)."""
-    joined = "\0".join(texts)
-    return bool(_ID_RE.search(joined) or _PHONE_RE.search(joined))
-
-
 def mask_data(value: Any, key: str | None = None) -> Any:
     """``value`` with personal data masked wherever it is, for showing to a user.
 
@@ -240,7 +232,6 @@ def mask_field(name: str | tuple[Any, ...], value: Any) -> Any:
 __all__ = [
     "ID",
     "PHONE",
-    "has_number",
     "mask_data",
     "mask_field",
     "mask_id_number",
