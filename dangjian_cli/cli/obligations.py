@@ -1078,15 +1078,17 @@ def status(
     ctx: click.Context, org: str, as_of: date | None, fmt: str, force: bool, rev: str | None
 ) -> None:
     """One screen on an org: secretary, committee term, members, this year's obligations."""
-    found = judged(ctx, rev)
-    if found is not None:
-        refuse_invalid(found.problems, force)
 
-    def text() -> str:
-        records = found.records if found is not None else checked_whole(ctx, rev, force)
+    def text(found: Any) -> str:
+        if found is not None:
+            refuse_invalid(found.problems, force)
+            records = found.records
+        else:
+            records = checked_whole(ctx, rev, force)
         return _status_screen(records, found, org, as_of or date.today(), fmt)
 
-    click.echo(kept_text(found, ("status", org, as_of, fmt), text))
+    # kept for valid records only: a kept screen is printed with no refusal or warning
+    click.echo(kept_text(ctx, rev, ("status", org, as_of, fmt), text, valid_only=True))
 
 
 def _status_screen(records: Records, found: Any, org: str, day: date, fmt: str) -> str:

@@ -25,7 +25,6 @@ from .common import (
     ISO_DATE,
     YEAR,
     file_output_options,
-    judged,
     kept_text,
     load_records,
     options,
@@ -503,15 +502,14 @@ def list_records(
         table = _listing(read_records(ctx), what, org, subtree, as_of, status, year)
         _emit_listing(ctx, table, fmt, out, force, show_personal)
         return
-    found = judged(ctx)
 
-    def text() -> str:
+    def text(found: Any) -> str:
         records = found.records if found is not None else load_records(ctx)
         table = _listing(records, what, org, subtree, as_of, status, year)
         return _listing_text(table, fmt, show_personal)
 
     asked = ("list", what, org, subtree, as_of, fmt, show_personal, status, year)
-    _emit(ctx, [], fmt, out, force, show_personal, kept_text(found, asked, text))
+    _emit(ctx, [], fmt, out, force, show_personal, kept_text(ctx, None, asked, text))
 
 
 def _listing(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 #: the folder beside the snapshots (a dot name: never taken for a snapshot)
@@ -124,19 +124,3 @@ def _prune(where: Path) -> None:
         used += stat.st_size
         if n >= KEEP or (n and used > ROOM):
             path.unlink(missing_ok=True)
-
-
-def kept(
-    folder: Path | None, state: str | None, parts: Iterable[object], compute: Callable[[], str]
-) -> str:
-    """The text ``compute`` gives, kept for ``state`` and ``parts``: read when kept,
-    else computed and kept (nothing kept without a state: no snapshot serves)."""
-    if folder is None or state is None:
-        return compute()
-    name = key(state, parts)
-    found = read(folder, name)
-    if found is not None:
-        return found
-    text = compute()
-    write(folder, name, text)
-    return text
