@@ -133,6 +133,12 @@ def json_rows(rows: list[dict[str, Any]]) -> str:
     pure Python: a county's roster took a second)."""
     if not rows:
         return "[]"
+    if all(row and {type(v) for v in row.values()} <= _SCALARS for row in rows):
+        # all rows at once: the encoder puts ",\n    " between rows as between a
+        # row's items, but only between rows does "}" come before it and "{" after
+        # (a row holds no table, and text holds no bare line break)
+        text = _FLAT.encode(rows)[2:-2]
+        return "[\n  {\n    " + text.replace("},\n    {", "\n  },\n  {\n    ") + "\n  }\n]"
     parts = []
     for row in rows:
         if row and (

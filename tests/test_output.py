@@ -75,9 +75,18 @@ def test_json_rows_are_what_the_indenting_encoder_writes() -> None:
 
     rng = random.Random(7)
     values = [None, True, 0, -3, 1.5, "x", "中文", 'q"uote\\\n\t', "", [1, "a"], {"k": [None]}, {}]
+    # text that looks like the seams between rows the shortcut writes and then finds
+    values += ["}", "{", "},\n    {", '"},\n    {"', "}, {", 1e300, -0.0]
     for _ in range(500):
         rows = [
             {f"c{i}": rng.choice(values) for i in range(rng.randrange(0, 5))}
             for _ in range(rng.randrange(0, 4))
+        ]
+        assert json_rows(rows) == json.dumps(rows, ensure_ascii=False, indent=2)
+    scalars = [v for v in values if not isinstance(v, (list, dict))]
+    for _ in range(300):  # many rows of plain values: the whole list written at once
+        rows = [
+            {f"c{i}": rng.choice(scalars) for i in range(rng.randrange(1, 5))}
+            for _ in range(rng.randrange(1, 30))
         ]
         assert json_rows(rows) == json.dumps(rows, ensure_ascii=False, indent=2)

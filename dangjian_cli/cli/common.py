@@ -89,6 +89,7 @@ def judged(
     staged: bool = False,
     window: Any = None,
     queries: Any = (),
+    located: Any = ...,
 ) -> Any:
     """The records as judged through snapshots of git trees (``gitops.snapshot``),
     or, outside git and where no snapshot serves a work tree, through the whole
@@ -96,13 +97,17 @@ def judged(
     ``window`` (as-of, since) their findings, the answers to ``queries``
     (``gitops.queries``) and a way to read their records; None where neither
     helps (a small repository, caching off, a large change of a commit or the
-    index) and a whole load must do."""
+    index) and a whole load must do. ``located``: the side as
+    ``gitops.snapshot.locate`` found it already (None: it found none)."""
     root = repo_root(ctx)
     if rev or staged or _in_git(root):
         from ..gitops.snapshot import INDEX, WORK_TREE, judge
 
         side = INDEX if staged else rev or WORK_TREE
-        found = judge(root, side, window=window, queries=queries)
+        if located is ...:
+            found = judge(root, side, window=window, queries=queries)
+        else:
+            found = located and judge(root, side, window=window, queries=queries, located=located)
         if found is not None or side != WORK_TREE:
             return found
         # no snapshot serves the work tree (its folder is in no commit, or too much
@@ -133,6 +138,48 @@ def read_records(ctx: click.Context, rev: str | None = None) -> Records:
     if found is not None:
         return found.records
     return load_records(ctx, rev)
+
+
+def kept_text(
+    ctx: click.Context,
+    rev: str | None,
+    parts: tuple[object, ...],
+    compute: Callable[[Any], str],
+    *,
+    valid_only: bool = False,
+) -> str:
+    """The text ``compute(found)`` gives (``found``: the side as :func:`judged` gives
+    it), kept for the side's exact records (``gitops.views``), today, the language,
+    the width and ``parts`` (the command and its options): asked again, nothing
+    changed, it is printed without reading a snapshot or a record. ``valid_only``:
+    kept only for records without errors (a command that refuses invalid records,
+    or warns on them, then needs no problems to print a kept text). Outside git,
+    and where no snapshot serves the side, it is simply computed."""
+    root = repo_root(ctx)
+    located = None
+    if rev or _in_git(root):
+        from ..gitops.snapshot import WORK_TREE, locate
+
+        located = locate(root, rev or WORK_TREE)
+        if located is None:
+            return compute(judged(ctx, rev, located=None))
+    if located is None:
+        return compute(judged(ctx, rev))
+    from .. import i18n, widths
+    from ..gitops import views
+
+    name = views.key(
+        located.state, (*parts, date.today().isoformat(), i18n.language(), widths.width())
+    )
+    text = views.read(located.views, name)
+    if text is not None:
+        return text
+    found = judged(ctx, rev, located=located)
+    text = compute(found)
+    served = getattr(found, "state", None) == located.state  # judged from a snapshot
+    if served and not (valid_only and any(p.is_error for p in found.problems)):
+        views.write(located.views, name, text)
+    return text
 
 
 def _in_git(root: Path) -> bool:

@@ -34,6 +34,7 @@ from .common import (
     as_of_option,
     format_option,
     judged,
+    kept_text,
     load_records,
     options,
     repo_root,
@@ -80,11 +81,16 @@ def checked_side(
     if found is not None:
         refuse_invalid(found.problems, force)
         return (found.records if read else None), found
+    return checked_whole(ctx, rev, force), None
+
+
+def checked_whole(ctx: click.Context, rev: str | None, force: bool) -> Records:
+    """The records loaded and checked whole, refused as :func:`checked_side` says."""
     from ..checks import validate
 
     records = load_records(ctx, rev)
     refuse_invalid(validate(records), force)
-    return records, None
+    return records
 
 
 def refuse_invalid(problems: list[Problem], force: bool) -> None:
@@ -1076,9 +1082,23 @@ def status(
     ctx: click.Context, org: str, as_of: date | None, fmt: str, force: bool, rev: str | None
 ) -> None:
     """One screen on an org: secretary, committee term, members, this year's obligations."""
-    records, found = checked_side(ctx, rev, force)
+
+    def text(found: Any) -> str:
+        if found is not None:
+            refuse_invalid(found.problems, force)
+            records = found.records
+        else:
+            records = checked_whole(ctx, rev, force)
+        return _status_screen(records, found, org, as_of or date.today(), fmt)
+
+    # kept for valid records only: a kept screen is printed with no refusal or warning
+    click.echo(kept_text(ctx, rev, ("status", org, as_of, fmt), text, valid_only=True))
+
+
+def _status_screen(records: Records, found: Any, org: str, day: date, fmt: str) -> str:
+    """The status of ``org`` as text or JSON (``found``: the side as its snapshot
+    judges it, whose kept answers spare evaluating the year; or None)."""
     org_id = _org_id(records, org)
-    day = as_of or date.today()
     whole = None
     if found is not None:  # the year so far of every org, kept with the snapshot
         from ..gitops.queries import every
@@ -1093,6 +1113,5 @@ def status(
 
         from ..output import plain
 
-        click.echo(json.dumps(plain(info), ensure_ascii=False, indent=2))
-    else:
-        click.echo(_status_text(info))
+        return json.dumps(plain(info), ensure_ascii=False, indent=2)
+    return _status_text(info)

@@ -25,6 +25,7 @@ from .common import (
     ISO_DATE,
     YEAR,
     file_output_options,
+    kept_text,
     load_records,
     options,
     read_records,
@@ -492,34 +493,56 @@ def list_records(
     --show-personal.
     """
     from ..records import model as m
-    from ..tables import listing as lst
 
     if status is not None and status not in m.MEMBER_STATUSES:
         raise click.BadParameter(
             f"{status!r} is not one of {', '.join(m.MEMBER_STATUSES)}", param_hint="--status"
         )
-    records = read_records(ctx)
+    if fmt == "xlsx":
+        table = _listing(read_records(ctx), what, org, subtree, as_of, status, year)
+        _emit_listing(ctx, table, fmt, out, force, show_personal)
+        return
+
+    def text(found: Any) -> str:
+        records = found.records if found is not None else load_records(ctx)
+        table = _listing(records, what, org, subtree, as_of, status, year)
+        return _listing_text(table, fmt, show_personal)
+
+    asked = ("list", what, org, subtree, as_of, fmt, show_personal, status, year)
+    _emit(ctx, [], fmt, out, force, show_personal, kept_text(ctx, None, asked, text))
+
+
+def _listing(
+    records: Any,
+    what: str,
+    org: str | None,
+    subtree: bool,
+    as_of: date | None,
+    status: str | None,
+    year: int | None,
+) -> Any:
+    """The table `list WHAT` shows (a :class:`~dangjian_cli.tables.listing.Table`)."""
+    from ..tables import listing as lst
+
     scope = _scope(records, org, subtree)
     if what == "members":
-        table = lst.members(records, scope, as_of, status)
-    elif what == "orgs":
-        table = lst.orgs(records, scope, as_of)
-    elif what == "meetings":
-        table = lst.meetings(records, scope, as_of)
-    elif what == "notices":
-        table = lst.notices(records, scope, as_of)
-    elif what == "attendance":
+        return lst.members(records, scope, as_of, status)
+    if what == "orgs":
+        return lst.orgs(records, scope, as_of)
+    if what == "meetings":
+        return lst.meetings(records, scope, as_of)
+    if what == "notices":
+        return lst.notices(records, scope, as_of)
+    if what == "attendance":
         from ..tables import participation as tp
 
-        table = tp.attendance(records, scope, year or (as_of or date.today()).year)
-    elif what == "study-hours":
+        return tp.attendance(records, scope, year or (as_of or date.today()).year)
+    if what == "study-hours":
         from ..tables import participation as tp
 
         day = as_of or date.today()
-        table = tp.study_hours(records, scope, year or day.year, day)
-    else:
-        table = lst.unpaid_dues(records, scope, as_of or date.today(), status)
-    _emit_listing(ctx, table, fmt, out, force, show_personal)
+        return tp.study_hours(records, scope, year or day.year, day)
+    return lst.unpaid_dues(records, scope, as_of or date.today(), status)
 
 
 def _emit_listing(
@@ -533,6 +556,11 @@ def _emit_listing(
         sheet = Sheet(table.title, table.headers, rows, table.kinds)
         _emit(ctx, [sheet], fmt, out, force, show_personal)
         return
+    _emit(ctx, [], fmt, out, force, show_personal, _listing_text(table, fmt, show_personal))
+
+
+def _listing_text(table: Any, fmt: str, show_personal: bool) -> str:
+    """A listing's table as text in ``fmt`` (table, json or csv)."""
     from ..output import render
 
     text = render(
@@ -548,7 +576,7 @@ def _emit_listing(
         from ..i18n import _
 
         text = _("nothing to list")
-    _emit(ctx, [], fmt, out, force, show_personal, text)
+    return text
 
 
 # ---- stats --------------------------------------------------------------------------

@@ -56,11 +56,11 @@ from ..records.mentions import named_ids
 from ..records.repository import LazyRecords, Records, assemble
 from ..records.store import FolderStore, OverlayStore, Store
 from ..rules.engine import Obligation
-from . import results
 from .changes import Change
 from .queries import Query, answer
 from .queries import findings as findings_query
 from .run import CatFile, GitError, RepoInfo, git, nul_fields
+from .views import state_of
 
 FOLDER = "dangjian-snapshots"
 #: snapshots kept per repository (the newest by use)
@@ -172,17 +172,21 @@ class Judged:
     reader: Callable[[], Records] | None = None
     #: how a question not asked beforehand is answered (:meth:`answer`)
     asker: Callable[[Query], list[Obligation]] | None = None
-    #: the side's exact state (:func:`.results.state`) and the git folder, where a
-    #: command's own figures are kept (:meth:`kept`); None outside git
+    #: a digest naming exactly the side's records (:func:`.views.state_of`), and
+    #: the folder where output computed from them is kept (:mod:`.views`); None
+    #: where no snapshot describes the side
     state: str | None = None
-    git_dir: Path | None = None
+    views: Path | None = None
 
     def figures(self, question: tuple[str, ...], work: Callable[[], T]) -> T:
         """``work()``'s figures for ``question`` (the command and the arguments they
-        depend on) on this side: kept by the side's exact state (:mod:`.results`)."""
-        if self.state is None or self.git_dir is None or in_quarantine():
+        depend on) on this side, kept by the side's exact state (:mod:`.views`):
+        worked out once per state, whatever the output is made of them."""
+        if self.state is None or self.views is None:
             return work()
-        return results.kept(_folder_of(self.git_dir), fingerprint(), self.state, question, work)
+        from . import views
+
+        return views.kept_value(self.views, views.key(self.state, ("figures", *question)), work)
 
     def answer(self, query: Query) -> list[Obligation]:
         """The whole side's answer to ``query`` (:mod:`.queries`): kept with the
@@ -231,11 +235,7 @@ def fingerprint() -> str:
 
 
 def _folder(info: RepoInfo) -> Path:
-    return _folder_of(info.git_dir)
-
-
-def _folder_of(git_dir: Path) -> Path:
-    return git_dir / FOLDER
+    return info.git_dir / FOLDER
 
 
 def read(info: RepoInfo, tree: str) -> Snapshot | None:
@@ -733,22 +733,59 @@ def _reindex(
 # ---- judging a side ---------------------------------------------------------------------
 
 
-def judge(
-    root: Path | str,
-    side: str,
-    day: date | None = None,
-    window: Window | None = None,
-    queries: Iterable[Query] = (),
-) -> Judged | None:
-    """The records in ``side`` (:data:`WORK_TREE`, :data:`INDEX` or a revision) as
-    judged through snapshots: their problems on ``day``, the obligations in
-    ``window`` and the answers to ``queries`` when asked, and a way to read the
-    side's records. None where snapshots do not help: caching off, not a git
-    repository, a small repository, or a change too large."""
+@dataclass
+class Located:
+    """A side found in git: its commit, the commit's records tree, and what the work
+    tree or index changes against it (None: the tree itself). Enough to name the
+    side's records exactly (:attr:`state`) without reading a snapshot."""
+
+    info: RepoInfo
+    side: str
+    commit: str
+    tree: str
+    change: Change | None = None
+    #: whether :attr:`change` was read (:meth:`changed`)
+    known: bool = False
+
+    @property
+    def state(self) -> str:
+        """The digest naming exactly the side's records (:func:`.views.state_of`)."""
+        assert self.known or self.side not in (WORK_TREE, INDEX)
+        return state_of(self.tree, self.change.after if self.change is not None else None)
+
+    @property
+    def views(self) -> Path:
+        """Where output computed from the side's records is kept (:mod:`.views`)."""
+        return _folder(self.info)
+
+    def changed(self) -> Located | None:
+        """This side with what the work tree or index changes read, or None where
+        snapshots do not serve it: an index with conflicts, a work tree git cannot
+        read (a link out, a FIFO) or holding links or special files."""
+        if self.known or self.side not in (WORK_TREE, INDEX):
+            return self
+        from .changes import Unmerged
+
+        try:
+            change = _side_change(self.info, self.commit, self.side)
+        except Unmerged:
+            return None  # the staged state is no single tree: the whole check says so
+        except GitError:  # a link out, a FIFO: the folder's own reading names each file
+            if self.side == WORK_TREE:
+                return None
+            raise
+        if self.side == WORK_TREE and _links_or_special(Path(self.info.root), change.after):
+            return None  # the folder's own reading refuses them, naming each file
+        return Located(self.info, self.side, self.commit, self.tree, change, True)
+
+
+def locate(root: Path | str, side: str, *, changes: bool = True) -> Located | None:
+    """``side`` (:data:`WORK_TREE`, :data:`INDEX` or a revision) as git names it
+    (with its change read unless not ``changes``: :meth:`Located.changed`), or None
+    where snapshots never serve it: caching off, not a git repository (for the work
+    tree), a bare one (for the work tree or index), no commit or no records folder."""
     if not cache_enabled():
         return None
-    day = day or date.today()
-    asked = list(dict.fromkeys([*queries, *([_window_query(window)] if window else [])]))
     try:
         info = RepoInfo(root)
     except GitError:
@@ -761,32 +798,46 @@ def judge(
     found = _commit_tree(info, rev)
     if found is None:
         return None
-    commit, tree = found
-    snap = snapshot_of(info, commit, tree, day, asked)
+    located = Located(info, side, *found)
+    return located.changed() if changes else located
+
+
+def judge(
+    root: Path | str,
+    side: str,
+    day: date | None = None,
+    window: Window | None = None,
+    queries: Iterable[Query] = (),
+    located: Located | None = None,
+) -> Judged | None:
+    """The records in ``side`` (:data:`WORK_TREE`, :data:`INDEX` or a revision) as
+    judged through snapshots: their problems on ``day``, the obligations in
+    ``window`` and the answers to ``queries`` when asked, and a way to read the
+    side's records. None where snapshots do not help: caching off, not a git
+    repository, a small repository, or a change too large. ``located``: the side
+    as :func:`locate` found it already."""
+    if located is None:
+        located = locate(root, side, changes=False)
+        if located is None:
+            return None
+    day = day or date.today()
+    asked = list(dict.fromkeys([*queries, *([_window_query(window)] if window else [])]))
+    info = located.info
+    snap = snapshot_of(info, located.commit, located.tree, day, asked)
     if snap is None:
         return None
     base_snap = snap
-    change: Change | None = None
-    if side in (WORK_TREE, INDEX):
-        from .changes import Unmerged
-
-        try:
-            change = _side_change(info, commit, side)
-        except Unmerged:
-            return None  # the staged state is no single tree: the whole check says so
-        except GitError:  # a link out, a FIFO: the folder's own reading names each file
-            if side == WORK_TREE:
-                return None
-            raise
-        if side == WORK_TREE and _links_or_special(Path(info.root), change.after):
-            return None  # the folder's own reading refuses them, naming each file
-        if change.after:
-            if len(change.after) > CHANGED_SHARE * len(snap.blobs):
-                return None
-            changed = apply(info, snap, day, change, asked)
-            if changed is None:
-                return None
-            snap = changed
+    located = located.changed()  # read after the snapshot: a small tree needs none
+    if located is None:
+        return None
+    change = located.change
+    if change is not None and change.after:
+        if len(change.after) > CHANGED_SHARE * len(snap.blobs):
+            return None
+        changed = apply(info, snap, day, change, asked)
+        if changed is None:
+            return None
+        snap = changed
     answers: dict[Query, list[Obligation]] = {}
     for query in asked:
         got = snap.answer(query)
@@ -817,8 +868,8 @@ def judge(
         answers,
         lambda: tree_records(info, base_snap.tree, base_snap.blobs, change),
         ask,
-        results.state(tree, change.after if change is not None else {}),
-        info.git_dir,
+        located.state,
+        located.views,
     )
 
 

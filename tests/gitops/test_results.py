@@ -1,16 +1,15 @@
-"""Figures kept by a side's exact state (gitops.results): a work report's figures are
-worked out once per state of the records and question, and never reused for
-another state, question or version of the code."""
+"""Figures kept by a side's exact state (gitops.views.kept_value): a work report's
+figures are worked out once per state of the records and question, and never
+reused for another state or question."""
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
-from dangjian_cli.gitops import results, snapshot
+from dangjian_cli.gitops import snapshot, views
 from tests.conftest import import_every_command
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
@@ -19,23 +18,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
 # ---- the store ---------------------------------------------------------------------
 
 
-def test_state_tells_every_change_apart() -> None:
-    base = results.state("t1", {})
-    assert results.state("t2", {}) != base
-    one = results.state("t1", {"members/a.toml": b"x = 1\n"})
-    assert one != base
-    assert results.state("t1", {"members/a.toml": b"x = 2\n"}) != one
-    assert results.state("t1", {"members/a.toml": None}) != one  # deleted
-    assert results.state("t1", {"members/a.toml": b""}) != results.state(
-        "t1", {"members/a.toml": None}
-    )  # emptied is not deleted
-    two = {"members/a.toml": b"1", "orgs/b.toml": b"2"}
-    assert results.state("t1", two) == results.state("t1", dict(reversed(two.items())))
-    # the path and the bytes cannot trade places
-    assert results.state("t1", {"ab": b"c"}) != results.state("t1", {"a": b"bc"})
-
-
-def test_kept_works_out_once_per_key(tmp_path: Path) -> None:
+def test_kept_value_works_out_once_per_name(tmp_path: Path) -> None:
     calls: list[str] = []
 
     def work(value: str):
@@ -45,39 +28,17 @@ def test_kept_works_out_once_per_key(tmp_path: Path) -> None:
 
         return run
 
-    first = results.kept(tmp_path, "code-1", "state-1", ("report", "a"), work("a"))
-    again = results.kept(tmp_path, "code-1", "state-1", ("report", "a"), work("never"))
-    assert first == again == {"figure": "a"}
-    assert calls == ["a"]
-    # another question, state or code: worked out afresh
-    results.kept(tmp_path, "code-1", "state-1", ("report", "b"), work("b"))
-    results.kept(tmp_path, "code-1", "state-2", ("report", "a"), work("c"))
-    results.kept(tmp_path, "code-2", "state-1", ("report", "a"), work("d"))
-    assert calls == ["a", "b", "c", "d"]
-
-
-def test_a_damaged_or_foreign_file_is_worked_out_again(tmp_path: Path) -> None:
-    results.kept(tmp_path, "code", "state", ("q",), lambda: 1)
-    (kept,) = (tmp_path / results.FOLDER).iterdir()
-    kept.write_bytes(b"\x80garbage")
-    assert results.kept(tmp_path, "code", "state", ("q",), lambda: 2) == 2
-    # a file holding another question's figures (a hash collision, a copied file)
-    kept.write_bytes(pickle.dumps((("other",), 3)))
-    assert results.kept(tmp_path, "code", "state", ("q",), lambda: 4) == 4
-    assert not [p for p in (tmp_path / results.FOLDER).iterdir() if p.name.startswith(".tmp")]
-
-
-def test_only_the_newest_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(results, "KEEP", 3)
-    for n in range(6):
-        results.kept(tmp_path, "code", f"state-{n}", ("q",), lambda n=n: n)
-    assert len(list((tmp_path / results.FOLDER).iterdir())) == 3
-
-
-def test_an_unwritable_folder_still_gives_the_figures(tmp_path: Path) -> None:
-    blocker = tmp_path / "blocked"
-    blocker.write_text("a file where the folder would be")
-    assert results.kept(blocker, "code", "state", ("q",), lambda: 7) == 7
+    first = views.kept_value(tmp_path, "a", work("a"))
+    assert views.kept_value(tmp_path, "a", work("never")) == first == {"figure": "a"}
+    assert views.kept_value(tmp_path, "b", work("b")) == {"figure": "b"}
+    assert calls == ["a", "b"]
+    # a damaged file is worked out again, and kept anew
+    (tmp_path / views.FOLDER / "a").write_bytes(b"\x80garbage")
+    assert views.kept_value(tmp_path, "a", work("again")) == {"figure": "again"}
+    assert views.kept_value(tmp_path, "a", work("never")) == {"figure": "again"}
+    # figures that do not pickle are returned all the same, and not kept
+    unpicklable = views.kept_value(tmp_path, "c", lambda: lambda: 1)
+    assert callable(unpicklable) and not (tmp_path / views.FOLDER / "c").exists()
 
 
 # ---- render report through the snapshot ---------------------------------------------
