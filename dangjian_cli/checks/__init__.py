@@ -9,6 +9,12 @@ dissolved branch stops counting) is registered ``dated``: only dated checks may
 read :attr:`Context.today`, so a whole check kept from an earlier day
 (``gitops.snapshot``, ``records.cache``) is made today's by running the dated
 checks again, not all of them.
+
+A check that judges each member on the member's own file alone (and the
+settings) is registered ``local``: a change to a few members is then judged by
+running it on those members only, the others' problems kept from a whole check
+of the other side (``gitops.local``, for a review of a change spread over a
+county).
 """
 
 from __future__ import annotations
@@ -67,6 +73,9 @@ class Check:
     run: Callable[[Context], Iterable[Problem]]
     #: judges on the day of the check (reads ``Context.today``)
     dated: bool = False
+    #: reads nothing but each member's own record and the settings, and reports on
+    #: that member's file alone (see :func:`local_checks`)
+    local: bool = False
 
     @property
     def doc(self) -> str:
@@ -77,13 +86,13 @@ REGISTRY: list[Check] = []
 
 
 def check(
-    *codes: str, dated: bool = False
+    *codes: str, dated: bool = False, local: bool = False
 ) -> Callable[[Callable[[Context], Iterable[Problem]]], Callable]:
     """Register a check function under the codes it reports (``dated``: it judges
-    on the day of the check)."""
+    on the day of the check; ``local``: each member on its own file alone)."""
 
     def register(func: Callable[[Context], Iterable[Problem]]) -> Callable:
-        REGISTRY.append(Check(func.__name__, codes, func, dated))
+        REGISTRY.append(Check(func.__name__, codes, func, dated, local))
         return func
 
     return register
@@ -103,6 +112,16 @@ def dated_codes() -> frozenset[str]:
     return frozenset(code for chk in REGISTRY if chk.dated for code in chk.codes)
 
 
+def local_checks() -> list[Check]:
+    """The checks registered ``local`` whose codes no other check reports (nor
+    does a load, but load problems are one file's own too), not dated: the
+    problems of these codes on a member's file are what they find on that member
+    alone, so a whole check's problems of these codes on unchanged files stand."""
+    _load_families()
+    shared = {code for chk in REGISTRY if not chk.local or chk.dated for code in chk.codes}
+    return [chk for chk in REGISTRY if chk.local and not chk.dated and not shared & {*chk.codes}]
+
+
 #: a whole check of this many files runs its checks in two processes
 PARALLEL_FROM = 20_000
 
@@ -112,6 +131,7 @@ def validate(
     today: date | None = None,
     locate: bool = True,
     dated_only: bool = False,
+    local: bool | None = None,
 ) -> list[Problem]:
     """Every problem of the repository: load problems, then each check's, sorted.
 
@@ -119,12 +139,17 @@ def validate(
     them reads the file again, which a caller comparing two sides (``review``)
     need do only for the few problems it shows. ``dated_only`` runs the dated
     checks alone (their problems, without the load problems): what a new day
-    changes in a whole check kept from an earlier day.
+    changes in a whole check kept from an earlier day. ``local`` False runs
+    every check but :func:`local_checks`; True those alone (their problems,
+    without the load problems): a change's few members judged on their own.
     """
     _load_families()
     ctx = Context(records, today or date.today())
-    problems = [] if dated_only else list(records.problems)
+    problems = [] if dated_only or local else list(records.problems)
     chosen = [chk for chk in REGISTRY if chk.dated or not dated_only]
+    if local is not None:
+        alone = {id(chk) for chk in local_checks()}
+        chosen = [chk for chk in chosen if (id(chk) in alone) == local]
     parallel = len(records.paths) >= PARALLEL_FROM and len(chosen) > 1
     for found in _run_checks(ctx, chosen, parallel):
         problems.extend(found)

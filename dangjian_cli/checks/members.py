@@ -112,7 +112,7 @@ def pipeline_order(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-AGE")
+@check("E-AGE", local=True)
 def applicant_age(ctx: Context) -> Iterator[Problem]:
     """An applicant is at least 18 on the day of applying (party constitution)."""
     for mb in ctx.records.members.values():
@@ -132,7 +132,7 @@ def applicant_age(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-DUES-MONTH", "E-DUES-DUP")
+@check("E-DUES-MONTH", "E-DUES-DUP", local=True)
 def dues_months(ctx: Context) -> Iterator[Problem]:
     """Each dues row names a real month as "YYYY-MM", and no month is paid twice."""
     months: set[str] = set()  # well-formed months met so far: most rows repeat one
@@ -193,7 +193,7 @@ def id_number_problem(number: str, birth: date | None) -> Message | None:
     return None
 
 
-@check("E-ID-NUMBER")
+@check("E-ID-NUMBER", local=True)
 def id_numbers(ctx: Context) -> Iterator[Problem]:
     """An `id_number`, when given, is a well-formed resident id with the right check digit."""
     for mb in ctx.records.members.values():

@@ -111,19 +111,19 @@ def _canon(value: Any) -> str:
 
 def _list_delta(a: list[Any], b: list[Any]) -> tuple[list[Any], list[Any]]:
     """Items of ``b`` not in ``a`` and items of ``a`` not in ``b`` (as multisets)."""
-    left = Counter(_canon(v) for v in a)
-    right = Counter(_canon(v) for v in b)
+    a_canon = [_canon(v) for v in a]  # once each: a member's dues rows are many
+    b_canon = [_canon(v) for v in b]
+    left = Counter(a_canon)
+    right = Counter(b_canon)
     added: list[Any] = []
     removed: list[Any] = []
     seen: Counter[str] = Counter()
-    for v in b:
-        c = _canon(v)
+    for v, c in zip(b, b_canon, strict=True):
         seen[c] += 1
         if seen[c] > left[c]:
             added.append(v)
     seen.clear()
-    for v in a:
-        c = _canon(v)
+    for v, c in zip(a, a_canon, strict=True):
         seen[c] += 1
         if seen[c] > right[c]:
             removed.append(v)

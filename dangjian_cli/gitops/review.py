@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..problems import Problem
 from ..records import layout
-from ..records.repository import Records
+from ..records.repository import Records, gc_paused
 from .cache import load_blobs_cached
 from .changes import Change, changed_paths, head_bytes, org_ids, read_by_id
 from .diff import ADDED, CHANGED, KINDS, REMOVED, RENAMED, RecordChange, field_changes
@@ -166,7 +166,10 @@ def review(
     (see :mod:`.scope`), which makes a review cost the size of the change.
     """
     try:
-        return _review(root, spec, as_of, full)
+        # both sides' records (a county's millions of objects) hold no garbage cycles
+        # worth finding: the collector's full passes over them cost a second
+        with gc_paused():
+            return _review(root, spec, as_of, full)
     finally:
         forget_parsed()
 
@@ -221,13 +224,22 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
     # the whole base side, judged on the review's day, is what its snapshot keeps
     whole = sides is None and kept is not None and kept.day == as_of.isoformat()
-    result.introduced, result.fixed = problem_delta(
-        base_records, head_records, as_of, renamed, kept.problems if whole else None
-    )
-    from .queries import findings
+    before_problems = after_problems = before_findings = after_findings = None
+    if whole:  # the head from the base's whole check: each member's own file anew (local)
+        from .local import head_findings, head_problems
+        from .queries import findings
 
+        assert kept is not None
+        before_problems = kept.problems
+        after_problems = head_problems(kept.problems, head_records, changes, as_of)
+        before_findings = kept.answer(findings(as_of))
+        if before_findings is not None:
+            after_findings = head_findings(before_findings, head_records, changes, as_of, FINDING)
+    result.introduced, result.fixed = problem_delta(
+        base_records, head_records, as_of, renamed, before_problems, after_problems
+    )
     result.findings_introduced, result.findings_resolved = finding_delta(
-        base_records, head_records, as_of, kept.answer(findings(as_of)) if whole else None
+        base_records, head_records, as_of, before_findings, after_findings
     )
     base_store.close()
     return result
@@ -294,14 +306,17 @@ def problem_delta(
     as_of: date,
     renamed: Mapping[str, str],
     before: list[Problem] | None = None,
+    after: list[Problem] | None = None,
 ) -> tuple[list[Problem], list[Problem]]:
     """Problems only the head has (introduced) and only the base has (fixed);
-    ``before``: the base's problems when a snapshot of its whole tree keeps them."""
+    ``before``: the base's problems when a snapshot of its whole tree keeps them,
+    ``after`` the head's when found from them (:mod:`.local`)."""
     from ..checks import validate
 
     if before is None:
         before = validate(base, as_of, locate=False)
-    after = validate(head, as_of, locate=False)
+    if after is None:
+        after = validate(head, as_of, locate=False)
 
     def ident(p: Problem, moved: Mapping[str, str]) -> tuple[str, ...]:
         code, severity, path, message = p.identity()
@@ -322,10 +337,15 @@ FINDING = ("due", "overdue")
 
 
 def finding_delta(
-    base: Records, head: Records, as_of: date, before: list[Any] | None = None
+    base: Records,
+    head: Records,
+    as_of: date,
+    before: list[Any] | None = None,
+    after: list[Any] | None = None,
 ) -> tuple[list[Any], list[Any]]:
     """Obligation findings (due/overdue) only the head has, and only the base has;
-    ``before``: the base's when a snapshot of its whole tree keeps them."""
+    ``before``: the base's when a snapshot of its whole tree keeps them, ``after``
+    the head's when found from them (:mod:`.local`)."""
     from ..rules.engine import evaluate
 
     def key(o: Any) -> tuple[Any, ...]:
@@ -333,7 +353,8 @@ def finding_delta(
 
     if before is None:
         before = evaluate(base, as_of, statuses=FINDING)
-    after = evaluate(head, as_of, statuses=FINDING)
+    if after is None:
+        after = evaluate(head, as_of, statuses=FINDING)
     old = {key(o) for o in before}
     new = {key(o) for o in after}
     return [o for o in after if key(o) not in old], [o for o in before if key(o) not in new]

@@ -154,6 +154,8 @@ def known_paths(
             parts = path.split("/")
             if len(parts) == 3 and parts[2][:-5] in affected:
                 roots.add(path)
+    if len(background) + len(roots) > limit:  # too many already: no need to look further
+        return background | roots
     # the trainings of the members the change names: loaded, not followed (the other
     # members they name are judged alike on both sides, as those notices name are)
     background |= trainings_naming(ordered, direct.named, read, naming)

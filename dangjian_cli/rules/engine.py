@@ -1028,6 +1028,12 @@ EVALUATORS: dict[str, Callable[[Run, Rule], Iterable[Obligation]]] = {
     "dues-standard": _judged_by_validate,
 }
 
+#: rule types whose obligations are about single members, each judged on the
+#: member's own record, the settings and which orgs exist (never on meetings or
+#: other members): a change to a few members is evaluated on those members alone,
+#: the others' obligations kept from a whole evaluation (``gitops.local``)
+LOCAL_TYPES = frozenset({"dues"})
+
 
 def _evaluator(rule_type: str) -> Callable[[Run, Rule], Iterable[Obligation]]:
     """The evaluator of a rule type; participation's (rules/participation.py, which

@@ -1,0 +1,168 @@
+"""A review of a change spread over the county, judged from the base's snapshot.
+
+A change touching members and meetings of most orgs is too wide for the scoped
+check: the head is judged from the base's whole check (its snapshot, judged on
+the review's day), each changed member's own checks and dues found again alone
+(``gitops.local``). Its report must be exactly a whole review's (``--no-cache``),
+whatever random edits of dues, statuses, ids, meetings and files the change makes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dangjian_cli.gitops import local, sides, snapshot
+
+SYNTH = Path(__file__).resolve().parents[2] / "benchmarks" / "synth.py"
+
+
+@pytest.fixture
+def county(make_repo, monkeypatch: pytest.MonkeyPatch):
+    """A small generated county under git, reviewed as a large one would be: with
+    snapshots, and with a spread change too wide for the scoped check."""
+    spec = importlib.util.spec_from_file_location("synth_for_review", SYNTH)
+    synth = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "synth_for_review", synth)
+    spec.loader.exec_module(synth)
+    repo = make_repo(name="county")
+    args = [str(repo.root), "--force", "--orgs", "12", "--members", "300", "--months", "12"]
+    assert synth.main([*args, "--seed", "3"]) == 0
+    repo.init_git()
+    repo.commit("the county")
+    monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
+    monkeypatch.setattr(sides, "CACHE_FROM", 1)
+    monkeypatch.setattr(sides, "SCOPED_SHARE", 0.0)
+    return repo
+
+
+def _sub(path: Path, pattern: str, repl: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(pattern, repl, text, count=1, flags=re.M), encoding="utf-8")
+
+
+def _dues_row(path: Path, rng: random.Random) -> None:
+    """A dues row: a new month, a month paid twice, no month at all, a negative
+    amount, or a payment after the day of the review."""
+    text = path.read_text(encoding="utf-8")
+    months = re.findall(r'^month = "([^"]*)"', text, flags=re.M)
+    month, amount, paid = "2026-11", "8.00", "2026-11-05"
+    kind = rng.randrange(5)
+    if kind == 1 and months:
+        month = rng.choice(months)
+    elif kind == 2:
+        month = "2026-13"
+    elif kind == 3:
+        amount = "-1.00"
+    elif kind == 4:
+        paid = "2099-01-01"
+    row = f'\n[[dues]]\nmonth = "{month}"\namount = "{amount}"\npaid_on = {paid}\n'
+    path.write_text(text + row, encoding="utf-8")
+
+
+def _member_edit(path: Path, rng: random.Random) -> None:
+    kind = rng.randrange(6)
+    if kind == 0:
+        _sub(path, r'^status = "full"', 'status = "probationary"')
+    elif kind == 1:
+        _sub(path, r'^id_number = "(\d{5})', r'id_number = "\g<1>9')
+    elif kind == 2:
+        _sub(path, r"^birth_date = \d{4}", "birth_date = 2015")
+    elif kind == 3:
+        path.unlink()
+    elif kind == 4:
+        path.rename(path.with_name(f"renamed-{path.name}"))
+    else:
+        _sub(path, r"^admitted = \d{4}-\d\d-\d\d", "admitted = 2026-12-31")
+
+
+def _meeting_edit(path: Path, rng: random.Random) -> None:
+    kind = rng.randrange(4)
+    if kind == 0:
+        _sub(path, r'^topic = "', 'topic = "Revised: ')
+    elif kind == 1:
+        path.rename(path.with_name(path.stem + "-2.toml"))
+    elif kind == 2:
+        path.unlink()
+    else:
+        _sub(path, r"^attendees = \[([^,\]]*),.*\]", r"attendees = [\1]")
+
+
+def spread_change(repo, rng: random.Random) -> None:
+    """Every few members and meetings of the county, edited at random."""
+    members = sorted((repo.root / "members").rglob("*.toml"))
+    meetings = sorted((repo.root / "meetings").rglob("*.toml"))
+    step = rng.randrange(3, 7)
+    for path in members[rng.randrange(step) :: step]:
+        _dues_row(path, rng)
+        if rng.random() < 0.3:
+            _member_edit(path, rng)
+    for path in meetings[rng.randrange(step) :: step * 2]:
+        _meeting_edit(path, rng)
+    org = sorted((repo.root / "orgs").rglob("*.toml"))[0].stem
+    repo.write(
+        "members/new-member.toml",
+        f"""
+        name = "New Member"
+        org = "{org}"
+        status = "full"
+        birth_date = 1980-01-01
+        admitted = 2010-01-01
+        full_since = 2011-01-01
+        """,
+    )
+
+
+def _review(repo, cache: bool) -> tuple[int, dict]:
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    today = date.today().isoformat()
+    args = ["-C", str(repo.root), "review", "main..spread", "--as-of", today, "--format", "json"]
+    result = CliRunner().invoke(cli, args, env=None if cache else {"DANGJIAN_CACHE": "0"})
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_spread_change_reviewed_from_the_snapshot_matches_a_whole_review(
+    county, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(seed))
+    county.commit("a spread change")
+    county.git("checkout", "-q", "main")
+    # a clerk's day: the base's snapshot judged today, with today's findings
+    assert county.run("overdue", "--format", "json", "--force").exit_code == 0
+
+    used: list[int] = []
+    real_problems, real_findings = local.head_problems, local.head_findings
+
+    def head_problems(*args: object, **kw: object) -> object:
+        used.append(1)
+        return real_problems(*args, **kw)  # type: ignore[arg-type]
+
+    def head_findings(*args: object, **kw: object) -> object:
+        found = real_findings(*args, **kw)  # type: ignore[arg-type]
+        used.append(2 if found is not None else 0)
+        return found
+
+    whole = _review(county, cache=False)
+    assert not used
+    with monkeypatch.context() as patch:
+        patch.setattr(local, "head_problems", head_problems)
+        patch.setattr(local, "head_findings", head_findings)
+        fast = _review(county, cache=True)
+    assert used == [1, 2], "the head was not judged from the base's snapshot"
+    assert fast == whole
+    report = fast[1]
+    assert len(report["changes"]["changed"]) > 20
+    assert report["problems_introduced"] and report["findings_introduced"]
