@@ -604,21 +604,32 @@ def stats(
     Every member table counts the same members, so their totals agree; the year's
     changes lead from the members on 1 January to the members on the day.
     """
-    from ..i18n import _
     from ..tables import stats as st
     from ..tables.sheets import INT, TEXT, Sheet
 
-    records = read_records(ctx)
     day = as_of or date.today()
-    scope = _scope(records, org, subtree)
-    tables = st.compute(records, day, scope)
     if fmt == "xlsx":
+        records = read_records(ctx)
+        tables = st.compute(records, day, _scope(records, org, subtree))
         sheets = [
             Sheet(t.key, [t.title, _("count")], [[k, n] for k, n in t.rows], [TEXT, INT])
             for t in tables
         ]
         _emit(ctx, sheets, fmt, out, force, show_personal)
         return
+
+    def text(found: Any) -> str:
+        records = found.records if found is not None else load_records(ctx)
+        tables = st.compute(records, day, _scope(records, org, subtree))
+        return _stats_text(tables, fmt, day, org, subtree)
+
+    # kept by the side's exact state, as a listing is (gitops.views)
+    asked = ("stats", org, subtree, as_of, fmt)
+    _emit(ctx, [], fmt, out, force, show_personal, kept_text(ctx, None, asked, text))
+
+
+def _stats_text(tables: list[Any], fmt: str, day: date, org: str | None, subtree: bool) -> str:
+    """The statistics tables as JSON, CSV or text tables."""
     if fmt == "json":
         import json
 
@@ -628,24 +639,21 @@ def stats(
             "subtree": subtree,
             "tables": {t.key: [{"value": k, "count": n} for k, n in t.rows] for t in tables},
         }
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-    elif fmt == "csv":
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if fmt == "csv":
         from ..output import render
 
         rows = [{"table": t.key, "value": k, "count": n} for t in tables for k, n in t.rows]
-        text = render(rows, "csv", columns=["table", "value", "count"], show_personal=True)
-    else:
-        from tabulate import tabulate
+        return render(rows, "csv", columns=["table", "value", "count"], show_personal=True)
+    from tabulate import tabulate
 
-        parts = []
-        for t in tables:
-            parts.append(
-                tabulate(
-                    [[k, n] for k, n in t.rows],
-                    headers=[t.title, _("count")],
-                    tablefmt="simple",
-                    disable_numparse=True,
-                )
-            )
-        text = "\n\n".join(parts)
-    _emit(ctx, [], fmt, out, force, show_personal, text)
+    parts = [
+        tabulate(
+            [[k, n] for k, n in t.rows],
+            headers=[t.title, _("count")],
+            tablefmt="simple",
+            disable_numparse=True,
+        )
+        for t in tables
+    ]
+    return "\n\n".join(parts)

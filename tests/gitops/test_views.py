@@ -1,4 +1,4 @@
-"""Kept views: `list` and `status` asked again of the same records print the kept
+"""Kept views: `list`, `status` and `stats` asked again of the same records print the kept
 text, and it is what a whole ``--no-cache`` run prints, after every random edit
 of the work tree, after commits, in both languages and for other revisions; a
 damaged view is never printed."""
@@ -31,6 +31,9 @@ READS = [
     ("status", "hexi-town", "--as-of", "2026-07-15", "--force"),
     ("--lang", "en", "status", "hexi-town", "--as-of", "2026-07-15", "--force"),
     ("--lang", "en", "list", "members", "--format", "table"),
+    ("stats", "--as-of", "2026-07-15", "--format", "json"),
+    ("stats", "--org", "hexi-town", "--subtree", "--format", "csv"),
+    ("--lang", "zh", "stats"),
 ]  # fmt: skip
 
 
@@ -42,9 +45,11 @@ def _from_views(patch: pytest.MonkeyPatch) -> None:
     """Make computing a listing or a status, or reading a snapshot, fail: the kept
     view must serve."""
     from dangjian_cli.cli import obligations, tables
+    from dangjian_cli.tables import stats
 
     import_every_command()
     patch.setattr(tables, "_listing", _computing)
+    patch.setattr(stats, "compute", _computing)
     patch.setattr(obligations, "_status_screen", _computing)
     patch.setattr(snapshot, "snapshot_of", _computing)
 
