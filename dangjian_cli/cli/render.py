@@ -7,6 +7,7 @@ without loading them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,28 @@ class Job:
         if self._records is None:
             self._records = self.found.records
         return self._records
+
+    def kept_document(
+        self, question: tuple[str, ...], figures: Callable[[], Any], build: Callable[[Any], Any]
+    ) -> Any:
+        """The document ``build(figures())`` makes. Where a snapshot judged the side,
+        both are kept by its exact state and ``question`` (``gitops.views``): the
+        document, under the templates' stamp too, is written again as it was made;
+        the figures, when only a template changed, are built into a document again."""
+        if self.found is None:
+            return build(figures())
+        from ..documents.common import Document
+        from ..documents.templating import stamp
+
+        found = self.found
+
+        def make() -> tuple[str, bytes]:
+            document = build(found.figures(question, figures))
+            return document.name, document.data
+
+        templates = stamp(self.root, self.lang)
+        name, data = found.figures(("document", *question, templates), make)
+        return Document(name, data)
 
     def target(self, name: str) -> Path:
         return self.out / name
@@ -376,8 +399,11 @@ def report(
 
     # a county's figures read every dues row and meeting: kept by the side's state
     question = ("report", org, span.label, str(subtree), day.isoformat(), job.lang)
-    context, chart = found.figures(question, figures) if found is not None else figures()
-    document = report_document(org, span, subtree, job.lang, job.root, context, chart)
+    document = job.kept_document(
+        question,
+        figures,
+        lambda found: report_document(org, span, subtree, job.lang, job.root, *found),
+    )
     job.refuse_existing([document.name])
     job.write(document)
     job.finish(pdf, "report")
@@ -432,8 +458,11 @@ def funding(
     # a county's ledgers of the year: kept by the side's state, as a report's figures
     question = ("funding", org, str(year), str(subtree), day.isoformat(), job.lang,
                 repr(problems))  # fmt: skip
-    context = job.found.figures(question, figures) if job.found is not None else figures()
-    document = funding_document(org, year, subtree, job.lang, job.root, context)
+    document = job.kept_document(
+        question,
+        figures,
+        lambda context: funding_document(org, year, subtree, job.lang, job.root, context),
+    )
     job.refuse_existing([document.name])
     job.write(document)
     job.finish(pdf, "funding report")

@@ -13,6 +13,7 @@ out of the repository's ``templates/`` folder.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -59,6 +60,28 @@ def _folders(repo_root: Path | None, lang: str) -> list[Any]:
     builtin = builtin_root()
     folders.append(Folder(builtin / lang, builtin.resolve()))
     return folders
+
+
+def stamp(repo_root: Path | None, lang: str) -> str:
+    """A digest of every file a document of ``lang`` can be made from — the names,
+    sizes and change times of the templates and reference documents on the search
+    path — for keeping documents: a template edited, added or removed is another
+    stamp. Nothing is opened (a repository's file may be anything)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in search_path(repo_root, lang):
+        for here, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(here, name)
+                try:
+                    st = os.stat(path)
+                    mark = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+                except OSError:
+                    mark = "-"
+                digest.update(f"{path}\0{mark}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def template_name(kind: str) -> str:

@@ -153,3 +153,42 @@ def test_a_funding_report_keeps_its_figures_per_question(county, monkeypatch, tm
     assert len(worked) == 3
     assert any("经费使用台账不全" in line for line in with_problems)
     assert not any("经费使用台账不全" in line for line in first)
+
+
+def test_a_kept_report_is_written_again_until_a_template_changes(
+    county, monkeypatch, tmp_path: Path
+) -> None:
+    """Asked again, the kept document is written as it was made (neither figures
+    nor document worked out); the repository's own template added is another
+    stamp: the document is made again from the kept figures, in the new template."""
+    from dangjian_cli.documents import report as report_module
+    from dangjian_cli.documents.templating import builtin_root
+
+    import_every_command()
+    worked: list[str] = []
+    real_context, real_document = report_module.report_context, report_module.report_document
+
+    def context(*args, **kwargs):
+        worked.append("figures")
+        return real_context(*args, **kwargs)
+
+    def document(*args, **kwargs):
+        worked.append("document")
+        return real_document(*args, **kwargs)
+
+    monkeypatch.setattr(report_module, "report_context", context)
+    monkeypatch.setattr(report_module, "report_document", document)
+    first = _render(county, tmp_path / "1")
+    assert worked == ["figures", "document"]
+    assert _render(county, tmp_path / "2") == first
+    assert worked == ["figures", "document"]  # the kept document, as it was
+
+    own = county.root / "templates" / "zh" / "report.md.j2"
+    own.parent.mkdir(parents=True)
+    builtin = builtin_root() / "zh"
+    source = (builtin / "report.md.j2").read_text(encoding="utf-8")
+    own.write_text("本县自定的一段开头。\n\n" + source, encoding="utf-8")
+    changed = _render(county, tmp_path / "3")
+    assert worked == ["figures", "document", "document"]  # figures kept, document anew
+    assert any("本县自定的一段开头" in line for line in changed)
+    assert not any("本县自定的一段开头" in line for line in first)
