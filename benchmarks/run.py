@@ -27,7 +27,8 @@ Each figure is the command, timed end to end ``--runs`` times:
   and kept; then warm), and overdue cold at 100,000 records;
 * the read commands warm (each run once before, so that its answers are kept):
   rank --year 2025, status of a branch, render report of the county's subtree,
-  list members (JSON), stats;
+  list members (JSON), stats; and the county's report again after one file
+  changed (its kept figures worked out again);
 * review of a commit touching 1,000 records spread over the county (made on a
   branch with git plumbing by bench_git.make_change), as-of today: the base's
   problems and findings from its snapshot;
