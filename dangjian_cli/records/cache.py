@@ -39,12 +39,11 @@ from .repository import (
     LazyRecords,
     Records,
     assemble,
-    build_record,
     cores,
     gc_paused,
     load,
+    load_file,
     load_paths,
-    parse_file,
 )
 from .store import FolderStore, Store
 
@@ -97,6 +96,7 @@ def _fingerprint() -> str:
     names = (
         "model.py",
         "schema.py",
+        "fast.py",
         "parse.py",
         "repository.py",
         "layout.py",
@@ -495,11 +495,7 @@ def _load_one(store: Store, path: str) -> Loaded:
         data = store.read(path)
     except OSError as exc:
         return None, [_unreadable(path, exc)]
-    doc, problems = parse_file(path, data)
-    if doc is None:
-        return None, problems
-    record, built = build_record(path, doc)
-    return record, [*problems, *built]
+    return load_file(path, data)
 
 
 def own_entries(

@@ -16,7 +16,8 @@ from ..i18n import say
 from ..problems import Problem, error
 from . import layout
 from . import model as m
-from .parse import Locator, larger_than, parse
+from .fast import fast_record, prepare
+from .parse import Locator, larger_than, limits, parse_unlimited
 from .schema import SPECS, Builder
 from .store import Store, TooBig
 
@@ -139,19 +140,17 @@ def load_file(path: str, data: bytes) -> tuple[m.Record | None, list[Problem]]:
         loc = layout.classify(path)
     except layout.LayoutError as exc:
         return None, [_misplaced(path, exc)]
-    doc, problems = parse(path, data)
+    text, doc, problems = parse_unlimited(path, data)
     if doc is None:
         return None, problems
-    return _build(path, loc, doc)
-
-
-def parse_file(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The parsed document of a file that sits in the layout (the costly half of loading)."""
-    try:
-        layout.classify(path)
-    except layout.LayoutError as exc:
-        return None, [_misplaced(path, exc)]
-    return parse(path, data)
+    assert text is not None
+    record = _fast(path, loc, doc)  # within the limits whenever it builds
+    if record is not None:
+        return record, []
+    problems = limits(path, text, doc)
+    if problems:
+        return None, problems
+    return _build(path, loc, doc, tried=True)
 
 
 def _misplaced(path: str, exc: layout.LayoutError) -> Problem:
@@ -164,9 +163,24 @@ def build_record(path: str, doc: dict[str, Any]) -> tuple[m.Record | None, list[
     return _build(path, layout.classify(path), doc)
 
 
+def _fast(path: str, loc: layout.Location, doc: dict[str, Any]) -> m.Record | None:
+    """The record of a plainly well-formed document, built fast (``records.fast``);
+    None: the :class:`Builder` must read it."""
+    fixed = _FIXED.get(loc.kind)
+    try:
+        given = {"path": path, "id": loc.id, **(fixed(loc) if fixed else {})}
+    except Exception:
+        return None
+    return fast_record(loc.kind, doc, given)
+
+
 def _build(
-    path: str, loc: layout.Location, doc: dict[str, Any]
+    path: str, loc: layout.Location, doc: dict[str, Any], tried: bool = False
 ) -> tuple[m.Record | None, list[Problem]]:
+    """The record and its schema problems (``tried``: the fast builder gave up on it)."""
+    record = None if tried else _fast(path, loc, doc)
+    if record is not None:
+        return record, []
     builder = Builder(path)
     fixed = _FIXED.get(loc.kind)
     try:
@@ -333,6 +347,7 @@ def load_paths(store: Store, paths: list[str], workers: int) -> list[Loaded]:
     except ValueError:  # pragma: no cover - platforms without fork
         return [_load_one(store, path) for path in paths]
     global _forked_store
+    prepare()  # the fast builders, written once for every process
     tasks: list[Task] = []
     for start in range(0, len(paths), CHUNK):
         chunk = paths[start : start + CHUNK]
