@@ -457,13 +457,21 @@ class LazyRecords(Records):
         self.paths = paths
         self._source = source
         self._refused = list(refused)
-        self._by_folder: dict[str, list[str]] = {}
-        for path in paths:
-            self._by_folder.setdefault(path.split("/", 1)[0], []).append(path)
+        self._folders: dict[str, list[str]] | None = None
         self._loaded: dict[str, dict[str, Outcome]] = {}
         self._attributes = _attribute_folders()
         for name in (*self._attributes, "settings", "by_path", "problems"):
             del self.__dict__[name]
+
+    @property
+    def _by_folder(self) -> dict[str, list[str]]:
+        """The paths by top folder (made when a kind is first read: a command
+        answered from a kept whole check reads none)."""
+        if self._folders is None:
+            self._folders = {}
+            for path in self.paths:
+                self._folders.setdefault(path.split("/", 1)[0], []).append(path)
+        return self._folders
 
     def _folder(self, folder: str) -> dict[str, Outcome]:
         found = self._loaded.get(folder)
