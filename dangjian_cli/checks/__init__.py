@@ -67,6 +67,10 @@ class Check:
     run: Callable[[Context], Iterable[Problem]]
     #: judges on the day of the check (reads ``Context.today``)
     dated: bool = False
+    #: walks every dues row or every meeting of a county: run first when two
+    #: processes share the checks (``split``), so that neither ends long after
+    #: the other with a big one
+    heavy: bool = False
 
     @property
     def doc(self) -> str:
@@ -77,13 +81,13 @@ REGISTRY: list[Check] = []
 
 
 def check(
-    *codes: str, dated: bool = False
+    *codes: str, dated: bool = False, heavy: bool = False
 ) -> Callable[[Callable[[Context], Iterable[Problem]]], Callable]:
     """Register a check function under the codes it reports (``dated``: it judges
-    on the day of the check)."""
+    on the day of the check; ``heavy``: it walks every dues row or meeting)."""
 
     def register(func: Callable[[Context], Iterable[Problem]]) -> Callable:
-        REGISTRY.append(Check(func.__name__, codes, func, dated))
+        REGISTRY.append(Check(func.__name__, codes, func, dated, heavy))
         return func
 
     return register
