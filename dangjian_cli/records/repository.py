@@ -366,10 +366,15 @@ def load_paths(store: Store, paths: list[str], workers: int) -> list[Loaded]:
                     break  # a worker has it: the rest are theirs
                 done[i] = _load_task(tasks[i])
                 tasks[i] = []  # the bytes of a read store are no longer needed
+                # the workers' outcomes taken in as they come, between tasks here,
+                # rather than all at the end while the workers have nothing to do
+                while taken < i and futures[taken].done():
+                    done[taken] = _received(futures[taken].result())
+                    taken += 1
             out: list[Loaded] = []
             for i, future in enumerate(futures):
                 out.extend(done.pop(i) if i in done else _received(future.result()))
-                taken = i + 1
+                taken = max(taken, i + 1)
     finally:
         _forked_store = None
         _discard(futures[taken:])
