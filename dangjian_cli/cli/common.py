@@ -88,6 +88,9 @@ def load_records(ctx: click.Context, rev: str | None = None, store: Store | None
     finally:
         if collecting:
             gc.enable()
+    from .lifetime import keep
+
+    keep(records)  # not freed object by object when the command is done
     return records
 
 
