@@ -125,17 +125,64 @@ def validate(
     checks alone (their problems, without the load problems): what a new day
     changes in a whole check kept from an earlier day.
     """
+    return _validate(records, today, locate, dated_only, None)[0]
+
+
+#: what :func:`validate_alongside` gives for a job it did not do
+NOT_DONE: Any = object()
+
+
+def validate_alongside(
+    records: Records, job: Callable[[], Any], today: date | None = None
+) -> tuple[list[Problem], Any]:
+    """:func:`validate`'s problems, and ``job()`` done beside the checks where they
+    are shared out between two processes (``overdue`` of a county: the engine's
+    findings while the checks run, not after them). :data:`NOT_DONE` where it was
+    not, or where it raised: the caller then does it itself, after deciding on the
+    problems (so that a job's error is said where it always was). ``job`` must
+    change nothing, and its result must pickle.
+    """
+    return _validate(records, today, True, False, job)
+
+
+def _validate(
+    records: Records,
+    today: date | None,
+    locate: bool,
+    dated_only: bool,
+    job: Callable[[], Any] | None,
+) -> tuple[list[Problem], Any]:
     _load_families()
     ctx = Context(records, today or date.today())
     problems = [] if dated_only else list(records.problems)
     chosen = [chk for chk in REGISTRY if chk.dated or not dated_only]
     parallel = len(records.paths) >= PARALLEL_FROM and len(chosen) > 1
-    for found in _run_checks(ctx, chosen, parallel):
-        problems.extend(found)
+    beside = [Check("alongside", (), _beside(job), heavy=True)] if job and parallel else []
+    # the job first: the largest piece of work is best shared out first
+    found = _run_checks(ctx, [*beside, *chosen], parallel)
+    result = NOT_DONE
+    if beside:
+        done, value = found.pop(0)[0]
+        result = value if done else NOT_DONE
+    for each in found:
+        problems.extend(each)
     if locate:
         records.locate(problems)
     problems.sort(key=Problem.sort_key)
-    return problems
+    return problems, result
+
+
+def _beside(job: Callable[[], Any]) -> Callable[[Context], list[tuple[bool, Any]]]:
+    """A job as one more check of the queue: its one "problem" says whether it
+    was done and what it gave."""
+
+    def run(ctx: Context) -> list[tuple[bool, Any]]:
+        try:
+            return [(True, job())]
+        except Exception:  # done again by the caller, whose error it then is
+            return [(False, None)]
+
+    return run
 
 
 def run_one(ctx: Context, chk: Check) -> list[Problem]:
