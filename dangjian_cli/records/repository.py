@@ -70,10 +70,14 @@ class Records:
     def meetings_of(self, org: str) -> list[m.Meeting]:
         """Meetings of one org, by date (index built on first use)."""
         if self._meetings_by_org is None:
-            index: dict[str, list[m.Meeting]] = defaultdict(list)
-            for meeting in sorted(self.meetings, key=_meeting_order):
-                index[meeting.org].append(meeting)
-            self._meetings_by_org = dict(index)
+            index: dict[str, list[m.Meeting]] = {}
+            for meeting in self.meetings:
+                index.setdefault(meeting.org, []).append(meeting)
+            # each org's apart: in path order they are (nearly) in date order
+            # already, which a sort goes through in one pass (a county: 0.12 -> 0.03 s)
+            for found in index.values():
+                found.sort(key=_meeting_order)
+            self._meetings_by_org = index
         return self._meetings_by_org.get(org, [])
 
     def meeting_refs(self) -> dict[str, m.Meeting]:
