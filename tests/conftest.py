@@ -134,6 +134,17 @@ class RecordsRepo:
         return self.git("rev-parse", "HEAD").strip()
 
 
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in English: a command run in-process sets the language of
+    the repository it read (a Chinese county's), which would carry over."""
+    from dangjian_cli import i18n
+
+    i18n.reset()
+    yield
+    i18n.reset()
+
 @pytest.fixture
 def make_repo(tmp_path: Path):
     """Factory: ``make_repo(files=None, git=False)``; files override MINIMAL (None removes)."""

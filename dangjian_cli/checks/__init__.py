@@ -76,6 +76,10 @@ class Check:
     #: reads nothing but each member's own record and the settings, and reports on
     #: that member's file alone (see :func:`local_checks`)
     local: bool = False
+    #: walks every dues row or every meeting of a county: run first when two
+    #: processes share the checks (``split``), so that neither ends long after
+    #: the other with a big one
+    heavy: bool = False
 
     @property
     def doc(self) -> str:
@@ -86,13 +90,14 @@ REGISTRY: list[Check] = []
 
 
 def check(
-    *codes: str, dated: bool = False, local: bool = False
+    *codes: str, dated: bool = False, local: bool = False, heavy: bool = False
 ) -> Callable[[Callable[[Context], Iterable[Problem]]], Callable]:
     """Register a check function under the codes it reports (``dated``: it judges
-    on the day of the check; ``local``: each member on its own file alone)."""
+    on the day of the check; ``local``: each member on its own file alone;
+    ``heavy``: it walks every dues row or meeting)."""
 
     def register(func: Callable[[Context], Iterable[Problem]]) -> Callable:
-        REGISTRY.append(Check(func.__name__, codes, func, dated, local))
+        REGISTRY.append(Check(func.__name__, codes, func, dated, local, heavy))
         return func
 
     return register
@@ -143,6 +148,34 @@ def validate(
     every check but :func:`local_checks`; True those alone (their problems,
     without the load problems): a change's few members judged on their own.
     """
+    return _validate(records, today, locate, dated_only, local, None)[0]
+
+
+#: what :func:`validate_alongside` gives for a job it did not do
+NOT_DONE: Any = object()
+
+
+def validate_alongside(
+    records: Records, job: Callable[[], Any], today: date | None = None
+) -> tuple[list[Problem], Any]:
+    """:func:`validate`'s problems, and ``job()`` done beside the checks where they
+    are shared out between two processes (``overdue`` of a county: the engine's
+    findings while the checks run, not after them). :data:`NOT_DONE` where it was
+    not, or where it raised: the caller then does it itself, after deciding on the
+    problems (so that a job's error is said where it always was). ``job`` must
+    change nothing, and its result must pickle.
+    """
+    return _validate(records, today, True, False, None, job)
+
+
+def _validate(
+    records: Records,
+    today: date | None,
+    locate: bool,
+    dated_only: bool,
+    local: bool | None,
+    job: Callable[[], Any] | None,
+) -> tuple[list[Problem], Any]:
     _load_families()
     ctx = Context(records, today or date.today())
     problems = [] if dated_only or local else list(records.problems)
@@ -151,12 +184,32 @@ def validate(
         alone = {id(chk) for chk in local_checks()}
         chosen = [chk for chk in chosen if (id(chk) in alone) == local]
     parallel = len(records.paths) >= PARALLEL_FROM and len(chosen) > 1
-    for found in _run_checks(ctx, chosen, parallel):
-        problems.extend(found)
+    beside = [Check("alongside", (), _beside(job), heavy=True)] if job and parallel else []
+    # the job first: the largest piece of work is best shared out first
+    found = _run_checks(ctx, [*beside, *chosen], parallel)
+    result = NOT_DONE
+    if beside:
+        done, value = found.pop(0)[0]
+        result = value if done else NOT_DONE
+    for each in found:
+        problems.extend(each)
     if locate:
         records.locate(problems)
     problems.sort(key=Problem.sort_key)
-    return problems
+    return problems, result
+
+
+def _beside(job: Callable[[], Any]) -> Callable[[Context], list[tuple[bool, Any]]]:
+    """A job as one more check of the queue: its one "problem" says whether it
+    was done and what it gave."""
+
+    def run(ctx: Context) -> list[tuple[bool, Any]]:
+        try:
+            return [(True, job())]
+        except Exception:  # done again by the caller, whose error it then is
+            return [(False, None)]
+
+    return run
 
 
 def run_one(ctx: Context, chk: Check) -> list[Problem]:

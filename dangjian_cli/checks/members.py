@@ -132,7 +132,7 @@ def applicant_age(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-DUES-MONTH", "E-DUES-DUP", local=True)
+@check("E-DUES-MONTH", "E-DUES-DUP", local=True, heavy=True)
 def dues_months(ctx: Context) -> Iterator[Problem]:
     """Each dues row names a real month as "YYYY-MM", and no month is paid twice."""
     months: set[str] = set()  # well-formed months met so far: most rows repeat one

@@ -99,7 +99,7 @@ def member_references(ctx: Context) -> Iterator[Problem]:
         yield from refs.org(member.path, member.org, ("org",), "`org`")
 
 
-@check("E-REF-ORG", "E-REF-MEMBER")
+@check("E-REF-ORG", "E-REF-MEMBER", heavy=True)
 def meeting_references(ctx: Context) -> Iterator[Problem]:
     """A meeting's org folder, attendees, absentees, chair and recorder exist."""
     refs = _refs(ctx)

@@ -34,8 +34,10 @@ def run_split(ctx: Context, checks: list[Check]) -> list[list[Problem]] | None:
     ctx.records.meetings_of("")  # the shared index, built once rather than twice
     queue_r, queue_w = os.pipe()
     answer_r, answer_w = os.pipe()
-    # one byte per check: each process reads the next index from the same pipe
-    os.write(queue_w, bytes(range(len(checks))))
+    # one byte per check: each process reads the next index from the same pipe;
+    # the heavy ones first (the longest first share out best), the rest in order
+    order = sorted(range(len(checks)), key=lambda i: not checks[i].heavy)
+    os.write(queue_w, bytes(order))
     os.close(queue_w)
     sys.stdout.flush()
     sys.stderr.flush()

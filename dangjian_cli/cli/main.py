@@ -221,4 +221,11 @@ def _put_back(name: str, value: str | None) -> None:
 
 def main() -> None:
     """Console entry point."""
-    sys.exit(cli.main(prog_name="dangjian", standalone_mode=True))
+    from . import lifetime
+
+    lifetime.KEPT = []  # the loaded records live until the process ends
+    try:
+        code = cli.main(prog_name="dangjian", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+    lifetime.leave(code)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 import click
 
+from ..checks import NOT_DONE
 from ..errors import InputError, Refused
 from ..i18n import _, date_name, kind_name, language, ngettext, period_name, pick, status_name
 from ..output import render
@@ -91,6 +92,23 @@ def checked_whole(ctx: click.Context, rev: str | None, force: bool) -> Records:
     records = load_records(ctx, rev)
     refuse_invalid(validate(records), force)
     return records
+
+
+def _checked_with(
+    ctx: click.Context, rev: str | None, force: bool, job: Callable[[Records], Any]
+) -> tuple[Records, Any]:
+    """:func:`load_checked`'s records, and ``job(records)`` done beside their whole
+    check where it runs in two processes (else :data:`checks.NOT_DONE`)."""
+    found = judged(ctx, rev)
+    if found is not None:
+        refuse_invalid(found.problems, force)
+        return found.records, NOT_DONE
+    from ..checks import validate_alongside
+
+    records = load_records(ctx, rev)
+    problems, done = validate_alongside(records, lambda: job(records))
+    refuse_invalid(problems, force)
+    return records, done
 
 
 def refuse_invalid(problems: list[Problem], force: bool) -> None:
@@ -323,14 +341,21 @@ def _compute(
         ]
         obligations = settle(obligations, known.notices, day)
         return obligations, day, engine.window_start(known.settings, day, since)
-    records = load_checked(ctx, rev, force)
-    scope = _org_scope(records, org, subtree)
-    # the listings and --fail-on look at findings only: what is met is never built
+
+    def findings(records: Records) -> list[engine.Obligation]:
+        # the listings and --fail-on look at findings only: what is met is never built
+        scope = _org_scope(records, org, subtree)
+        wanted = _rules(records, rules)
+        return engine.evaluate(
+            records, day, since, rules=wanted, orgs=scope, statuses=engine.FINDINGS
+        )
+
+    # on a county the findings are worked out while the checks run
+    records, early = _checked_with(ctx, rev, force, findings)
+    _org_scope(records, org, subtree)  # its errors (and the rules'), after the records'
     wanted = _rules(records, rules)
     ctx.meta[_UNAPPLIED] = engine.unapplied(wanted)
-    obligations = engine.evaluate(
-        records, day, since, rules=wanted, orgs=scope, statuses=engine.FINDINGS
-    )
+    obligations = findings(records) if early is NOT_DONE else early
     obligations = settle(obligations, records.notices, day)
     return obligations, day, engine.window_start(records.settings, day, since)
 

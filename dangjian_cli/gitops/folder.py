@@ -90,8 +90,13 @@ def judge_folder(
     if not isinstance(state, State) or state.code != fingerprint():
         return _whole(store, paths, refused, stamps, where, fp, day, asked)
     cached = old.stamps()
-    current = {p for p, s in stamps.items() if s is not None}
-    changed = sorted({p for p in current if stamps[p] != cached.get(p)} | (cached.keys() - current))
+    current: set[str] = set()
+    changed: list[str] = []
+    if stamps != cached:  # (equal, the usual warm run: one comparison in C)
+        current = {p for p, s in stamps.items() if s is not None}
+        changed = sorted(
+            {p for p in current if stamps[p] != cached.get(p)} | (cached.keys() - current)
+        )
     if len(changed) > snapshot.CHANGED_SHARE * len(cached):
         return _whole(store, paths, refused, stamps, where, fp, day, asked)
     snap = Snapshot(

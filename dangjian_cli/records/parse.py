@@ -89,29 +89,51 @@ def parse(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Problem]]
 
     Never raises: whatever the parser or the limits refuse is one problem.
     """
+    text, doc, problems = parse_unlimited(path, data)
+    if doc is None:
+        return None, problems
+    assert text is not None
+    problems = limits(path, text, doc)
+    return (None, problems) if problems else (doc, [])
+
+
+def parse_unlimited(
+    path: str, data: bytes
+) -> tuple[str | None, dict[str, Any] | None, list[Problem]]:
+    """The text and TOML document in ``data`` (or the problems that stop it being
+    read) with the limits (keys, tables, nesting) not checked yet: :func:`limits` must judge the
+    document before anything else reads it, unless the caller knows it is within
+    them (``records.fast`` counts as it builds)."""
     if len(data) > MAX_BYTES:
-        return None, [_too_big(path, larger_than())]
+        return None, None, [_too_big(path, larger_than())]
     text, problem = decode(path, data)
     if problem is not None:
-        return None, [problem]
+        return None, None, [problem]
     assert text is not None
     if not text or text.isspace():  # (strip would copy every file once more)
-        return None, [error("E-EMPTY", path, say("file is empty"), line=1)]
+        return text, None, [error("E-EMPTY", path, say("file is empty"), line=1)]
     try:
         doc = _loads(text)
     except _DecodeError as exc:
-        return None, [_syntax(path, text, exc)]
+        return text, None, [_syntax(path, text, exc)]
     except RecursionError:
-        return None, [
-            error("E-TOML", path, say("values nested too deeply to read"), line=_deep_line(text))
-        ]
+        return (
+            text,
+            None,
+            [error("E-TOML", path, say("values nested too deeply to read"), line=_deep_line(text))],
+        )
     except Exception as exc:  # untrusted input: any failure is the file's
-        return None, [_unreadable(path, text, exc)]
-    why = _over_limits(doc)  # ~2% of the parse's own cost
+        return text, None, [_unreadable(path, text, exc)]
+    return text, doc, []
+
+
+def limits(path: str, text: str, doc: dict[str, Any]) -> list[Problem]:
+    """The problem of a parsed document past the limits ([] if within them)."""
+    why = _over_limits(doc)  # ~8% of the parse's own cost
     if why:
         line = _deep_line(text) if "deep" in why.template else 1
-        return None, [_too_big(path, why, line)]
-    return doc, []
+        return [_too_big(path, why, line)]
+    return []
 
 
 def _syntax(path: str, text: str, exc: Exception) -> Problem:

@@ -84,6 +84,9 @@ class FolderStore(Store):
             where = prefix.rstrip("/") or "."
             refused.append(error("E-IO", where, say("cannot read folder: {why}", why=str(exc))))
             return
+        # below the top, whether a .toml here is a candidate is the same for every
+        # file (layout.is_candidate, asked once rather than once a file)
+        here = layout.is_candidate(prefix + "x.toml") if prefix else None
         for entry in entries:
             name = entry.name
             rel = prefix + name
@@ -126,7 +129,7 @@ class FolderStore(Store):
                     )
                     continue
                 self._walk(entry.path, rel + "/", paths, refused)
-            elif layout.is_candidate(rel):
+            elif (name.endswith(".toml") and here) if prefix else layout.is_candidate(rel):
                 if entry.is_file():  # the type scandir read with the name: no extra call
                     paths.append(rel)
                 else:  # never opened: opening a FIFO waits for a writer forever

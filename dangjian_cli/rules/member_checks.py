@@ -20,7 +20,7 @@ from .dues import base_for, how_found, row_problem, scale_of, standard_of
 from .periods import shift
 
 
-@check("E-DUES-AMOUNT", "W-DUES-STANDARD", "E-DUES-BASE", local=True)
+@check("E-DUES-AMOUNT", "W-DUES-STANDARD", "E-DUES-BASE", local=True, heavy=True)
 def dues_standard(ctx: Context) -> Iterator[Problem]:
     """A dues payment is more than zero, and (for a member with `[[dues_base]]` rows)
     the standard of its month; each base row gives a standard.

@@ -77,6 +77,28 @@ def test_a_failing_copy_leaves_its_checks_to_this_process(broken, monkeypatch) -
     assert _dicts(checks.validate(load(FolderStore(broken)), date(2026, 7, 15))) == _dicts(alone)
 
 
+def test_the_heavy_checks_are_taken_first(broken, monkeypatch) -> None:
+    """The checks that walk every dues row or meeting go first, so that the two
+    processes end close together; their problems still come in registry order."""
+    ran: list[str] = []
+    real = split.run_one
+
+    def noted(ctx, chk):
+        ran.append(chk.name)
+        return real(ctx, chk)
+
+    records = load(FolderStore(broken))
+    alone = checks.validate(records, date(2026, 7, 15))
+    monkeypatch.setattr(checks, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(split, "_take", _dies_in_the_copy(split._take))  # all run here
+    monkeypatch.setattr(split, "run_one", noted)
+    assert _dicts(checks.validate(load(FolderStore(broken)), date(2026, 7, 15))) == _dicts(alone)
+    heavy = [chk.name for chk in checks.REGISTRY if chk.heavy]
+    assert {"dues_standard", "quorum", "dues_months"} <= set(heavy)
+    assert ran[: len(heavy)] == heavy
+    assert sorted(ran) == sorted(chk.name for chk in checks.REGISTRY)
+
+
 def _dies_in_the_copy(take):
     import os
 

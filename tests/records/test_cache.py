@@ -218,3 +218,20 @@ def test_a_write_copies_unchanged_folders_as_they_were(cached):
     after = cache.CacheFile(where)
     assert after.raw("records:orgs") == before  # copied, not pickled again
     assert after.records("members")["members/m1.toml"][0].name == "Member 1"
+
+
+def test_folder_stamps_are_each_files_stat_stamp(repo):
+    """Looked up from the folder's descriptor, each stamp is the file's own (a link
+    inside the folder followed), and a file gone since the listing has none."""
+    os.symlink("m1.toml", repo.root / "members" / "m9.toml")
+    store = FolderStore(repo.root)
+    paths, _ = store.listing()
+    assert "members/m9.toml" in paths
+    os.remove(repo.root / "members" / "m2.toml")
+    stamps = cache.folder_stamps(store, paths)
+    assert stamps["members/m2.toml"] is None
+    assert stamps["members/m9.toml"] == stamps["members/m1.toml"]
+    assert {p: s for p, s in stamps.items() if s is not None} == {
+        p: cache.stamp_of(os.path.join(repo.root, p)) for p in paths if p != "members/m2.toml"
+    }
+    assert len(stamps) == len(paths)

@@ -191,6 +191,8 @@ def test_a_record_the_builder_cannot_build_is_a_problem_in_worker_processes(repo
         return real(self, spec, data, key, **fixed)
 
     monkeypatch.setattr(repository.Builder, "build", build)
+    # the fast builder (records.fast) would build it without the Builder
+    monkeypatch.setattr(repository, "fast_record", lambda kind, doc, fixed: None)
     monkeypatch.setattr(repository, "CHUNK", 1)  # several tasks: workers take some
     store = FolderStore(repo.root)
     for workers in (1, 2):
