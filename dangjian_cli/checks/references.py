@@ -24,15 +24,21 @@ class _Refs:
         # reference to it would only repeat that error in other files
         self.orgs_unloaded = _unloaded(ctx, "orgs/", self.orgs)
         self.members_unloaded = _unloaded(ctx, "members/", self.members)
+        # records loaded on a change's scope: what lies beyond it exists too
+        self.elsewhere = ctx.records.elsewhere
+
+    def _beyond(self, folder: str, value: str) -> bool:
+        """Whether ``value``'s file lies beyond a scoped load (and so exists)."""
+        return self.elsewhere is not None and self.elsewhere(f"{folder}{value}.toml")
 
     def org(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
-        if value is not None and value not in self.orgs and value not in self.orgs_unloaded:
+        if value is not None and not self.known_org(value):
             yield error(
                 "E-REF-ORG", path, say("{what} names unknown org {id!r}", what=what, id=value), key
             )
 
     def member(self, path: str, value: str | None, key: Key, what: str) -> Iterator[Problem]:
-        if value is not None and value not in self.members and value not in self.members_unloaded:
+        if not self.known_member(value):
             yield error(
                 "E-REF-MEMBER",
                 path,
@@ -41,11 +47,16 @@ class _Refs:
             )
 
     def known_org(self, value: str) -> bool:
-        return value in self.orgs or value in self.orgs_unloaded
+        return value in self.orgs or value in self.orgs_unloaded or self._beyond("orgs/", value)
 
     def known_member(self, value: str | None) -> bool:
         """True for None too: an absent field names nobody."""
-        return value is None or value in self.members or value in self.members_unloaded
+        return (
+            value is None
+            or value in self.members
+            or value in self.members_unloaded
+            or self._beyond("members/", value)
+        )
 
     def members_list(self, path: str, values: list[str], key: Key, what: str) -> Iterator[Problem]:
         members, unloaded = self.members, self.members_unloaded

@@ -7,7 +7,7 @@ Used by :mod:`.review` and :mod:`.snapshot`; it knows nothing of either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,12 +41,17 @@ class Loaded:
     records: dict[str, m.Record]
     problems: dict[str, list[Problem]]
     refused: list[Problem]
+    #: loaded on a scope: whether a candidate file beyond it exists on this side
+    #: (:attr:`Records.elsewhere`)
+    elsewhere: Callable[[str], bool] | None = None
 
     def assemble(self) -> Records:
         problems = list(self.refused)
         for path in self.paths:
             problems.extend(self.problems.get(path, ()))
-        return assemble(self.store, list(self.paths), dict(self.records), problems)
+        out = assemble(self.store, list(self.paths), dict(self.records), problems)
+        out.elsewhere = self.elsewhere
+        return out
 
 
 #: a file's record and load problems, as loaded before (from the same bytes)
@@ -218,7 +223,23 @@ def scoped_sides(
     cache.many(sorted(extra))
     load_more(base, extra)
     load_more(head, extra, like=base)
+    # what lies beyond the scope still exists: naming it is no error on either side
+    # (a whole check finds none; the scoped checks need not make and drop them)
+    listed = set(listing)
+    base.elsewhere = listed.__contains__
+    head.elsewhere = _beyond(listed, changes)
     return base, head
+
+
+def _beyond(listed: set[str], changes: Mapping[str, bytes | None]) -> Callable[[str], bool]:
+    """Whether a candidate file exists once ``changes`` are made to ``listed``."""
+
+    def exists(path: str) -> bool:
+        if path in changes:
+            return changes[path] is not None and layout.is_candidate(path)
+        return path in listed
+
+    return exists
 
 
 #: in a repository large enough for the blob cache, a change that touches more than

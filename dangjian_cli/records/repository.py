@@ -64,6 +64,10 @@ class Records:
     problems: list[Problem] = field(default_factory=list)
     #: paths of every candidate file, loaded or not
     paths: list[str] = field(default_factory=list)
+    #: for records loaded on part of a repository (a change's scope): whether a
+    #: candidate file outside the part exists on its side (None: the whole is
+    #: loaded). A reference to it is no error there, as in a whole check
+    elsewhere: Callable[[str], bool] | None = None
 
     _meetings_by_org: dict[str, list[m.Meeting]] | None = None
 

@@ -83,3 +83,28 @@ def test_a_deleted_org_is_still_a_dangling_reference(repo, validate):
     (repo.root / VILLAGE).unlink()
     refs = validate(repo).of("E-REF-ORG")
     assert {p["path"] for p in refs} == {"members/m1.toml", "members/m2.toml", "members/m3.toml"}
+
+
+def test_a_scoped_load_names_what_lies_beyond_it_without_error(repo) -> None:
+    """Records loaded on a change's scope (orgs without their members) make no
+    reference errors for files beyond the scope that exist on their side; a file
+    gone from that side (a member deleted) is still an unknown reference."""
+    from dangjian_cli.checks import validate
+    from dangjian_cli.records.repository import assemble, load
+    from dangjian_cli.records.store import FolderStore
+
+    whole = load(FolderStore(repo.root))
+    assert not [p for p in validate(whole) if p.code.startswith("E-REF")]
+    part = [p for p in whole.paths if not p.startswith("members/")]
+
+    def scoped(elsewhere):
+        records = {p: whole.by_path[p] for p in part if p in whole.by_path}
+        out = assemble(whole.store, list(part), records, [])
+        out.elsewhere = elsewhere
+        return [(p.code, p.path) for p in validate(out) if p.code.startswith("E-REF")]
+
+    # the village's secretary m1 is not loaded: an error only a partial load makes
+    assert scoped(None) == [("E-REF-MEMBER", "orgs/village.toml")]
+    assert scoped(set(whole.paths).__contains__) == []
+    gone = set(whole.paths) - {"members/m1.toml"}
+    assert scoped(gone.__contains__) == [("E-REF-MEMBER", "orgs/village.toml")]
