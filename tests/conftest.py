@@ -134,7 +134,6 @@ class RecordsRepo:
         return self.git("rev-parse", "HEAD").strip()
 
 
-
 @pytest.fixture(autouse=True)
 def _english_between_tests():
     """Each test starts in English: a command run in-process sets the language of
@@ -144,6 +143,7 @@ def _english_between_tests():
     i18n.reset()
     yield
     i18n.reset()
+
 
 @pytest.fixture
 def make_repo(tmp_path: Path):

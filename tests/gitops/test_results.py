@@ -4,16 +4,11 @@ reused for another state or question."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from dangjian_cli.gitops import snapshot, views
+from dangjian_cli.gitops import views
 from tests.conftest import import_every_command
-
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
-
+from tests.gitops import test_snapshot as whole_checks
 
 # ---- the store ---------------------------------------------------------------------
 
@@ -44,15 +39,8 @@ def test_kept_value_works_out_once_per_name(tmp_path: Path) -> None:
 # ---- render report through the snapshot ---------------------------------------------
 
 
-@pytest.fixture
-def county(make_repo, monkeypatch: pytest.MonkeyPatch):
-    repo = make_repo(name="county")
-    shutil.rmtree(repo.root)
-    shutil.copytree(SAMPLE, repo.root)
-    repo.init_git()
-    repo.commit("the county")
-    monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
-    return repo
+#: the sample county under git, snapshots used at any size
+county = whole_checks.county
 
 
 REPORT = ("render", "report", "--org", "qingshan-county", "--subtree", "--period", "2026-h1",
