@@ -265,23 +265,12 @@ class DocBuilder:
         return paragraph
 
     def run(self, paragraph: Any, text: str, style_name: str, bold: bool = False) -> None:
-        """Add ``text`` (newlines become line breaks) with the style's faces on every run."""
-        from docx.oxml.ns import qn
+        """Add ``text`` (newlines become line breaks) with the style's faces on every run
+        (the runs a table cell gets: :func:`_runs_xml`)."""
+        from docx.oxml.parser import parse_xml
 
-        latin, east = self.faces(style_name)
-        for i, piece in enumerate(text.split("\n")):
-            run = paragraph.add_run(piece)
-            if i:
-                run._r.insert(0, run._r.makeelement(qn("w:br"), {}))
-            if bold:
-                run.bold = True
-            rfonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-            if latin:
-                rfonts.set(qn("w:ascii"), latin)
-                rfonts.set(qn("w:hAnsi"), latin)
-            if east:
-                rfonts.set(qn("w:eastAsia"), east)
-                rfonts.set(qn("w:hint"), "eastAsia")
+        runs = _runs_xml(text, _fonts_xml(*self.faces(style_name)), bold)
+        paragraph._p.extend(list(parse_xml(f"<w:p {_W_NS}>{runs}</w:p>".encode())))
 
     # ---- blocks ---------------------------------------------------------------
 
@@ -390,6 +379,7 @@ class DocBuilder:
         """
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.oxml.ns import qn
+        from docx.oxml.parser import parse_xml
         from docx.shared import Pt
 
         cols = max(len(r) for r in rows)
@@ -445,8 +435,6 @@ class DocBuilder:
                 out.append("</w:p></w:tc>")
             out.append("</w:tr>")
         out.append("</w:tbl>")
-        from docx.oxml.parser import parse_xml
-
         table._tbl.extend(list(parse_xml("".join(out).encode("utf-8"))))
         # a gap after the table so the next paragraph does not touch it
         self._paragraph("Flush")
