@@ -135,20 +135,6 @@ def funding_context(
     }
 
 
-def render_funding(
-    records: Any,
-    org_id: str,
-    year: int,
-    subtree: bool,
-    lang: str,
-    repo_root: Path | None,
-    dated: date | None = None,
-    problems: list[str] | None = None,
-) -> Document:
-    context = funding_context(records, org_id, year, subtree, lang, dated, problems)
-    return funding_document(org_id, year, subtree, lang, repo_root, context)
-
-
 def funding_document(
     org_id: str, year: int, subtree: bool, lang: str, repo_root: Path | None, context: Any
 ) -> Document:

@@ -441,21 +441,6 @@ def _participation(records: Any, orgs: list[str], span: Span, as_of: date) -> di
     }
 
 
-def render_report(
-    records: Any,
-    org_id: str,
-    period: str,
-    subtree: bool,
-    as_of: date,
-    lang: str,
-    repo_root: Path | None,
-    obligations: list[Any] | None = None,
-) -> Document:
-    span = parse_span(period)
-    context, chart = report_context(records, org_id, span, subtree, as_of, lang, obligations)
-    return report_document(org_id, span, subtree, lang, repo_root, context, chart)
-
-
 def report_document(
     org_id: str,
     span: Span,
