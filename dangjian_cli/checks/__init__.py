@@ -156,16 +156,21 @@ NOT_DONE: Any = object()
 
 
 def validate_alongside(
-    records: Records, job: Callable[[], Any], today: date | None = None
+    records: Records,
+    job: Callable[[], Any],
+    today: date | None = None,
+    locate: bool = True,
+    local: bool | None = None,
 ) -> tuple[list[Problem], Any]:
     """:func:`validate`'s problems, and ``job()`` done beside the checks where they
     are shared out between two processes (``overdue`` of a county: the engine's
     findings while the checks run, not after them). :data:`NOT_DONE` where it was
     not, or where it raised: the caller then does it itself, after deciding on the
     problems (so that a job's error is said where it always was). ``job`` must
-    change nothing, and its result must pickle.
+    change nothing, and its result must pickle. ``locate`` and ``local`` are
+    :func:`validate`'s.
     """
-    return _validate(records, today, True, False, None, job)
+    return _validate(records, today, locate, False, local, job)
 
 
 def _validate(

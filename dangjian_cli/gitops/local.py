@@ -15,7 +15,7 @@ members alone; everything else is judged on the whole head as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from ..problems import Problem
@@ -24,52 +24,72 @@ from ..records.repository import Records, assemble
 from ..rules.engine import Obligation
 
 
-def head_problems(
-    base: list[Problem], head: Records, changed: Iterable[str], day: date
-) -> list[Problem]:
+def judge_head(
+    problems: list[Problem],
+    findings: list[Obligation] | None,
+    head: Records,
+    changed: Iterable[str],
+    day: date,
+    statuses: Iterable[str],
+) -> tuple[list[Problem], list[Obligation] | None]:
     """The head's problems on ``day`` (unlocated, sorted as ``validate`` sorts
-    them), from ``base``, a whole check of the base on ``day``, and ``changed``,
-    the paths that differ."""
-    from ..checks import local_checks, validate
+    them) and its obligations of ``statuses`` on ``day`` (sorted as ``evaluate``
+    sorts them), from ``problems`` and ``findings``, a whole check and the whole
+    answer to the same question of the base, and ``changed``, the paths that differ.
+
+    The findings are None when the base's are unknown or the change touches an
+    org (a member's obligations read which orgs exist). What is judged on the
+    whole head, the checks and the rules that are not local, is judged in one
+    queue: the rules beside the checks, on the two cores the checks share.
+    """
+    from ..checks import NOT_DONE, local_checks, validate, validate_alongside
+    from ..rules.catalog import load_rules
+    from ..rules.engine import LOCAL_TYPES, evaluate, obligation_order
 
     changed = set(changed)
+    statuses = list(statuses)
     codes = {code for chk in local_checks() for code in chk.codes}
 
     def own(p: Problem) -> bool:  # what a member's own unchanged file decides
         return p.code in codes and p.path not in changed
 
-    out = [p for p in validate(head, day, locate=False, local=False) if not own(p)]
-    out.extend(p for p in base if own(p))
-    out.extend(validate(_alone(head, changed), day, locate=False, local=True))
-    out.sort(key=Problem.sort_key)
-    return out
-
-
-def head_findings(
-    base: list[Obligation],
-    head: Records,
-    changed: Iterable[str],
-    as_of: date,
-    statuses: Iterable[str],
-) -> list[Obligation] | None:
-    """The head's obligations of ``statuses`` on ``as_of`` (sorted as ``evaluate``
-    sorts them), from ``base``, the base's whole answer to the same question; None
-    when the change touches an org (a member's obligations read which orgs exist)."""
-    from ..rules.catalog import load_rules
-    from ..rules.engine import _SORT_KEY, LOCAL_TYPES, evaluate
-
-    changed = set(changed)
-    if any(p.startswith("orgs/") for p in changed):
-        return None
+    alone = _alone(head, changed)
+    if findings is None or any(p.startswith("orgs/") for p in changed):
+        found = validate(head, day, locate=False, local=False)
+        return _problems(found, problems, alone, own, day), None
     rules = load_rules(head.settings)
     local = {k: r for k, r in rules.items() if r.type in LOCAL_TYPES}
     other = {k: r for k, r in rules.items() if k not in local}
+    found, beside = validate_alongside(
+        head,
+        lambda: evaluate(head, day, rules=other, statuses=statuses),
+        day,
+        locate=False,
+        local=False,
+    )
+    out = evaluate(head, day, rules=other, statuses=statuses) if beside is NOT_DONE else beside
     members = {_member_id(p) for p in changed} - {None}
-    statuses = list(statuses)
-    out = evaluate(head, as_of, rules=other, statuses=statuses)
-    out.extend(o for o in base if o.rule in local and o.subject not in members)
-    out.extend(evaluate(_alone(head, changed), as_of, rules=local, statuses=statuses))
-    out.sort(key=_SORT_KEY)
+    out.extend(o for o in findings if o.rule in local and o.subject not in members)
+    out.extend(evaluate(alone, day, rules=local, statuses=statuses))
+    out.sort(key=obligation_order)
+    return _problems(found, problems, alone, own, day), out
+
+
+def _problems(
+    found: list[Problem],
+    base: list[Problem],
+    alone: Records,
+    own: Callable[[Problem], bool],
+    day: date,
+) -> list[Problem]:
+    """The head's problems: ``found`` on the whole head by the checks that are not
+    local, the base's own problems of unchanged members, the changed members' anew."""
+    from ..checks import validate
+
+    out = [p for p in found if not own(p)]
+    out.extend(p for p in base if own(p))
+    out.extend(validate(alone, day, locate=False, local=True))
+    out.sort(key=Problem.sort_key)
     return out
 
 

@@ -226,15 +226,15 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     whole = sides is None and kept is not None and kept.day == as_of.isoformat()
     before_problems = after_problems = before_findings = after_findings = None
     if whole:  # the head from the base's whole check: each member's own file anew (local)
-        from .local import head_findings, head_problems
+        from .local import judge_head
         from .queries import findings
 
         assert kept is not None
         before_problems = kept.problems
-        after_problems = head_problems(kept.problems, head_records, changes, as_of)
         before_findings = kept.answer(findings(as_of))
-        if before_findings is not None:
-            after_findings = head_findings(before_findings, head_records, changes, as_of, FINDING)
+        after_problems, after_findings = judge_head(
+            kept.problems, before_findings, head_records, changes, as_of, FINDING
+        )
     result.introduced, result.fixed = problem_delta(
         base_records, head_records, as_of, renamed, before_problems, after_problems
     )

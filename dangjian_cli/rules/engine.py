@@ -119,8 +119,9 @@ class Obligation:
         return (self.org, self.rule, self.period, self.subject)
 
 
-#: Obligation.sort_key without a Python call per obligation
-_SORT_KEY = attrgetter("org", "rule", "period", "subject")
+#: the order evaluate sorts obligations in: Obligation.sort_key without a Python
+#: call per obligation
+obligation_order = attrgetter("org", "rule", "period", "subject")
 
 
 # ---- the index ---------------------------------------------------------------------
@@ -1104,7 +1105,7 @@ def _evaluate(
         out = [ob for ob in out if ob.org in keep]
     if run.wanted is not None:
         out = [ob for ob in out if ob.status in run.wanted]
-    out.sort(key=_SORT_KEY)  # stable: ties keep each evaluator's order
+    out.sort(key=obligation_order)  # stable: ties keep each evaluator's order
     return out
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from dangjian_cli import checks
 from dangjian_cli.gitops import local, sides, snapshot
 
 SYNTH = Path(__file__).resolve().parents[2] / "benchmarks" / "synth.py"
@@ -40,6 +41,8 @@ def county(make_repo, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
     monkeypatch.setattr(sides, "CACHE_FROM", 1)
     monkeypatch.setattr(sides, "SCOPED_SHARE", 0.0)
+    # on two cores, as a county's: the rules judged beside the checks
+    monkeypatch.setattr(checks, "PARALLEL_FROM", 1)
     return repo
 
 
@@ -143,25 +146,20 @@ def test_a_spread_change_reviewed_from_the_snapshot_matches_a_whole_review(
     # a clerk's day: the base's snapshot judged today, with today's findings
     assert county.run("overdue", "--format", "json", "--force").exit_code == 0
 
-    used: list[int] = []
-    real_problems, real_findings = local.head_problems, local.head_findings
+    used: list[bool] = []
+    real = local.judge_head
 
-    def head_problems(*args: object, **kw: object) -> object:
-        used.append(1)
-        return real_problems(*args, **kw)  # type: ignore[arg-type]
-
-    def head_findings(*args: object, **kw: object) -> object:
-        found = real_findings(*args, **kw)  # type: ignore[arg-type]
-        used.append(2 if found is not None else 0)
+    def judge_head(*args: object, **kw: object) -> object:
+        found = real(*args, **kw)  # type: ignore[arg-type]
+        used.append(found[1] is not None)
         return found
 
     whole = _review(county, cache=False)
     assert not used
     with monkeypatch.context() as patch:
-        patch.setattr(local, "head_problems", head_problems)
-        patch.setattr(local, "head_findings", head_findings)
+        patch.setattr(local, "judge_head", judge_head)
         fast = _review(county, cache=True)
-    assert used == [1, 2], "the head was not judged from the base's snapshot"
+    assert used == [True], "the head was not judged from the base's snapshot"
     assert fast == whole
     report = fast[1]
     assert len(report["changes"]["changed"]) > 20
