@@ -106,7 +106,7 @@ def _checked_with(
     from ..checks import validate_alongside
 
     records = load_records(ctx, rev)
-    problems, done = validate_alongside(records, lambda: job(records))
+    problems, (done,) = validate_alongside(records, [lambda: job(records)])
     refuse_invalid(problems, force)
     return records, done
 

@@ -1,32 +1,46 @@
-"""The head of a change judged from a whole check of its base: what each member's
-own file decides is found again for the changed files only.
+"""The head of a change judged from a whole check of its base: what the change
+cannot touch is kept, the rest found again.
 
 A change spread over a county (a dues row for members in every branch, meetings
 of most orgs retitled) names most orgs, so the scoped check (:mod:`.scope`)
 would load and judge nearly the whole county twice; ``review`` then judges the
-head whole, the base's problems and findings taken from its snapshot. Most of
-that whole judgement is per member, and a million dues rows are its cost: the
-checks registered ``local`` (``checks.local_checks``) and the rules of a local
-type (``rules.engine.LOCAL_TYPES``) judge each member on its own record (with the
-settings, and for rules which orgs exist). For those, the head's answer is the
-base's whole answer on the unchanged files, and a judgement of the changed
-members alone; everything else is judged on the whole head as before.
+head from the base's snapshot, its whole check and findings on the review's day:
+
+- the checks by what they read (``checks.reuse``): a check reading nothing the
+  change touched keeps its problems; one judging records one by one is run on
+  the changed ones (the dues checks on the changed members, the meeting checks
+  on the changed meetings); the rest run on the whole head;
+- the rules of a local type (``rules.engine.LOCAL_TYPES``, the dues) judge each
+  member on its own record (with the settings and which orgs exist): the base's
+  answer on the unchanged members stands, the changed members are judged alone;
+- every other rule is judged on the whole head, in two jobs shared out with the
+  checks between two processes.
+
+A change of the settings is judged whole: every check and rule may read them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from ..problems import Problem
 from ..records import layout
+from ..records import model as m
 from ..records.repository import Records, assemble
 from ..rules.engine import Obligation
+
+if TYPE_CHECKING:
+    from ..rules.catalog import Rule
 
 
 def judge_head(
     problems: list[Problem],
     findings: list[Obligation] | None,
+    base: Records,
     head: Records,
     changed: Iterable[str],
     day: date,
@@ -34,62 +48,102 @@ def judge_head(
 ) -> tuple[list[Problem], list[Obligation] | None]:
     """The head's problems on ``day`` (unlocated, sorted as ``validate`` sorts
     them) and its obligations of ``statuses`` on ``day`` (sorted as ``evaluate``
-    sorts them), from ``problems`` and ``findings``, a whole check and the whole
-    answer to the same question of the base, and ``changed``, the paths that differ.
+    sorts them), from ``problems`` and ``findings``, a whole check of ``base`` and
+    its whole answer to the same question, and ``changed``, the paths that differ.
 
     The findings are None when the base's are unknown or the change touches an
-    org (a member's obligations read which orgs exist). What is judged on the
-    whole head, the checks and the rules that are not local, is judged in one
-    queue: the rules beside the checks, on the two cores the checks share.
+    org (a member's obligations read which orgs exist).
     """
-    from ..checks import NOT_DONE, local_checks, validate, validate_alongside
+    from ..checks import share, validate
+    from ..checks.reuse import rejudge
     from ..rules.catalog import load_rules
     from ..rules.engine import LOCAL_TYPES, evaluate, obligation_order
 
     changed = set(changed)
     statuses = list(statuses)
-    codes = {code for chk in local_checks() for code in chk.codes}
-
-    def own(p: Problem) -> bool:  # what a member's own unchanged file decides
-        return p.code in codes and p.path not in changed
-
-    alone = _alone(head, changed)
-    if findings is None or any(p.startswith("orgs/") for p in changed):
-        found = validate(head, day, locate=False, local=False)
-        return _problems(found, problems, alone, own, day), None
+    if layout.SETTINGS_FILE in changed:
+        return validate(head, day, locate=False), None
+    touched, by_kind = touched_kinds(base, head, changed)
+    kept = _without(problems, base.problems)
+    jobs: list[Callable[[], Any]] = [lambda: rejudge(kept, head, touched, by_kind, day)]
     rules = load_rules(head.settings)
     local = {k: r for k, r in rules.items() if r.type in LOCAL_TYPES}
     other = {k: r for k, r in rules.items() if k not in local}
-    found, beside = validate_alongside(
-        head,
-        lambda: evaluate(head, day, rules=other, statuses=statuses),
-        day,
-        locate=False,
-        local=False,
-    )
-    out = evaluate(head, day, rules=other, statuses=statuses) if beside is NOT_DONE else beside
+    judged = findings is not None and "orgs" not in touched
+    if judged:
+        # two jobs: the study hours (alone as costly as the rest) and the other rules
+        study = {k: r for k, r in other.items() if r.type == "study-hours"}
+        rest = {k: r for k, r in other.items() if k not in study}
+        jobs[:0] = [_evaluating(head, day, part, statuses) for part in (study, rest) if part]
+    done = share(head, jobs)
+    found = [*head.problems, *done.pop()]
+    found.sort(key=Problem.sort_key)
+    if not judged:
+        return found, None
+    assert findings is not None
+    alone = _alone(head, changed)
     members = {_member_id(p) for p in changed} - {None}
+    out = [o for part in done for o in part]
     out.extend(o for o in findings if o.rule in local and o.subject not in members)
     out.extend(evaluate(alone, day, rules=local, statuses=statuses))
     out.sort(key=obligation_order)
-    return _problems(found, problems, alone, own, day), out
+    return found, out
 
 
-def _problems(
-    found: list[Problem],
-    base: list[Problem],
-    alone: Records,
-    own: Callable[[Problem], bool],
-    day: date,
-) -> list[Problem]:
-    """The head's problems: ``found`` on the whole head by the checks that are not
-    local, the base's own problems of unchanged members, the changed members' anew."""
-    from ..checks import validate
+def _evaluating(
+    records: Records, day: date, rules: dict[str, Rule], statuses: list[str]
+) -> Callable[[], list[Obligation]]:
+    from ..rules.engine import evaluate
 
-    out = [p for p in found if not own(p)]
-    out.extend(p for p in base if own(p))
-    out.extend(validate(alone, day, locate=False, local=True))
-    out.sort(key=Problem.sort_key)
+    return lambda: evaluate(records, day, rules=rules, statuses=statuses)
+
+
+def touched_kinds(
+    base: Records, head: Records, changed: Iterable[str]
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The kinds of record a change touched (``checks.reuse.kind_of``; a member
+    whose dues rows alone changed touches ``dues``, not ``members``), and the
+    changed paths by kind."""
+    from ..checks.reuse import DUES, kind_of
+
+    touched: set[str] = set()
+    by_kind: dict[str, set[str]] = {}
+    for path in changed:
+        kind = kind_of(path)
+        if kind is None:
+            continue
+        by_kind.setdefault(kind, set()).add(path)
+        if kind == "members":
+            touched.add(DUES)
+            if not _dues_apart(base.by_path.get(path), head.by_path.get(path)):
+                touched.add(kind)
+        else:
+            touched.add(kind)
+    return touched, by_kind
+
+
+#: a member's fields but its dues rows
+_NOT_DUES = tuple(f.name for f in fields(m.Member) if f.name != "dues")
+
+
+def _dues_apart(old: m.Record | None, new: m.Record | None) -> bool:
+    """Whether two members differ in their dues rows alone."""
+    if type(old) is not m.Member or type(new) is not m.Member:
+        return False
+    return all(getattr(old, name) == getattr(new, name) for name in _NOT_DUES)
+
+
+def _without(problems: list[Problem], loaded: list[Problem]) -> list[Problem]:
+    """``problems`` less one of each of ``loaded`` (a whole check less its load
+    problems: what its checks found)."""
+    left = Counter(p.identity() for p in loaded)
+    out: list[Problem] = []
+    for p in problems:
+        ident = p.identity()
+        if left[ident] > 0:
+            left[ident] -= 1
+        else:
+            out.append(p)
     return out
 
 
@@ -103,7 +157,7 @@ def _member_id(path: str) -> str | None:
 
 def _alone(records: Records, changed: set[str]) -> Records:
     """The changed members of ``records`` with the settings and every org, and nothing
-    else: what a local check or rule reads of a changed member."""
+    else: what a rule of a local type reads of a changed member."""
     keep = {layout.SETTINGS_FILE, *(p for p in changed if _member_id(p) is not None)}
     paths = [p for p in records.paths if p in keep or p.startswith("orgs/")]
     by_path = {p: records.by_path[p] for p in paths if p in records.by_path}

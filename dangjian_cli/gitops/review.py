@@ -216,11 +216,10 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         listing = base_store.listing()[0]
         sides = scoped_sides(base_store, listing, changes, before, direct, search, parsed)
     if sides is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
-        base = loaded_whole(load_blobs_cached(base_store))
-        head = load_changed(base, changes)
+        base_records = load_blobs_cached(base_store)
+        head_records = load_changed(loaded_whole(base_records), changes).assemble()
     else:
-        base, head = sides
-    base_records, head_records = base.assemble(), head.assemble()
+        base_records, head_records = sides[0].assemble(), sides[1].assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
     # the whole base side, judged on the review's day, is what its snapshot keeps
     whole = sides is None and kept is not None and kept.day == as_of.isoformat()
@@ -233,7 +232,7 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         before_problems = kept.problems
         before_findings = kept.answer(findings(as_of))
         after_problems, after_findings = judge_head(
-            kept.problems, before_findings, head_records, changes, as_of, FINDING
+            kept.problems, before_findings, base_records, head_records, changes, as_of, FINDING
         )
     result.introduced, result.fixed = problem_delta(
         base_records, head_records, as_of, renamed, before_problems, after_problems

@@ -84,6 +84,12 @@ class Records:
             self._meetings_by_org = index
         return self._meetings_by_org.get(org, [])
 
+    def listed(self, folder: str) -> list[str]:
+        """The candidate files of one top folder (``members``), loaded or not: the
+        folder's part of :attr:`paths`, which is what a check reading it depends on."""
+        prefix = folder + "/"
+        return [p for p in self.paths if p.startswith(prefix)]
+
     def meeting_refs(self) -> dict[str, m.Meeting]:
         return {layout.meeting_ref(mt.path): mt for mt in self.meetings}
 
