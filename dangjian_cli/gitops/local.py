@@ -16,7 +16,7 @@ head from the base's snapshot, its whole check and findings on the review's day:
 - every other rule is judged on the whole head, in two jobs shared out with the
   checks between two processes.
 
-A change of the settings is judged whole: every check and rule may read them.
+A change of the settings leaves no obligation standing: every rule reads them.
 """
 
 from __future__ import annotations
@@ -51,25 +51,24 @@ def judge_head(
     sorts them), from ``problems`` and ``findings``, a whole check of ``base`` and
     its whole answer to the same question, and ``changed``, the paths that differ.
 
-    The findings are None when the base's are unknown or the change touches an
-    org (a member's obligations read which orgs exist).
+    The findings are None when the base's are unknown, or the change touches an
+    org (a member's obligations read which orgs exist) or the settings.
     """
-    from ..checks import share, validate
-    from ..checks.reuse import rejudge
+    from ..checks import share
+    from ..checks.reuse import SETTINGS, rejudge
     from ..rules.catalog import load_rules
     from ..rules.engine import LOCAL_TYPES, evaluate, obligation_order
 
     changed = set(changed)
     statuses = list(statuses)
-    if layout.SETTINGS_FILE in changed:
-        return validate(head, day, locate=False), None
     touched, by_kind = touched_kinds(base, head, changed)
     kept = _without(problems, base.problems)
     jobs: list[Callable[[], Any]] = [lambda: rejudge(kept, head, touched, by_kind, day)]
     rules = load_rules(head.settings)
     local = {k: r for k, r in rules.items() if r.type in LOCAL_TYPES}
     other = {k: r for k, r in rules.items() if k not in local}
-    judged = findings is not None and "orgs" not in touched
+    # a member's obligations read which orgs exist, and every rule the settings
+    judged = findings is not None and not touched & {"orgs", SETTINGS}
     if judged:
         # two jobs: the study hours (alone as costly as the rest) and the other rules
         study = {k: r for k, r in other.items() if r.type == "study-hours"}

@@ -173,6 +173,13 @@ EDITS = {
     "funds": [lambda p, rng: _sub(p, r'^amount = "?([0-9.]+)"?', 'amount = "-5.00"')],
     "letters": [lambda p, rng: _sub(p, r'^org = ".*"', 'org = "elsewhere"')],
     "trainings": [lambda p, rng: p.unlink()],
+    # the settings: a numbering pattern without its number, the activist year an error
+    "dangjian.toml": [
+        lambda p, rng: _sub(p, r"^default = .*", 'default = "no number"'),
+        lambda p, rng: p.write_text(
+            p.read_text("utf-8") + '\n[rules.activist-year]\nseverity = "error"\n', "utf-8"
+        ),
+    ],
 }
 
 
@@ -187,7 +194,9 @@ def test_a_change_judged_from_the_check_before_it_is_a_whole_check(
     before = checks.validate(base, DAY, locate=False)
     # a few kinds each time: most of the time some are left alone
     for folder in rng.sample(sorted(EDITS), rng.randrange(1, 4)):
-        files = sorted((root / folder).rglob("*.toml"))
+        files = (
+            [root / folder] if folder.endswith(".toml") else sorted((root / folder).rglob("*.toml"))
+        )
         for path in rng.sample(files, min(len(files), rng.randrange(1, 6))):
             if path.exists():
                 rng.choice(EDITS[folder])(path, rng)

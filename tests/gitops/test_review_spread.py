@@ -164,3 +164,33 @@ def test_a_spread_change_reviewed_from_the_snapshot_matches_a_whole_review(
     report = fast[1]
     assert len(report["changes"]["changed"]) > 20
     assert report["problems_introduced"] and report["findings_introduced"]
+
+
+def test_a_spread_change_of_the_settings_too_is_judged_anew(county, monkeypatch) -> None:
+    """The settings read by every rule and by the dues checks: a change to them
+    leaves no member's problems and no finding of the base standing."""
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(4))
+    settings = county.root / "dangjian.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text + '\n[rules.activist-year]\nseverity = "error"\n\n[rules.dues]\ngrace_days = 0\n',
+        encoding="utf-8",
+    )
+    county.commit("a spread change, and the settings")
+    county.git("checkout", "-q", "main")
+    assert county.run("overdue", "--format", "json", "--force").exit_code == 0
+    used: list[bool] = []
+    real = local.judge_head
+
+    def judge_head(*args: object, **kw: object) -> object:
+        found = real(*args, **kw)  # type: ignore[arg-type]
+        used.append(found[1] is not None)
+        return found
+
+    whole = _review(county, cache=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(local, "judge_head", judge_head)
+        fast = _review(county, cache=True)
+    assert used == [False], "the head's findings were taken from the base's"
+    assert fast == whole
