@@ -125,11 +125,12 @@ def narrow(records: Records, kind: str, keep: Iterable[str], reads: Iterable[str
     kinds ``reads`` names (and the settings, which every record is read with)."""
     keep = set(keep)
     folders = {k for k in reads if k in layout.FOLDERS} - {kind}
-    paths = [
-        p
-        for p in records.paths
-        if p == layout.SETTINGS_FILE or (p in keep if kind_of(p) == kind else kind_of(p) in folders)
-    ]
+    paths = [p for p in records.listed(kind) if p in keep]
+    for folder in sorted(folders):
+        paths.extend(records.listed(folder))
+    if layout.SETTINGS_FILE in records.paths:
+        paths.append(layout.SETTINGS_FILE)
+    paths.sort()
     by_path = records.by_path
     found = {p: by_path[p] for p in paths if p in by_path}
     out = assemble(records.store, paths, found, [])

@@ -135,8 +135,10 @@ def known_paths(
         background.add(layout.SETTINGS_FILE)
     # the orgs the change names directly may be too many already (a change spread
     # over a county): known before their parents' files are read
-    if len(background) + len(_org_files(ordered, direct.orgs)) > limit:
-        return background | _org_files(ordered, direct.orgs)
+    if limit < len(ordered):
+        named = _org_files(ordered, direct.orgs)
+        if len(background) + len(named) > limit:
+            return background | named
     # the parents of affected orgs and the children of changed orgs: an org's duties
     # depend on its parent's kind; their own files (not their members) are loaded
     read.many(sorted(layout.org_path(o) for o in orgs))

@@ -70,6 +70,7 @@ class Records:
     elsewhere: Callable[[str], bool] | None = None
 
     _meetings_by_org: dict[str, list[m.Meeting]] | None = None
+    _listed: dict[str, list[str]] | None = None
 
     def meetings_of(self, org: str) -> list[m.Meeting]:
         """Meetings of one org, by date (index built on first use)."""
@@ -86,9 +87,16 @@ class Records:
 
     def listed(self, folder: str) -> list[str]:
         """The candidate files of one top folder (``members``), loaded or not: the
-        folder's part of :attr:`paths`, which is what a check reading it depends on."""
-        prefix = folder + "/"
-        return [p for p in self.paths if p.startswith(prefix)]
+        folder's part of :attr:`paths`, which is what a check reading it depends on
+        (the paths by folder made on first use)."""
+        if self._listed is None:
+            index: dict[str, list[str]] = {}
+            for path in self.paths:
+                top, slash, _ = path.partition("/")
+                if slash:
+                    index.setdefault(top, []).append(path)
+            self._listed = index
+        return self._listed.get(folder, [])
 
     def meeting_refs(self) -> dict[str, m.Meeting]:
         return {layout.meeting_ref(mt.path): mt for mt in self.meetings}
