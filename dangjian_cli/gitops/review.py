@@ -26,9 +26,8 @@ from .run import CatFile, GitError, RepoInfo, git, nul_fields
 from .scope import Grep, needs_whole, touched
 from .sides import (
     Parsed,
+    apply_changes,
     forget_parsed,
-    load_changed,
-    loaded_whole,
     parsed_doc,
     scoped_sides,
 )
@@ -217,7 +216,7 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         sides = scoped_sides(base_store, listing, changes, before, direct, search, parsed)
     if sides is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
         base_records = load_blobs_cached(base_store)
-        head_records = load_changed(loaded_whole(base_records), changes).assemble()
+        head_records = apply_changes(base_records, changes)
     else:
         base_records, head_records = sides[0].assemble(), sides[1].assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}

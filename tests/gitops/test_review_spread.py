@@ -194,3 +194,48 @@ def test_a_spread_change_of_the_settings_too_is_judged_anew(county, monkeypatch)
         fast = _review(county, cache=True)
     assert used == [False], "the head's findings were taken from the base's"
     assert fast == whole
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_changes_applied_to_loaded_records_are_a_load_of_the_changed_files(
+    county, seed: int
+) -> None:
+    """The head of a spread review is the base's records with the changed files
+    parsed (sides.apply_changes): the records a load of the head gives, each
+    collection in the order an assembly of them gives."""
+    from dangjian_cli.gitops.sides import apply_changes
+    from dangjian_cli.records.repository import assemble, load
+    from dangjian_cli.records.store import FolderStore, OverlayStore
+
+    base = load(FolderStore(county.root))
+    before = {p: (county.root / p).read_bytes() for p in base.paths}
+    spread_change(county, random.Random(seed))
+    (county.root / "members" / "broken.toml").write_text("name = [\n", encoding="utf-8")
+    after = load(FolderStore(county.root))
+    changes = {p: (county.root / p).read_bytes() for p in after.paths if p not in before}
+    changes |= {p: None for p in before if p not in after.paths}
+    for p in before.keys() & set(after.paths):
+        data = (county.root / p).read_bytes()
+        if data != before[p]:
+            changes[p] = data
+    head = apply_changes(base, changes)
+
+    def fields(r):
+        return {k: getattr(r, k) for k in ("orgs", "members", "by_path", "settings")} | {
+            k: sorted(getattr(r, k), key=lambda x: x.path)
+            for k in ("meetings", "funds", "letters", "reports", "notices", "trainings")
+        }
+
+    assert fields(head) == fields(after)
+    assert head.paths == after.paths
+    assert sorted(p.as_dict().items() for p in head.problems) == sorted(
+        p.as_dict().items() for p in after.problems
+    )
+    # each collection in assembly order: the base's records, then the changed ones
+    by_path = {p: r for p, r in base.by_path.items() if p not in changes}
+    by_path |= {p: head.by_path[p] for p in changes if p in head.by_path}
+    again = assemble(OverlayStore(base.store, changes), head.paths, by_path, [])
+    for name in ("orgs", "members", "meetings", "funds", "letters", "trainings"):
+        mine, theirs = getattr(head, name), getattr(again, name)
+        assert list(mine) == list(theirs) and [id(x) for x in mine] == [id(x) for x in theirs]
+    assert len(changes) > 20
