@@ -415,19 +415,20 @@ def lessons_attended(
     member studies with the branch that keeps their membership. ``only``: the
     members (by id) whose lessons are wanted; the others are not counted."""
     wanted = set(kinds)
-    members = records.members if only is None else only
-    out: Counter[tuple[str, int]] = Counter()
+    member = (records.members if only is None else only).get
+    counts: dict[tuple[str, int], int] = {}
+    count = counts.get
     for mt in records.meetings:
         day = mt.date
         if mt.kind not in wanted or day is None or day > upto:
             continue
+        org, year = mt.org, day.year
         for who in mt.attendees:
-            mb = members.get(who)
-            if mb is None:
-                continue
-            if (mb.org_on(day) if mb.transfers else mb.org) == mt.org:
-                out[(who, day.year)] += 1
-    return out
+            mb = member(who)
+            if mb is not None and (mb.org_on(day) if mb.transfers else mb.org) == org:
+                key = (who, year)
+                counts[key] = count(key, 0) + 1
+    return Counter(counts)
 
 
 def owes_study(mb: m.Member, year: int, last: date) -> bool:
