@@ -112,8 +112,9 @@ def review(
     working tree. Exit 1 when the change introduces validation errors.
     """
     from ..gitops.review import review as run_review
+    from .lifetime import keep
 
-    result = run_review(repo_root(ctx), range_spec, as_of, full=full)
+    result = run_review(repo_root(ctx), range_spec, as_of, full=full, keep=keep)
     if not show_personal:
         _mask_review(result)
     if fmt == "json":

@@ -239,3 +239,24 @@ def test_changes_applied_to_loaded_records_are_a_load_of_the_changed_files(
         mine, theirs = getattr(head, name), getattr(again, name)
         assert list(mine) == list(theirs) and [id(x) for x in mine] == [id(x) for x in theirs]
     assert len(changes) > 20
+
+
+def test_a_review_hands_its_records_to_a_keeper(county) -> None:
+    """The console command keeps both sides' records until it ends rather than free
+    them object by object (cli.lifetime); the review is the same either way."""
+    from dangjian_cli.gitops.review import review
+    from dangjian_cli.records.repository import Records
+
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(9))
+    county.commit("a spread change")
+    kept: list[object] = []
+    day = date.today()
+    with_keeper = review(county.root, "main..spread", day, keep=kept.append)
+    assert len(kept) == 1
+    base, head = kept[0]
+    assert isinstance(base, Records) and isinstance(head, Records)
+    assert (
+        "members/new-member.toml" in head.by_path and "members/new-member.toml" not in base.by_path
+    )
+    assert review(county.root, "main..spread", day).as_dict() == with_keeper.as_dict()
