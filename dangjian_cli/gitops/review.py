@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,15 +201,25 @@ def _review(
     assert base_side.commit is not None
 
     paths, renames, ids = changed_paths(info, base_side.commit, head_side.commit)
-    cat = CatFile(info.root)
-    before = read_by_id(cat, paths, ids[0])
-    after = head_bytes(info, cat, head_side.commit, paths, ids[1])
-    cat.close()
+
+    def read() -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
+        cat = CatFile(info.root)
+        try:
+            return read_by_id(cat, paths, ids[0]), head_bytes(
+                info, cat, head_side.commit, paths, ids[1]
+            )
+        finally:
+            cat.close()
+
+    # git reads the changed files while the base's snapshot is read here
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(read)
+        kept = stored_snapshot(info, base_side.commit)
+        before, after = reading.result()
     change = Change.between(before, after, ids[1])
     changes, before = change.after, change.before
 
     scoped = not full and not needs_whole(changes)  # settings, trainings: see scope
-    kept = stored_snapshot(info, base_side.commit)
     snap = kept if scoped else None
     base_store: _BlobStore
     search: Search | None = None
@@ -362,9 +374,7 @@ def finding_delta(
     the head's when found from them (:mod:`.local`)."""
     from ..rules.engine import evaluate
 
-    def key(o: Any) -> tuple[Any, ...]:
-        return (o.subject, o.rule, o.period, o.status)
-
+    key = attrgetter("subject", "rule", "period", "status")
     if before is None:
         before = evaluate(base, as_of, statuses=FINDING)
     if after is None:
