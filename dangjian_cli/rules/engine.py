@@ -208,7 +208,6 @@ class Run:
     as_of: date
     window_start: date
     tracking_since: date | None
-    index: Index
     #: the responsible orgs kept (None: all); evaluators skip other subjects early
     keep: set[str] | None = None
     #: the statuses kept (None: all); evaluators build no obligation of another
@@ -221,6 +220,16 @@ class Run:
     _org_ids: list[str] | None = None
     _member_ids: list[str] | None = None
     _periods: dict[str, list[Period]] = field(default_factory=dict)
+
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """The meetings, lectures and filed reports by org, made when first read (the
+        study hours read none of it)."""
+        if self._index is None:
+            self._index = build_index(self.records, self.keep)
+        return self._index
 
     def org_name(self, org_id: str) -> str:
         org = self.records.orgs.get(org_id)
@@ -1091,7 +1100,6 @@ def _evaluate(
         as_of=as_of,
         window_start=window_start(settings, as_of, since),
         tracking_since=settings.tracking_since if settings is not None else None,
-        index=build_index(records, keep),
         keep=keep,
         wanted=frozenset(statuses) if statuses is not None else None,
         # the repository's catalogue, not the --rule selection: who answers for a
