@@ -36,12 +36,11 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any
 
+from ..dates import add_months, add_years
 from ..records import model as m
 from .catalog import Rule, load_rules
 from .periods import (
     Period,
-    add_months,
-    add_years,
     month_end,
     parse_period,
     period_of,
