@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
 
+from ..dates import add_years
 from ..i18n import Message, say
 from ..problems import Problem, error
 from ..records import model as m
@@ -20,26 +21,6 @@ from . import Context, check
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` moved by whole years; 29 February becomes 28 February in other years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clamped to the last day of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise AssertionError(day)  # pragma: no cover
 
 
 @check("E-REQUIRED", reads=("members",), each="members")

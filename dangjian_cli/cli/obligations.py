@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from ..checks import NOT_DONE
+from ..dates import add_years
 from ..errors import InputError, Refused
 from ..i18n import _, date_name, kind_name, language, ngettext, period_name, pick, status_name
 from ..output import render
@@ -27,7 +28,7 @@ from ..records.names import need_org
 from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, committee_term, load_rules
-from ..rules.periods import add_years, parse_span, shift
+from ..rules.periods import parse_span, shift
 from ..rules.settle import settle
 from .common import (
     ISO_DATE,

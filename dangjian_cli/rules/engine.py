@@ -36,12 +36,11 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any
 
+from ..dates import add_months, add_years
 from ..records import model as m
 from .catalog import Rule, load_rules
 from .periods import (
     Period,
-    add_months,
-    add_years,
     month_end,
     parse_period,
     period_of,
@@ -86,7 +85,10 @@ class Obligation:
     period: str
     status: str
     required: int
-    found: int
+    #: what was counted: meetings, months paid, or hours (study-hours and
+    #: candidate-training: 31.5 stays 31.5; an int when whole, see
+    #: :func:`.participation.hours_value`)
+    found: int | float
     deadline: date | None
     clause: str
     #: the notice a `rectification` finding is about, or (status settled) the
@@ -558,7 +560,7 @@ def _member_obligation(
     label: str,
     status: str,
     required: int,
-    found: int,
+    found: int | float,
     deadline: date | None,
     days_late: int | None = None,
 ) -> Obligation:
@@ -677,7 +679,7 @@ def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
     ended by that day (trainings/<yyyy>/<id>.toml)."""
     if rule.needs and rule.applies_from is None:
         return
-    from .participation import trainings_by_member
+    from .participation import hours_value, trainings_by_member
 
     day = run.as_of
     first = _judged_from(rule)
@@ -696,7 +698,6 @@ def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
                 not rule.audiences or audience in rule.audiences
             ):
                 hours += earned
-        hours = int(hours)
         done = hours >= rule.min_hours
         if done and deadline < run.window_start:
             continue
@@ -706,7 +707,14 @@ def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
         status = deadline_status(done, deadline, rule.due_before, day)
         if not run.unwanted(status):
             yield _member_obligation(
-                mb, org, rule, str(deadline.year), status, rule.min_hours, hours, deadline
+                mb,
+                org,
+                rule,
+                str(deadline.year),
+                status,
+                rule.min_hours,
+                hours_value(hours),
+                deadline,
             )
 
 

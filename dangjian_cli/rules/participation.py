@@ -466,7 +466,7 @@ def _study(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
             if run.unwanted(status):
                 continue
             yield e._member_obligation(
-                mb, org, rule, str(year), status, rule.min_hours, int(hours), deadline
+                mb, org, rule, str(year), status, rule.min_hours, hours_value(hours), deadline
             )
 
 
@@ -507,8 +507,11 @@ def study_rows(records: Any, orgs: Iterable[str], year: int, rule: Rule, upto: d
     return out
 
 
-def hours_value(hours: Decimal) -> int | float:
-    """Hours as a plain number: 24, or 31.5."""
+def hours_value(hours: Decimal | int) -> int | float:
+    """Hours as a plain number: 24, or 31.5. An int when whole, so that a whole
+    number prints and serialises as before (``24``, not ``24.0``); a float
+    otherwise, so that JSON gives a number a consumer can compare and sum (a
+    training's hours have a decimal or two: the float prints them exactly)."""
     hours = Decimal(hours)
     return int(hours) if hours == hours.to_integral_value() else float(hours)
 
