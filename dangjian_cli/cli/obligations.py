@@ -418,7 +418,7 @@ def overdue(
     obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
     found = engine.findings(obligations, engine.OVERDUE)
     if include_settled:
-        found = sorted([*found, *_settled(obligations, day, True)], key=engine.Obligation.sort_key)
+        found = sorted([*found, *_settled(obligations, day, True)], key=engine.obligation_order)
     _print_findings("overdue", found, fmt, day, start)
     _print_unapplied(ctx, fmt)
     _fail(ctx, obligations, fail_on)
@@ -473,7 +473,7 @@ def due(
     obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
     found = engine.findings(obligations, engine.DUE)
     if include_settled:
-        found = sorted([*found, *_settled(obligations, day, False)], key=engine.Obligation.sort_key)
+        found = sorted([*found, *_settled(obligations, day, False)], key=engine.obligation_order)
     if span is not None:
         limit = shift(day, span)
         found = [ob for ob in found if ob.deadline is None or ob.deadline <= limit]
