@@ -45,48 +45,64 @@ def judge_head(
     changed: Iterable[str],
     day: date,
     statuses: Iterable[str],
-) -> tuple[list[Problem], list[Obligation] | None]:
+) -> tuple[list[Problem], list[Obligation] | None, list[Obligation]]:
     """The head's problems on ``day`` (unlocated, sorted as ``validate`` sorts
     them) and its obligations of ``statuses`` on ``day`` (sorted as ``evaluate``
-    sorts them), from ``problems`` and ``findings``, a whole check of ``base`` and
-    its whole answer to the same question, and ``changed``, the paths that differ.
+    sorts them), from ``problems``, a whole check of ``base`` on ``day``,
+    ``findings``, its whole answer to the same question, and ``changed``, the
+    paths that differ; and the base's obligations.
 
-    The findings are None when the base's are unknown, or the change touches an
-    org (a member's obligations read which orgs exist) or the settings.
+    Where ``findings`` is None (not kept for this day) the base's are worked out
+    too, beside the rest. The head's are None when the change touches an org (a
+    member's obligations read which orgs exist) or the settings.
     """
     from ..checks import share
     from ..checks.reuse import SETTINGS, rejudge
-    from ..rules.catalog import load_rules
-    from ..rules.engine import LOCAL_TYPES, evaluate, obligation_order
+    from ..rules.engine import evaluate, obligation_order
 
     changed = set(changed)
     statuses = list(statuses)
     touched, by_kind = touched_kinds(base, head, changed)
     kept = _without(problems, base.problems)
-    jobs: list[Callable[[], Any]] = [lambda: rejudge(kept, head, touched, by_kind, day)]
-    rules = load_rules(head.settings)
-    local = {k: r for k, r in rules.items() if r.type in LOCAL_TYPES}
-    other = {k: r for k, r in rules.items() if k not in local}
+    study, rest, local = _parts(head)
     # a member's obligations read which orgs exist, and every rule the settings
-    judged = findings is not None and not touched & {"orgs", SETTINGS}
-    if judged:
-        # two jobs: the study hours (alone as costly as the rest) and the other rules
-        study = {k: r for k, r in other.items() if r.type == "study-hours"}
-        rest = {k: r for k, r in other.items() if k not in study}
-        jobs[:0] = [_evaluating(head, day, part, statuses) for part in (study, rest) if part]
+    derived = not touched & {"orgs", SETTINGS}
+    jobs: list[Callable[[], Any]] = []
+    if findings is None:  # the base's, the dues of every member the largest part
+        jobs += [_evaluating(base, day, part, statuses) for part in _parts(base)[::-1]]
+    if derived:
+        jobs += [_evaluating(head, day, part, statuses) for part in (study, rest)]
+    jobs.append(lambda: rejudge(kept, head, touched, by_kind, day))
     done = share(head, jobs)
     found = [*head.problems, *done.pop()]
     found.sort(key=Problem.sort_key)
-    if not judged:
-        return found, None
-    assert findings is not None
+    if findings is None:
+        findings = [o for part in done[:3] for o in part]
+        findings.sort(key=obligation_order)
+        done = done[3:]
+    if not derived:
+        return found, None, findings
     alone = _alone(head, changed)
     members = {_member_id(p) for p in changed} - {None}
     out = [o for part in done for o in part]
     out.extend(o for o in findings if o.rule in local and o.subject not in members)
     out.extend(evaluate(alone, day, rules=local, statuses=statuses))
     out.sort(key=obligation_order)
-    return found, out
+    return found, out, findings
+
+
+def _parts(records: Records) -> tuple[dict[str, Rule], dict[str, Rule], dict[str, Rule]]:
+    """The repository's rules in three parts, each evaluated on its own: the study
+    hours (alone as costly as most others together), the other rules that are not
+    local, and the local ones (``rules.engine.LOCAL_TYPES``: the dues)."""
+    from ..rules.catalog import load_rules
+    from ..rules.engine import LOCAL_TYPES
+
+    rules = load_rules(records.settings)
+    local = {k: r for k, r in rules.items() if r.type in LOCAL_TYPES}
+    study = {k: r for k, r in rules.items() if r.type == "study-hours"}
+    rest = {k: r for k, r in rules.items() if k not in local and k not in study}
+    return study, rest, local
 
 
 def _evaluating(

@@ -248,18 +248,22 @@ def _review(
     else:
         base_records, head_records = sides[0].assemble(), sides[1].assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
-    # the whole base side, judged on the review's day, is what its snapshot keeps
-    whole = sides is None and kept is not None and kept.day == as_of.isoformat()
+    # the whole base side is what its snapshot keeps, judged on the review's day
+    # (another day's made the review's by its dated checks)
+    whole = sides is None and kept is not None
     before_problems = after_problems = before_findings = after_findings = None
-    if whole:  # the head from the base's whole check: each member's own file anew (local)
+    if whole:  # the head from the base's whole check (gitops.local)
         from .local import judge_head
         from .queries import findings
+        from .snapshot import redate
 
         assert kept is not None
         before_problems = kept.problems
+        if kept.day != as_of.isoformat():
+            before_problems = redate(before_problems, base_records, as_of)
         before_findings = kept.answer(findings(as_of))
-        after_problems, after_findings = judge_head(
-            kept.problems, before_findings, base_records, head_records, changes, as_of, FINDING
+        after_problems, after_findings, before_findings = judge_head(
+            before_problems, before_findings, base_records, head_records, changes, as_of, FINDING
         )
     result.introduced, result.fixed = problem_delta(
         base_records, head_records, as_of, renamed, before_problems, after_problems

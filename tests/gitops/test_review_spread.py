@@ -260,3 +260,55 @@ def test_a_review_hands_its_records_to_a_keeper(county) -> None:
         "members/new-member.toml" in head.by_path and "members/new-member.toml" not in base.by_path
     )
     assert review(county.root, "main..spread", day).as_dict() == with_keeper.as_dict()
+
+
+@pytest.mark.parametrize("days", [-400, 45])
+def test_a_spread_change_reviewed_on_another_day_than_its_base_snapshot(
+    county, monkeypatch: pytest.MonkeyPatch, days: int
+) -> None:
+    """The base's snapshot judged on another day (a clerk's first review of the
+    day): its problems are made the review's day's by the dated checks, its
+    findings for that day worked out beside the head's; the report is a whole
+    review's."""
+    from datetime import timedelta
+
+    # secretaries who leave in ten days: their terms judged on a later day are wrong
+    # (a dated check's problems differ from the day the snapshot was judged)
+    leaving = (date.today() + timedelta(days=10)).isoformat()
+    for org in sorted((county.root / "orgs").glob("*.toml"))[:6]:
+        found = re.search(r'^secretary = "([^"]+)"', org.read_text("utf-8"), flags=re.M)
+        member = county.root / "members" / f"{found.group(1)}.toml" if found else None
+        if member is not None and member.exists():
+            member.write_text(f"left_on = {leaving}\n" + member.read_text("utf-8"), "utf-8")
+    county.commit("secretaries leaving")
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(days % 7))
+    county.commit("a spread change")
+    county.git("checkout", "-q", "main")
+    assert county.run("overdue", "--format", "json", "--force").exit_code == 0
+    day = (date.today() + timedelta(days=days)).isoformat()
+    args = ["review", "main..spread", "--as-of", day, "--format", "json"]
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    def run(cache: bool) -> tuple[int, str]:
+        env = None if cache else {"DANGJIAN_CACHE": "0"}
+        result = CliRunner().invoke(cli, ["-C", str(county.root), *args], env=env)
+        assert result.exit_code in (0, 1), result.output
+        return result.exit_code, result.stdout
+
+    used: list[bool] = []
+    real = local.judge_head
+
+    def judge_head(*a: object, **kw: object) -> object:
+        used.append(a[1] is None)  # the base's findings not kept for that day
+        return real(*a, **kw)  # type: ignore[arg-type]
+
+    whole = run(cache=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(local, "judge_head", judge_head)
+        fast = run(cache=True)
+    assert used == [True]
+    assert fast == whole
+    assert json.loads(fast[1])["findings_introduced"] or json.loads(fast[1])["findings_resolved"]
