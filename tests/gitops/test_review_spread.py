@@ -14,6 +14,8 @@ import json
 import random
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -123,6 +125,22 @@ def spread_change(repo, rng: random.Random) -> None:
     )
 
 
+@contextmanager
+def judged(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[tuple, tuple]]]:
+    """The calls of ``gitops.local.judge_head`` made meanwhile: (arguments, answer)."""
+    calls: list[tuple[tuple, tuple]] = []
+    real = local.judge_head
+
+    def judge_head(*args: object, **kw: object) -> tuple:
+        found = real(*args, **kw)  # type: ignore[arg-type]
+        calls.append((args, found))
+        return found
+
+    with monkeypatch.context() as patch:
+        patch.setattr(local, "judge_head", judge_head)
+        yield calls
+
+
 def _review(repo, cache: bool) -> tuple[int, dict]:
     from click.testing import CliRunner
 
@@ -146,20 +164,11 @@ def test_a_spread_change_reviewed_from_the_snapshot_matches_a_whole_review(
     # a clerk's day: the base's snapshot judged today, with today's findings
     assert county.run("overdue", "--format", "json", "--force").exit_code == 0
 
-    used: list[bool] = []
-    real = local.judge_head
-
-    def judge_head(*args: object, **kw: object) -> object:
-        found = real(*args, **kw)  # type: ignore[arg-type]
-        used.append(found[1] is not None)
-        return found
-
     whole = _review(county, cache=False)
-    assert not used
-    with monkeypatch.context() as patch:
-        patch.setattr(local, "judge_head", judge_head)
+    with judged(monkeypatch) as calls:
         fast = _review(county, cache=True)
-    assert used == [True], "the head was not judged from the base's snapshot"
+    # judged from the base's snapshot, the head's findings too
+    assert [found[1] is not None for _, found in calls] == [True]
     assert fast == whole
     report = fast[1]
     assert len(report["changes"]["changed"]) > 20
@@ -180,19 +189,10 @@ def test_a_spread_change_of_the_settings_too_is_judged_anew(county, monkeypatch)
     county.commit("a spread change, and the settings")
     county.git("checkout", "-q", "main")
     assert county.run("overdue", "--format", "json", "--force").exit_code == 0
-    used: list[bool] = []
-    real = local.judge_head
-
-    def judge_head(*args: object, **kw: object) -> object:
-        found = real(*args, **kw)  # type: ignore[arg-type]
-        used.append(found[1] is not None)
-        return found
-
     whole = _review(county, cache=False)
-    with monkeypatch.context() as patch:
-        patch.setattr(local, "judge_head", judge_head)
+    with judged(monkeypatch) as calls:
         fast = _review(county, cache=True)
-    assert used == [False], "the head's findings were taken from the base's"
+    assert [found[1] for _, found in calls] == [None], "the head's findings were not made anew"
     assert fast == whole
 
 
@@ -298,17 +298,9 @@ def test_a_spread_change_reviewed_on_another_day_than_its_base_snapshot(
         assert result.exit_code in (0, 1), result.output
         return result.exit_code, result.stdout
 
-    used: list[bool] = []
-    real = local.judge_head
-
-    def judge_head(*a: object, **kw: object) -> object:
-        used.append(a[1] is None)  # the base's findings not kept for that day
-        return real(*a, **kw)  # type: ignore[arg-type]
-
     whole = run(cache=False)
-    with monkeypatch.context() as patch:
-        patch.setattr(local, "judge_head", judge_head)
+    with judged(monkeypatch) as calls:
         fast = run(cache=True)
-    assert used == [True]
+    assert [args[1] for args, _ in calls] == [None]  # the base's findings not kept for the day
     assert fast == whole
     assert json.loads(fast[1])["findings_introduced"] or json.loads(fast[1])["findings_resolved"]
