@@ -7,6 +7,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .i18n import Message
+
 
 class DangjianError(Exception):
     exit_code = 2
@@ -23,6 +28,8 @@ class Refused(DangjianError):
 
     exit_code = 1
 
-    def __init__(self, message: str, details: list[str] | None = None) -> None:
+    def __init__(self, message: str | Message, details: list[str] | None = None) -> None:
+        """``message`` a :class:`~.i18n.Message` is said when shown, in the reader's
+        language (str(exc) says it)."""
         super().__init__(message)
         self.details = details or []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -80,6 +80,15 @@ class Check:
     #: processes share the checks (``split``), so that neither ends long after
     #: the other with a big one
     heavy: bool = False
+    #: the kinds of record it reads: top folders (``members``, ``meetings``), and
+    #: ``settings`` and ``dues`` (a member's dues rows, apart from the rest of the
+    #: member); None: anything. A change to none of them leaves its problems as
+    #: they were (:mod:`.reuse`)
+    reads: frozenset[str] | None = None
+    #: a kind whose records it judges one by one: its problems are on files of that
+    #: kind, each found from that record and the other kinds it reads, so that a
+    #: change to a few of them is judged on those few (:mod:`.reuse`)
+    each: str | None = None
 
     @property
     def doc(self) -> str:
@@ -90,14 +99,21 @@ REGISTRY: list[Check] = []
 
 
 def check(
-    *codes: str, dated: bool = False, local: bool = False, heavy: bool = False
+    *codes: str,
+    dated: bool = False,
+    local: bool = False,
+    heavy: bool = False,
+    reads: Iterable[str] | None = None,
+    each: str | None = None,
 ) -> Callable[[Callable[[Context], Iterable[Problem]]], Callable]:
     """Register a check function under the codes it reports (``dated``: it judges
     on the day of the check; ``local``: each member on its own file alone;
-    ``heavy``: it walks every dues row or meeting)."""
+    ``heavy``: it walks every dues row or meeting; ``reads``: the kinds of record
+    it reads; ``each``: the kind it judges record by record; see :class:`Check`)."""
+    kinds = frozenset(reads) if reads is not None else None
 
     def register(func: Callable[[Context], Iterable[Problem]]) -> Callable:
-        REGISTRY.append(Check(func.__name__, codes, func, dated, local, heavy))
+        REGISTRY.append(Check(func.__name__, codes, func, dated, local, heavy, kinds, each))
         return func
 
     return register
@@ -107,6 +123,12 @@ def _load_families() -> None:
     for family in FAMILIES:
         # a dotted name is a module of another package (rules/ checks its own settings)
         importlib.import_module(family if "." in family else f"{__name__}.{family}")
+
+
+def registry() -> list[Check]:
+    """Every registered check, its family's module imported."""
+    _load_families()
+    return REGISTRY
 
 
 def dated_codes() -> frozenset[str]:
@@ -156,16 +178,21 @@ NOT_DONE: Any = object()
 
 
 def validate_alongside(
-    records: Records, job: Callable[[], Any], today: date | None = None
-) -> tuple[list[Problem], Any]:
-    """:func:`validate`'s problems, and ``job()`` done beside the checks where they
-    are shared out between two processes (``overdue`` of a county: the engine's
-    findings while the checks run, not after them). :data:`NOT_DONE` where it was
-    not, or where it raised: the caller then does it itself, after deciding on the
-    problems (so that a job's error is said where it always was). ``job`` must
-    change nothing, and its result must pickle.
+    records: Records,
+    jobs: Sequence[Callable[[], Any]],
+    today: date | None = None,
+    locate: bool = True,
+    local: bool | None = None,
+) -> tuple[list[Problem], list[Any]]:
+    """:func:`validate`'s problems, and each of ``jobs`` done beside the checks
+    where they are shared out between two processes (``overdue`` of a county: the
+    engine's findings while the checks run, not after them), their results in
+    order. :data:`NOT_DONE` for a job that was not done, or that raised: the caller
+    then does it itself, after deciding on the problems (so that a job's error is
+    said where it always was). A job must change nothing, and its result must
+    pickle. ``locate`` and ``local`` are :func:`validate`'s.
     """
-    return _validate(records, today, True, False, None, job)
+    return _validate(records, today, locate, False, local, jobs)
 
 
 def _validate(
@@ -174,8 +201,8 @@ def _validate(
     locate: bool,
     dated_only: bool,
     local: bool | None,
-    job: Callable[[], Any] | None,
-) -> tuple[list[Problem], Any]:
+    jobs: Sequence[Callable[[], Any]] | None,
+) -> tuple[list[Problem], list[Any]]:
     _load_families()
     ctx = Context(records, today or date.today())
     problems = [] if dated_only or local else list(records.problems)
@@ -183,20 +210,34 @@ def _validate(
     if local is not None:
         alone = {id(chk) for chk in local_checks()}
         chosen = [chk for chk in chosen if (id(chk) in alone) == local]
-    parallel = len(records.paths) >= PARALLEL_FROM and len(chosen) > 1
-    beside = [Check("alongside", (), _beside(job), heavy=True)] if job and parallel else []
-    # the job first: the largest piece of work is best shared out first
+    jobs = jobs or ()
+    parallel = len(records.paths) >= PARALLEL_FROM and len(chosen) + len(jobs) > 1
+    beside = [Check("alongside", (), _beside(job), heavy=True) for job in jobs] if parallel else []
+    # the jobs first: the largest pieces of work are best shared out first
     found = _run_checks(ctx, [*beside, *chosen], parallel)
-    result = NOT_DONE
-    if beside:
-        done, value = found.pop(0)[0]
-        result = value if done else NOT_DONE
-    for each in found:
+    results = [NOT_DONE] * len(jobs)
+    for i in range(len(beside)):
+        done, value = found[i][0]
+        results[i] = value if done else NOT_DONE
+    for each in found[len(beside) :]:
         problems.extend(each)
     if locate:
         records.locate(problems)
     problems.sort(key=Problem.sort_key)
-    return problems, result
+    return problems, results
+
+
+def share(records: Records, jobs: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Each job's result, the jobs shared out between two processes where a whole
+    check of ``records`` would be (:mod:`.split`); a job that raised there is done
+    again here, where its error is raised. A job must change nothing, and its
+    result must pickle."""
+    ctx = Context(records, date.today())
+    done = [(False, None)] * len(jobs)
+    if len(records.paths) >= PARALLEL_FROM and len(jobs) > 1:
+        queue = [Check("alongside", (), _beside(job), heavy=True) for job in jobs]
+        done = [found[0] for found in _run_checks(ctx, queue, True)]
+    return [value if ok else job() for job, (ok, value) in zip(jobs, done, strict=True)]
 
 
 def _beside(job: Callable[[], Any]) -> Callable[[Context], list[tuple[bool, Any]]]:

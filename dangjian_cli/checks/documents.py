@@ -21,7 +21,7 @@ def _folder(path: str) -> str:
     return path.split("/")[1]
 
 
-@check("E-PATH-MISMATCH")
+@check("E-PATH-MISMATCH", reads=("letters",), each="letters")
 def letters_filed_right(ctx: Context) -> Iterator[Problem]:
     """letters/<yyyy>/<org>.toml holds the letter of that org for that year.
 
@@ -54,7 +54,7 @@ def letters_filed_right(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-PATH-MISMATCH")
+@check("E-PATH-MISMATCH", reads=("reports",), each="reports")
 def reports_filed_right(ctx: Context) -> Iterator[Problem]:
     """reports/<org>/<yyyy>-h1|h2.toml holds that org's report for that half-year."""
     for report in ctx.records.reports:
@@ -94,7 +94,7 @@ def reports_filed_right(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-@check("E-PATH-MISMATCH", "E-ORDER")
+@check("E-PATH-MISMATCH", "E-ORDER", reads=("notices",), each="notices")
 def notices_filed_right(ctx: Context) -> Iterator[Problem]:
     """notices/<yyyy>/<nnn>.toml is issued in that year; its deadline and
     rectification come after it is issued."""
@@ -127,7 +127,7 @@ def notices_filed_right(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-@check("E-PATH-MISMATCH")
+@check("E-PATH-MISMATCH", reads=("assessments",), each="assessments")
 def assessments_filed_right(ctx: Context) -> Iterator[Problem]:
     """assessments/<yyyy>/<org>.toml assesses that org's secretary for that year."""
     for a in ctx.records.assessments:
@@ -152,7 +152,7 @@ def assessments_filed_right(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-PATH-MISMATCH", "E-ORDER", "E-TRAINING")
+@check("E-PATH-MISMATCH", "E-ORDER", "E-TRAINING", reads=("trainings",), each="trainings")
 def trainings_filed_right(ctx: Context) -> Iterator[Problem]:
     """trainings/<yyyy>/<id>.toml starts in that year and ends on or after it starts;
     no participant is listed twice or credited with more hours than the training had

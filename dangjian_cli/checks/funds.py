@@ -21,7 +21,7 @@ def _entries(ctx: Context) -> Iterator[tuple[m.FundLedger, int, m.FundEntry]]:
             yield ledger, i, e
 
 
-@check("E-REQUIRED")
+@check("E-REQUIRED", reads=("funds",), each="funds")
 def expense_category(ctx: Context) -> Iterator[Problem]:
     """An expense says what it paid for (`category`): reports add up by category."""
     for ledger, i, e in _entries(ctx):
@@ -34,7 +34,7 @@ def expense_category(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-FUND-AMOUNT")
+@check("E-FUND-AMOUNT", reads=("funds",), each="funds")
 def positive_amounts(ctx: Context) -> Iterator[Problem]:
     """An entry's amount is more than zero: `direction` carries the sign."""
     for ledger, i, e in _entries(ctx):
@@ -50,7 +50,7 @@ def positive_amounts(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-FUND-YEAR")
+@check("E-FUND-YEAR", reads=("funds",), each="funds")
 def entry_year(ctx: Context) -> Iterator[Problem]:
     """Each entry is dated in its ledger's year (funds/<org>/<yyyy>.toml)."""
     for ledger, i, e in _entries(ctx):
@@ -67,7 +67,7 @@ def entry_year(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-FUND-SUBSIDY")
+@check("E-FUND-SUBSIDY", reads=("funds",), each="funds")
 def dues_not_for_subsidy(ctx: Context) -> Iterator[Problem]:
     """Retained dues may not pay cadre salaries or benefits (category `subsidy`)."""
     for ledger, i, e in _entries(ctx):
@@ -95,7 +95,7 @@ def _source(source: str) -> Message | str:
     return names.get(source, source)
 
 
-@check("E-FUND-NEGATIVE")
+@check("E-FUND-NEGATIVE", reads=("funds",))
 def balance_never_negative(ctx: Context) -> Iterator[Problem]:
     """Per org and source, the running balance over all that org's ledgers in date
     order never goes below zero.

@@ -77,7 +77,7 @@ def _first_outside(
     return None
 
 
-@check("E-SECRETARY", dated=True)
+@check("E-SECRETARY", dated=True, reads=("members", "orgs"))
 def secretaries(ctx: Context) -> Iterator[Problem]:
     """A secretary is a full member of the branch (or, for a party committee, of an
     org in its subtree) on every day of the term; a branch committee's members are

@@ -12,7 +12,7 @@ from ..records import model as m
 from . import Context, check
 
 
-@check("E-MEETING-DATE", heavy=True)
+@check("E-MEETING-DATE", heavy=True, reads=("meetings",), each="meetings")
 def name_matches(ctx: Context) -> Iterator[Problem]:
     """A meeting's `date` and `kind` are the ones its file name spells out."""
     for mt in ctx.records.meetings:
@@ -45,7 +45,7 @@ def name_matches(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-ATTENDANCE", heavy=True)
+@check("E-ATTENDANCE", heavy=True, reads=("meetings",), each="meetings")
 def attendance(ctx: Context) -> Iterator[Problem]:
     """Nobody is listed twice as attending, twice as absent, or as both."""
     for mt in ctx.records.meetings:
@@ -103,7 +103,7 @@ def _need(total: int, num: int, den: int) -> int:
     return total * num // den + 1
 
 
-@check("E-QUORUM", heavy=True)
+@check("E-QUORUM", heavy=True, reads=("meetings", "members", "orgs"), each="meetings")
 def quorum(ctx: Context) -> Iterator[Problem]:
     """A branch assembly has more than half of the org's voting (full) members present,
     more than 4/5 when it holds an election; a committee meeting more than half of

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
 
+from ..dates import add_years
 from ..i18n import Message, say
 from ..problems import Problem, error
 from ..records import model as m
@@ -22,27 +23,7 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
-def add_years(day: date, years: int) -> date:
-    """``day`` moved by whole years; 29 February becomes 28 February in other years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clamped to the last day of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise AssertionError(day)  # pragma: no cover
-
-
-@check("E-REQUIRED")
+@check("E-REQUIRED", reads=("members",), each="members")
 def status_dates(ctx: Context) -> Iterator[Problem]:
     """The pipeline date a status implies is given: `admitted` from probationary on,
     `full_since` for a full member.
@@ -61,7 +42,7 @@ def status_dates(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-@check("E-ORDER")
+@check("E-ORDER", reads=("members",), each="members")
 def pipeline_order(ctx: Context) -> Iterator[Problem]:
     """Pipeline dates fall in order (applied, activist, candidate, admitted, full),
     none before birth, and `left_on` not before the first of them.
@@ -112,7 +93,7 @@ def pipeline_order(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-AGE", local=True)
+@check("E-AGE", local=True, reads=("members",), each="members")
 def applicant_age(ctx: Context) -> Iterator[Problem]:
     """An applicant is at least 18 on the day of applying (party constitution)."""
     for mb in ctx.records.members.values():
@@ -132,7 +113,9 @@ def applicant_age(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-DUES-MONTH", "E-DUES-DUP", local=True, heavy=True)
+@check(
+    "E-DUES-MONTH", "E-DUES-DUP", local=True, heavy=True, reads=("members", "dues"), each="members"
+)
 def dues_months(ctx: Context) -> Iterator[Problem]:
     """Each dues row names a real month as "YYYY-MM", and no month is paid twice."""
     months: set[str] = set()  # well-formed months met so far: most rows repeat one
@@ -193,7 +176,7 @@ def id_number_problem(number: str, birth: date | None) -> Message | None:
     return None
 
 
-@check("E-ID-NUMBER", local=True)
+@check("E-ID-NUMBER", local=True, reads=("members",), each="members")
 def id_numbers(ctx: Context) -> Iterator[Problem]:
     """An `id_number`, when given, is a well-formed resident id with the right check digit."""
     for mb in ctx.records.members.values():
@@ -205,7 +188,7 @@ def id_numbers(ctx: Context) -> Iterator[Problem]:
             yield error("E-ID-NUMBER", mb.path, say("`id_number` {why}", why=why), ("id_number",))
 
 
-@check("E-TRANSFER")
+@check("E-TRANSFER", reads=("members",), each="members")
 def transfer_chain(ctx: Context) -> Iterator[Problem]:
     """Transfers, in date order, chain up (each `from` is the previous `to`), and the
     last `to` is the member's `org` unless the member was transferred out.

@@ -19,7 +19,7 @@ COMMITTEE_FROM = 7
 LARGE_BRANCH = 50
 
 
-@check("E-REQUIRED")
+@check("E-REQUIRED", reads=("orgs",))
 def parent_required(ctx: Context) -> Iterator[Problem]:
     """Every org but the top names its `parent`.
 
@@ -58,7 +58,7 @@ def _full_counts(ctx: Context) -> tuple[Counter[str], Counter[str]]:
     return full, now
 
 
-@check("W-SMALL-BRANCH", "W-NO-COMMITTEE", "W-LARGE-BRANCH", dated=True)
+@check("W-SMALL-BRANCH", "W-NO-COMMITTEE", "W-LARGE-BRANCH", dated=True, reads=("members", "orgs"))
 def branch_size(ctx: Context) -> Iterator[Problem]:
     """Branch size by the standing rules: at least 3 full members; a committee from 7
     full members; a plain `branch` of more than 50 members should become a general
@@ -112,7 +112,7 @@ def branch_size(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-SECRETARY-CHANGE")
+@check("E-SECRETARY-CHANGE", reads=("meetings", "orgs"))
 def secretary_changes(ctx: Context) -> Iterator[Problem]:
     """§6: a village or community secretary replaced between elections is decided by
     the parent org at a meeting held on or before the change, and approved by the

@@ -73,11 +73,11 @@ def _refs(ctx: Context) -> _Refs:
 
 
 def _unloaded(ctx: Context, folder: str, loaded: dict[str, object]) -> set[str]:
-    ids = {p[len(folder) : -5] for p in ctx.records.paths if p.startswith(folder)}
+    ids = {p[len(folder) : -5] for p in ctx.records.listed(folder.rstrip("/"))}
     return ids.difference(loaded)
 
 
-@check("E-REF-ORG", "E-REF-MEMBER")
+@check("E-REF-ORG", "E-REF-MEMBER", reads=("orgs", "members"))
 def org_references(ctx: Context) -> Iterator[Problem]:
     """An org's parent, secretary, committee, pairings and contact points exist."""
     refs = _refs(ctx)
@@ -102,7 +102,7 @@ def org_references(ctx: Context) -> Iterator[Problem]:
             yield from refs.org(p, cp.org, (*key, "org"), "`contact_points.org`")
 
 
-@check("E-REF-ORG")
+@check("E-REF-ORG", reads=("orgs", "members"))
 def member_references(ctx: Context) -> Iterator[Problem]:
     """A member's org exists (transfers may name outside organisations)."""
     refs = _refs(ctx)
@@ -110,7 +110,9 @@ def member_references(ctx: Context) -> Iterator[Problem]:
         yield from refs.org(member.path, member.org, ("org",), "`org`")
 
 
-@check("E-REF-ORG", "E-REF-MEMBER", heavy=True)
+@check(
+    "E-REF-ORG", "E-REF-MEMBER", heavy=True, reads=("meetings", "members", "orgs"), each="meetings"
+)
 def meeting_references(ctx: Context) -> Iterator[Problem]:
     """A meeting's org folder, attendees, absentees, chair and recorder exist."""
     refs = _refs(ctx)
@@ -133,7 +135,21 @@ def meeting_references(ctx: Context) -> Iterator[Problem]:
             yield from refs.member(p, mt.lecturer, ("lecturer",), "`lecturer`")
 
 
-@check("E-REF-ORG", "E-REF-MEMBER")
+@check(
+    "E-REF-ORG",
+    "E-REF-MEMBER",
+    reads=(
+        "assessments",
+        "funds",
+        "letters",
+        "members",
+        "notices",
+        "orgs",
+        "reports",
+        "trainings",
+        "weak",
+    ),
+)
 def document_references(ctx: Context) -> Iterator[Problem]:
     """Funds, letters, reports, notices, assessments, weak records and trainings name
     existing orgs and members."""
@@ -182,7 +198,7 @@ def document_references(ctx: Context) -> Iterator[Problem]:
             yield from refs.member(t.path, p.member, key, "`participants.member`")
 
 
-@check("E-CYCLE")
+@check("E-CYCLE", reads=("orgs",))
 def parent_tree(ctx: Context) -> Iterator[Problem]:
     """Parents form a tree: following `parent` never comes back to where it started."""
     orgs = ctx.records.orgs

@@ -41,7 +41,7 @@ def pattern_problem(value: Any) -> Message | None:
     return None
 
 
-@check("E-SETTINGS")
+@check("E-SETTINGS", reads=("settings",))
 def numbering_patterns(ctx: Context) -> Iterator[Problem]:
     """Each `[numbering]` pattern is a string holding `{n}` (e.g. "青组通〔{year}〕{n}号")."""
     numbering = ctx.records.settings.numbering

@@ -112,8 +112,9 @@ def review(
     working tree. Exit 1 when the change introduces validation errors.
     """
     from ..gitops.review import review as run_review
+    from .lifetime import keep
 
-    result = run_review(repo_root(ctx), range_spec, as_of, full=full)
+    result = run_review(repo_root(ctx), range_spec, as_of, full=full, keep=keep)
     if not show_personal:
         _mask_review(result)
     if fmt == "json":
@@ -532,6 +533,7 @@ def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: st
         installed = install_pre_commit(repo_root(ctx), force)  # (the repository's language)
         click.echo(_("installed {path}").format(path=installed))
         return
+    _guarded_language(_git_dir(ctx), branch)
     done = install_pre_receive(_git_dir(ctx), branch, force)
     for path in done.paths:
         click.echo(_("installed {path}").format(path=path))
@@ -542,7 +544,21 @@ def hooks_install(ctx: click.Context, force: bool, pre_receive: bool, branch: st
         )
     )
     for warning in done.warnings:
-        click.echo("dangjian: " + _("warning: {message}").format(message=warning), err=True)
+        message = warning.text()
+        click.echo("dangjian: " + _("warning: {message}").format(message=message), err=True)
+
+
+def _guarded_language(git_dir: Path, branch: str | None) -> None:
+    """Speak the language of the records a bare repository guards (it has no work
+    tree to read dangjian.toml from): the ``language`` of the guarded branch's
+    dangjian.toml, else the default branch's, unless --lang or DANGJIAN_LANG chose."""
+    from .. import i18n
+
+    if i18n.override() is not None:
+        return
+    from ..gitops.hooks import guarded_language
+
+    i18n.use_repository(guarded_language(git_dir, branch))
 
 
 def _pushed_language(git_dir: Path, rejected: list[Any]) -> None:
@@ -553,20 +569,15 @@ def _pushed_language(git_dir: Path, rejected: list[Any]) -> None:
 
     if i18n.override() is not None:
         return
-    from ..gitops.run import GitError, RepoInfo, git
-    from ..records.parse import parse
+    from ..gitops.hooks import settings_language
+    from ..gitops.run import GitError, RepoInfo
 
     v = rejected[0]
-    commit = v.commit or v.new
-    if not commit or set(commit) == {"0"}:
-        return
     try:
-        data = git(RepoInfo(git_dir).root, "cat-file", "blob", f"{commit}:dangjian.toml")
-    except (GitError, OSError):
+        info = RepoInfo(git_dir)
+    except GitError:
         return
-    doc, _problems = parse("dangjian.toml", data)
-    lang = doc.get("language") if doc is not None else None
-    i18n.use_repository(lang if isinstance(lang, str) else None)
+    i18n.use_repository(settings_language(info, v.commit or v.new))
 
 
 def _git_dir(ctx: click.Context) -> Path:

@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from ..checks import NOT_DONE
+from ..dates import add_years
 from ..errors import InputError, Refused
 from ..i18n import _, date_name, kind_name, language, ngettext, period_name, pick, status_name
 from ..output import render
@@ -27,7 +28,7 @@ from ..records.names import need_org
 from ..records.repository import Records
 from ..rules import engine
 from ..rules.catalog import builtin, committee_term, load_rules
-from ..rules.periods import add_years, parse_span, shift
+from ..rules.periods import parse_span, shift
 from ..rules.settle import settle
 from .common import (
     ISO_DATE,
@@ -106,7 +107,7 @@ def _checked_with(
     from ..checks import validate_alongside
 
     records = load_records(ctx, rev)
-    problems, done = validate_alongside(records, lambda: job(records))
+    problems, (done,) = validate_alongside(records, [lambda: job(records)])
     refuse_invalid(problems, force)
     return records, done
 
@@ -417,7 +418,7 @@ def overdue(
     obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
     found = engine.findings(obligations, engine.OVERDUE)
     if include_settled:
-        found = sorted([*found, *_settled(obligations, day, True)], key=engine.Obligation.sort_key)
+        found = sorted([*found, *_settled(obligations, day, True)], key=engine.obligation_order)
     _print_findings("overdue", found, fmt, day, start)
     _print_unapplied(ctx, fmt)
     _fail(ctx, obligations, fail_on)
@@ -472,7 +473,7 @@ def due(
     obligations, day, start = _compute(ctx, as_of, since, org, subtree, rules, force, rev)
     found = engine.findings(obligations, engine.DUE)
     if include_settled:
-        found = sorted([*found, *_settled(obligations, day, False)], key=engine.Obligation.sort_key)
+        found = sorted([*found, *_settled(obligations, day, False)], key=engine.obligation_order)
     if span is not None:
         limit = shift(day, span)
         found = [ob for ob in found if ob.deadline is None or ob.deadline <= limit]

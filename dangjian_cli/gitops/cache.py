@@ -37,6 +37,15 @@ def _load(
     # (0, blob id) fits the work-tree cache's (mtime, ...) stamp: never "racy"
     stamps = {p: (0, store.blob_id(p)) for p in paths}
     where = store.info.git_dir / FILE
+    # a blob id changes with the file: the cache written for these very blobs is
+    # known by one digest, its stamps unread
     return rc.load_stamped(
-        store, paths, refused, stamps, where, prefetch=store.prefetch, write_behind=write_behind
+        store,
+        paths,
+        refused,
+        stamps,
+        where,
+        prefetch=store.prefetch,
+        write_behind=write_behind,
+        exact=rc.digest(paths, stamps),
     )

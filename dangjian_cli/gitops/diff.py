@@ -109,8 +109,25 @@ def _canon(value: Any) -> str:
     return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, default=str)
 
 
+def _identical(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (so of one canonical form)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_identical(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
 def _list_delta(a: list[Any], b: list[Any]) -> tuple[list[Any], list[Any]]:
     """Items of ``b`` not in ``a`` and items of ``a`` not in ``b`` (as multisets)."""
+    # the items both lists begin with match each other: a row added to a member's
+    # many dues rows leaves them all alike, and their canonical forms unmade
+    same = 0
+    while same < len(a) and same < len(b) and _identical(a[same], b[same]):
+        same += 1
+    a, b = a[same:], b[same:]
     a_canon = [_canon(v) for v in a]  # once each: a member's dues rows are many
     b_canon = [_canon(v) for v in b]
     left = Counter(a_canon)

@@ -92,8 +92,11 @@ def _write_hook(target: Path, text: str, force: bool) -> Path:
         current = target.read_text(encoding="utf-8", errors="replace")
         if MARKER not in current:
             raise Refused(
-                f"{target} already exists and was not written by dangjian; "
-                "use --force to replace it"
+                say(
+                    "{path} already exists and was not written by dangjian; "
+                    "use --force to replace it",
+                    path=str(target),
+                )
             )
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
@@ -116,7 +119,12 @@ def hook_path(info: RepoInfo, name: str) -> Path:
 def install_pre_commit(root: Path | str, force: bool = False) -> Path:
     info = RepoInfo(root)
     if info.bare:
-        raise GitError(f"{root} is a bare repository: install its hook with --pre-receive")
+        raise GitError(
+            say(
+                "{root} is a bare repository: install its hook with --pre-receive",
+                root=str(root),
+            )
+        )
     return _write_hook(hook_path(info, "pre-commit"), pre_commit_script(info.prefix), force)
 
 
@@ -130,13 +138,47 @@ def _short(branch: str) -> str:
     return branch.removeprefix("refs/heads/")
 
 
+def settings_language(info: RepoInfo, rev: str) -> str | None:
+    """The ``language`` of the dangjian.toml in commit ``rev``, or None (no such
+    commit or file, or it does not parse). A bare repository has no work tree to
+    read its settings from, so its commands speak the language of a commit's."""
+    from ..records.parse import parse
+
+    if not rev or set(rev) == {"0"}:
+        return None
+    try:
+        data = git(info.root, "cat-file", "blob", f"{rev}:{info.prefix}dangjian.toml")
+    except (GitError, OSError):
+        return None
+    doc, _problems = parse("dangjian.toml", data)
+    lang = doc.get("language") if doc is not None else None
+    return lang if isinstance(lang, str) else None
+
+
+def guarded_language(git_dir: Path | str, branch: str | None = None) -> str | None:
+    """The ``language`` of the records a bare repository guards: of ``branch``'s
+    dangjian.toml (default: the branch HEAD names), else of the default branch's
+    (a branch guarded before its first push), else None."""
+    try:
+        info = RepoInfo(git_dir)
+    except GitError:
+        return None
+    default = default_branch(info)
+    for name in dict.fromkeys((_short(branch or default), default)):
+        lang = settings_language(info, f"refs/heads/{name}")
+        if lang is not None:
+            return lang
+    return None
+
+
 @dataclass
 class Installed:
     """What ``hooks install --pre-receive`` did, and what the user should know."""
 
     branch: str
     paths: list[Path]
-    warnings: list[str] = field(default_factory=list)
+    #: said when shown (:meth:`Message.text`), in the repository's language
+    warnings: list[Message] = field(default_factory=list)
 
 
 def install_pre_receive(
@@ -155,17 +197,25 @@ def install_pre_receive(
         done.paths.append(post)
     except Refused as refused:
         done.warnings.append(
-            f"{refused}: pushes are still checked, but without kept snapshots a large "
-            "repository is checked whole each time"
+            say(
+                "{why}: pushes are still checked, but without kept snapshots a large "
+                "repository is checked whole each time",
+                why=refused.args[0],
+            )
         )
     git(info.root, "config", "receive.denyNonFastForwards", "true")
     exists = git(info.root, "rev-parse", "-q", "--verify", f"refs/heads/{branch}", check=False)
     if not exists.strip():
         others = git(info.root, "for-each-ref", "--format=%(refname:short)", "refs/heads/")
-        named = ", ".join(others.decode().split()) or "none yet"
+        names = others.decode().split()
         done.warnings.append(
-            f"branch {branch} does not exist in {info.root} (branches: {named}): the hook "
-            f"guards it from its first push; use --branch to guard another"
+            say(
+                "branch {branch} does not exist in {root} (branches: {named}): the hook "
+                "guards it from its first push; use --branch to guard another",
+                branch=branch,
+                root=str(info.root),
+                named=", ".join(names) if names else say("none yet"),
+            )
         )
     return done
 

@@ -9,9 +9,12 @@ difference of their results is what the change introduced or fixed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,9 +29,8 @@ from .run import CatFile, GitError, RepoInfo, git, nul_fields
 from .scope import Grep, needs_whole, touched
 from .sides import (
     Parsed,
+    apply_changes,
     forget_parsed,
-    load_changed,
-    loaded_whole,
     parsed_doc,
     scoped_sides,
 )
@@ -158,23 +160,38 @@ def template_changes(info: RepoInfo, base: str, head: str | None) -> list[tuple[
 
 
 def review(
-    root: Path | str, spec: str | None = None, as_of: date | None = None, full: bool = False
+    root: Path | str,
+    spec: str | None = None,
+    as_of: date | None = None,
+    full: bool = False,
+    keep: Callable[[Any], None] | None = None,
 ) -> Review:
     """Everything ``dangjian review`` reports for the range ``spec`` in ``root``.
 
     Unless ``full``, both sides are judged on the records the change can affect
     (see :mod:`.scope`), which makes a review cost the size of the change.
+    ``keep`` is handed both sides' records, for a caller that would rather keep
+    them than free them object by object (the console command, ``cli.lifetime``:
+    a county's two sides took 0.2 s to free); they are then out of the
+    collector's passes too.
     """
     try:
         # both sides' records (a county's millions of objects) hold no garbage cycles
         # worth finding: the collector's full passes over them cost a second
         with gc_paused():
-            return _review(root, spec, as_of, full)
+            result, sides = _review(root, spec, as_of, full)
+            if keep is not None:
+                keep(sides)
+                gc.freeze()
+            del sides
+            return result
     finally:
         forget_parsed()
 
 
-def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) -> Review:
+def _review(
+    root: Path | str, spec: str | None, as_of: date | None, full: bool
+) -> tuple[Review, tuple[Records, Records]]:
     info = RepoInfo(root)
     base_side, head_side = parse_range(info, spec)
     if head_side.commit is None and info.bare:
@@ -184,15 +201,25 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
     assert base_side.commit is not None
 
     paths, renames, ids = changed_paths(info, base_side.commit, head_side.commit)
-    cat = CatFile(info.root)
-    before = read_by_id(cat, paths, ids[0])
-    after = head_bytes(info, cat, head_side.commit, paths, ids[1])
-    cat.close()
+
+    def read() -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
+        cat = CatFile(info.root)
+        try:
+            return read_by_id(cat, paths, ids[0]), head_bytes(
+                info, cat, head_side.commit, paths, ids[1]
+            )
+        finally:
+            cat.close()
+
+    # git reads the changed files while the base's snapshot is read here
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(read)
+        kept = stored_snapshot(info, base_side.commit)
+        before, after = reading.result()
     change = Change.between(before, after, ids[1])
     changes, before = change.after, change.before
 
     scoped = not full and not needs_whole(changes)  # settings, trainings: see scope
-    kept = stored_snapshot(info, base_side.commit)
     snap = kept if scoped else None
     base_store: _BlobStore
     search: Search | None = None
@@ -216,25 +243,28 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         listing = base_store.listing()[0]
         sides = scoped_sides(base_store, listing, changes, before, direct, search, parsed)
     if sides is None:  # the whole base side: through the blob cache, unchanged blobs unparsed
-        base = loaded_whole(load_blobs_cached(base_store))
-        head = load_changed(base, changes)
+        base_records = load_blobs_cached(base_store)
+        head_records = apply_changes(base_records, changes)
     else:
-        base, head = sides
-    base_records, head_records = base.assemble(), head.assemble()
+        base_records, head_records = sides[0].assemble(), sides[1].assemble()
     renamed = {c.old_path: c.path for c in result.changes if c.change == RENAMED and c.old_path}
-    # the whole base side, judged on the review's day, is what its snapshot keeps
-    whole = sides is None and kept is not None and kept.day == as_of.isoformat()
+    # the whole base side is what its snapshot keeps, judged on the review's day
+    # (another day's made the review's by its dated checks)
+    whole = sides is None and kept is not None
     before_problems = after_problems = before_findings = after_findings = None
-    if whole:  # the head from the base's whole check: each member's own file anew (local)
-        from .local import head_findings, head_problems
+    if whole:  # the head from the base's whole check (gitops.local)
+        from .local import judge_head
         from .queries import findings
+        from .snapshot import redate
 
         assert kept is not None
         before_problems = kept.problems
-        after_problems = head_problems(kept.problems, head_records, changes, as_of)
+        if kept.day != as_of.isoformat():
+            before_problems = redate(before_problems, base_records, as_of)
         before_findings = kept.answer(findings(as_of))
-        if before_findings is not None:
-            after_findings = head_findings(before_findings, head_records, changes, as_of, FINDING)
+        after_problems, after_findings, before_findings = judge_head(
+            before_problems, before_findings, base_records, head_records, changes, as_of, FINDING
+        )
     result.introduced, result.fixed = problem_delta(
         base_records, head_records, as_of, renamed, before_problems, after_problems
     )
@@ -242,7 +272,7 @@ def _review(root: Path | str, spec: str | None, as_of: date | None, full: bool) 
         base_records, head_records, as_of, before_findings, after_findings
     )
     base_store.close()
-    return result
+    return result, (base_records, head_records)
 
 
 def record_changes(
@@ -348,9 +378,7 @@ def finding_delta(
     the head's when found from them (:mod:`.local`)."""
     from ..rules.engine import evaluate
 
-    def key(o: Any) -> tuple[Any, ...]:
-        return (o.subject, o.rule, o.period, o.status)
-
+    key = attrgetter("subject", "rule", "period", "status")
     if before is None:
         before = evaluate(base, as_of, statuses=FINDING)
     if after is None:

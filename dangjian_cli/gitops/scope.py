@@ -133,6 +133,12 @@ def known_paths(
     background = {*org_files, *_under(ordered, "notices/")}
     if layout.SETTINGS_FILE in paths:
         background.add(layout.SETTINGS_FILE)
+    # the orgs the change names directly may be too many already (a change spread
+    # over a county): known before their parents' files are read
+    if limit < len(ordered):
+        named = _org_files(ordered, direct.orgs)
+        if len(background) + len(named) > limit:
+            return background | named
     # the parents of affected orgs and the children of changed orgs: an org's duties
     # depend on its parent's kind; their own files (not their members) are loaded
     read.many(sorted(layout.org_path(o) for o in orgs))
@@ -145,15 +151,7 @@ def known_paths(
     affected |= {parents[o] for o in direct.orgs if o in parents}
     affected |= {o for o, parent in parents.items() if parent in direct.changed_orgs}
 
-    roots = {p for p in changed if p in paths} | {layout.org_path(o) for o in affected}
-    for org in affected:
-        for folder in _ORG_FOLDERS:
-            roots.update(p for p in _under(ordered, f"{folder}/{org}/") if p.count("/") == 2)
-    for folder in _YEAR_FOLDERS:
-        for path in _under(ordered, f"{folder}/"):
-            parts = path.split("/")
-            if len(parts) == 3 and parts[2][:-5] in affected:
-                roots.add(path)
+    roots = {p for p in changed if p in paths} | _org_files(ordered, affected)
     if len(background) + len(roots) > limit:  # too many already: no need to look further
         return background | roots
     # the trainings of the members the change names: loaded, not followed (the other
@@ -162,6 +160,21 @@ def known_paths(
     if len(background) + len(roots) > limit:
         return background | roots
     return background | close_over_references(roots, paths, read)
+
+
+def _org_files(ordered: list[str], orgs: set[str]) -> set[str]:
+    """The org files of ``orgs`` and every record filed under them (their meetings,
+    funds and reports; their letters, assessments and weak records of each year)."""
+    out = {layout.org_path(o) for o in orgs}
+    for org in orgs:
+        for folder in _ORG_FOLDERS:
+            out.update(p for p in _under(ordered, f"{folder}/{org}/") if p.count("/") == 2)
+    for folder in _YEAR_FOLDERS:
+        for path in _under(ordered, f"{folder}/"):
+            parts = path.split("/")
+            if len(parts) == 3 and parts[2][:-5] in orgs:
+                out.add(path)
+    return out
 
 
 def trainings_naming(

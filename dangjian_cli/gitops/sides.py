@@ -24,6 +24,7 @@ from ..records.repository import (
     gc_paused,
     load_file,
     load_paths,
+    reassemble,
 )
 from ..records.store import OverlayStore, Store
 from .store import _BlobStore
@@ -88,19 +89,6 @@ def load_all(store: Store, parsed: Parsed | None = None) -> Loaded:
     return Loaded(store, list(paths), records, problems, list(refused))
 
 
-def loaded_whole(records: Records) -> Loaded:
-    """A whole loaded side, per file (problems of paths not listed were refused)."""
-    paths = set(records.paths)
-    problems: dict[str, list[Problem]] = {}
-    refused: list[Problem] = []
-    for problem in records.problems:
-        if problem.path in paths:
-            problems.setdefault(problem.path, []).append(problem)
-        else:
-            refused.append(problem)
-    return Loaded(records.store, list(records.paths), dict(records.by_path), problems, refused)
-
-
 def _load_one(store: Store, path: str) -> tuple[m.Record | None, list[Problem]]:
     from ..i18n import say
     from ..problems import error
@@ -148,6 +136,35 @@ def load_changed(base: Loaded, changes: Mapping[str, bytes | None]) -> Loaded:
         if record is not None:
             records[path] = record
     return Loaded(store, paths, records, problems, list(refused))
+
+
+def apply_changes(base: Records, changes: Mapping[str, bytes | None]) -> Records:
+    """``base`` with ``changes`` made, parsing only the changed files: every other
+    record is ``base``'s, and their collections are ``base``'s with the changed
+    records put last (:func:`~dangjian_cli.records.repository.reassemble`)."""
+    store = OverlayStore(base.store, changes)
+    paths, refused = store.listing()
+    listed = set(base.paths)
+    by_path: dict[str, list[Problem]] = {}
+    for problem in base.problems:
+        if problem.path in listed:
+            by_path.setdefault(problem.path, []).append(problem)
+    changed: dict[str, m.Record | None] = {}
+    for path, data in changes.items():
+        by_path.pop(path, None)
+        changed[path] = None
+        if data is None or not layout.is_candidate(path):
+            continue
+        record, found = load_bytes(path, data)
+        if found:
+            by_path[path] = found
+        changed[path] = record
+    problems = list(refused)
+    for path in paths:
+        found = by_path.get(path)
+        if found:
+            problems.extend(found)
+    return reassemble(base, store, paths, problems, changed)
 
 
 class _Bytes:

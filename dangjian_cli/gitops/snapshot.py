@@ -55,7 +55,7 @@ from ..records.cache import enabled as cache_enabled
 from ..records.mentions import named_ids
 from ..records.repository import LazyRecords, Records, assemble
 from ..records.store import FolderStore, OverlayStore, Store
-from ..rules.engine import Obligation
+from ..rules.engine import Obligation, obligation_order
 from .changes import Change
 from .queries import Query, answer
 from .queries import findings as findings_query
@@ -618,7 +618,7 @@ def merge_obligations(
     those only the head side found are added (compared by every field)."""
     kept, added = _delta(old, before, after, _fields)
     out = kept + added
-    out.sort(key=Obligation.sort_key)
+    out.sort(key=obligation_order)
     return out
 
 

@@ -36,12 +36,11 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any
 
+from ..dates import add_months, add_years
 from ..records import model as m
 from .catalog import Rule, load_rules
 from .periods import (
     Period,
-    add_months,
-    add_years,
     month_end,
     parse_period,
     period_of,
@@ -86,7 +85,10 @@ class Obligation:
     period: str
     status: str
     required: int
-    found: int
+    #: what was counted: meetings, months paid, or hours (study-hours and
+    #: candidate-training: 31.5 stays 31.5; an int when whole, see
+    #: :func:`.participation.hours_value`)
+    found: int | float
     deadline: date | None
     clause: str
     #: the notice a `rectification` finding is about, or (status settled) the
@@ -119,8 +121,9 @@ class Obligation:
         return (self.org, self.rule, self.period, self.subject)
 
 
-#: Obligation.sort_key without a Python call per obligation
-_SORT_KEY = attrgetter("org", "rule", "period", "subject")
+#: the order evaluate sorts obligations in: Obligation.sort_key without a Python
+#: call per obligation
+obligation_order = attrgetter("org", "rule", "period", "subject")
 
 
 # ---- the index ---------------------------------------------------------------------
@@ -207,7 +210,6 @@ class Run:
     as_of: date
     window_start: date
     tracking_since: date | None
-    index: Index
     #: the responsible orgs kept (None: all); evaluators skip other subjects early
     keep: set[str] | None = None
     #: the statuses kept (None: all); evaluators build no obligation of another
@@ -220,6 +222,16 @@ class Run:
     _org_ids: list[str] | None = None
     _member_ids: list[str] | None = None
     _periods: dict[str, list[Period]] = field(default_factory=dict)
+
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """The meetings, lectures and filed reports by org, made when first read (the
+        study hours read none of it)."""
+        if self._index is None:
+            self._index = build_index(self.records, self.keep)
+        return self._index
 
     def org_name(self, org_id: str) -> str:
         org = self.records.orgs.get(org_id)
@@ -548,7 +560,7 @@ def _member_obligation(
     label: str,
     status: str,
     required: int,
-    found: int,
+    found: int | float,
     deadline: date | None,
     days_late: int | None = None,
 ) -> Obligation:
@@ -667,7 +679,7 @@ def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
     ended by that day (trainings/<yyyy>/<id>.toml)."""
     if rule.needs and rule.applies_from is None:
         return
-    from .participation import trainings_by_member
+    from .participation import hours_value, trainings_by_member
 
     day = run.as_of
     first = _judged_from(rule)
@@ -686,7 +698,6 @@ def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
                 not rule.audiences or audience in rule.audiences
             ):
                 hours += earned
-        hours = int(hours)
         done = hours >= rule.min_hours
         if done and deadline < run.window_start:
             continue
@@ -696,7 +707,14 @@ def _training(run: Run, rule: Rule) -> Iterator[Obligation]:
         status = deadline_status(done, deadline, rule.due_before, day)
         if not run.unwanted(status):
             yield _member_obligation(
-                mb, org, rule, str(deadline.year), status, rule.min_hours, hours, deadline
+                mb,
+                org,
+                rule,
+                str(deadline.year),
+                status,
+                rule.min_hours,
+                hours_value(hours),
+                deadline,
             )
 
 
@@ -1090,7 +1108,6 @@ def _evaluate(
         as_of=as_of,
         window_start=window_start(settings, as_of, since),
         tracking_since=settings.tracking_since if settings is not None else None,
-        index=build_index(records, keep),
         keep=keep,
         wanted=frozenset(statuses) if statuses is not None else None,
         # the repository's catalogue, not the --rule selection: who answers for a
@@ -1104,7 +1121,7 @@ def _evaluate(
         out = [ob for ob in out if ob.org in keep]
     if run.wanted is not None:
         out = [ob for ob in out if ob.status in run.wanted]
-    out.sort(key=_SORT_KEY)  # stable: ties keep each evaluator's order
+    out.sort(key=obligation_order)  # stable: ties keep each evaluator's order
     return out
 
 

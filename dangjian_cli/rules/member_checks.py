@@ -20,7 +20,15 @@ from .dues import base_for, how_found, row_problem, scale_of, standard_of
 from .periods import shift
 
 
-@check("E-DUES-AMOUNT", "W-DUES-STANDARD", "E-DUES-BASE", local=True, heavy=True)
+@check(
+    "E-DUES-AMOUNT",
+    "W-DUES-STANDARD",
+    "E-DUES-BASE",
+    local=True,
+    heavy=True,
+    reads=("members", "dues", "settings"),
+    each="members",
+)
 def dues_standard(ctx: Context) -> Iterator[Problem]:
     """A dues payment is more than zero, and (for a member with `[[dues_base]]` rows)
     the standard of its month; each base row gives a standard.
@@ -87,7 +95,9 @@ def dues_standard(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("W-ACTIVIST-YEAR", "E-ACTIVIST-YEAR", local=True)
+@check(
+    "W-ACTIVIST-YEAR", "E-ACTIVIST-YEAR", local=True, reads=("members", "settings"), each="members"
+)
 def activist_year(ctx: Context) -> Iterator[Problem]:
     """At least one year of training as an activist before becoming a candidate
     (rule activist-year: a warning, or an error with severity = "error")."""
@@ -119,7 +129,7 @@ def activist_year(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-PROBATION-EXTENSION", local=True)
+@check("E-PROBATION-EXTENSION", local=True, reads=("members", "settings"), each="members")
 def probation_extension(ctx: Context) -> Iterator[Problem]:
     """A probation is extended once only, by 6 to 12 months beyond its year
     (rule probation-conversion: `extension_min`, `extension_max`)."""

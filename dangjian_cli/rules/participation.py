@@ -415,19 +415,20 @@ def lessons_attended(
     member studies with the branch that keeps their membership. ``only``: the
     members (by id) whose lessons are wanted; the others are not counted."""
     wanted = set(kinds)
-    members = records.members if only is None else only
-    out: Counter[tuple[str, int]] = Counter()
+    member = (records.members if only is None else only).get
+    counts: dict[tuple[str, int], int] = {}
+    count = counts.get
     for mt in records.meetings:
         day = mt.date
         if mt.kind not in wanted or day is None or day > upto:
             continue
+        org, year = mt.org, day.year
         for who in mt.attendees:
-            mb = members.get(who)
-            if mb is None:
-                continue
-            if (mb.org_on(day) if mb.transfers else mb.org) == mt.org:
-                out[(who, day.year)] += 1
-    return out
+            mb = member(who)
+            if mb is not None and (mb.org_on(day) if mb.transfers else mb.org) == org:
+                key = (who, year)
+                counts[key] = count(key, 0) + 1
+    return Counter(counts)
 
 
 def owes_study(mb: m.Member, year: int, last: date) -> bool:
@@ -465,7 +466,7 @@ def _study(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
             if run.unwanted(status):
                 continue
             yield e._member_obligation(
-                mb, org, rule, str(year), status, rule.min_hours, int(hours), deadline
+                mb, org, rule, str(year), status, rule.min_hours, hours_value(hours), deadline
             )
 
 
@@ -506,8 +507,11 @@ def study_rows(records: Any, orgs: Iterable[str], year: int, rule: Rule, upto: d
     return out
 
 
-def hours_value(hours: Decimal) -> int | float:
-    """Hours as a plain number: 24, or 31.5."""
+def hours_value(hours: Decimal | int) -> int | float:
+    """Hours as a plain number: 24, or 31.5. An int when whole, so that a whole
+    number prints and serialises as before (``24``, not ``24.0``); a float
+    otherwise, so that JSON gives a number a consumer can compare and sum (a
+    training's hours have a decimal or two: the float prints them exactly)."""
     hours = Decimal(hours)
     return int(hours) if hours == hours.to_integral_value() else float(hours)
 

@@ -1,4 +1,5 @@
-"""Calendar periods (month, quarter, half, year) and the date arithmetic rules need.
+"""Calendar periods (month, quarter, half, year) and the date arithmetic rules need
+(whole months and years are moved by :mod:`dangjian_cli.dates`, shared with the checks).
 
 A clerk names periods as fava does: ``2026-03``, ``2026-Q1``, ``2026-H1``, ``2026``.
 Everything here is pure date arithmetic, so it is tested by properties, not examples.
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+
+from ..dates import add_months
 
 #: period kinds, shortest first; value: months per period
 PERIOD_KINDS: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -97,19 +100,6 @@ def periods_between(kind: str, first: date, last: date) -> Iterator[Period]:
     while period.start <= last:
         yield period
         period = period.next()
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months; a day past the month's end becomes its last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` moved by whole years; 29 February becomes 28 February in a common year."""
-    return add_months(day, 12 * years)
 
 
 _SPAN = re.compile(r"(?P<n>\d+)\s*(?P<unit>[dmy])\Z")

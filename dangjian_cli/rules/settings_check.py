@@ -13,7 +13,7 @@ from ..problems import Problem
 from .catalog import settings_problems
 
 
-@check("E-RULE-UNKNOWN", "E-RULE-KEY", "E-RULE-VALUE")
+@check("E-RULE-UNKNOWN", "E-RULE-KEY", "E-RULE-VALUE", reads=("settings",))
 def rule_overrides(ctx: Context) -> Iterator[Problem]:
     """Rule overrides name known rules and keys, with values of the right kind."""
     yield from settings_problems(ctx.records.settings)

@@ -18,12 +18,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..dates import add_months, add_years
 from ..records import model as m
 from ..records.repository import walk_subtree
 from ..records.roll import roll_status
 from ..rules import engine, ranking
 from ..rules.catalog import Rule, committee_term, load_rules
-from ..rules.periods import add_months, add_years, parse_period
+from ..rules.periods import parse_period
 from ..rules.settle import settle
 
 #: org kinds drawn as townships on the map

@@ -19,9 +19,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..dates import add_months
 from ..rules import engine, ranking
 from ..rules.catalog import load_rules
-from ..rules.periods import add_months, parse_period
+from ..rules.periods import parse_period
 
 QUARTERS = 8
 CACHE = ".dangjian-site-trends.json"

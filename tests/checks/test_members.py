@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from dangjian_cli.checks.members import add_months, add_years, id_number_problem
+from dangjian_cli.checks.members import id_number_problem
+from dangjian_cli.dates import add_months, add_years
 
 M4 = "members/m4.toml"
 
@@ -106,6 +107,15 @@ def test_applicant_on_18th_birthday_is_fine(make_repo, validate):
 def test_leap_day_birthday_turns_18_on_28_february():
     assert add_years(date(2008, 2, 29), 18) == date(2026, 2, 28)
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(("applied", "too_young"), [("2026-02-27", True), ("2026-02-28", False)])
+def test_an_applicant_born_on_29_february_is_18_on_28_february(
+    make_repo, validate, applied, too_young
+):
+    born = "birth_date = 2008-02-29"
+    repo = make_repo({M4: member(born, f"applied = {applied}", status="applicant")})
+    assert bool(validate(repo).of("E-AGE")) is too_young
 
 
 def test_activist_less_than_a_year(make_repo, validate):

@@ -354,3 +354,74 @@ def test_the_pre_receive_hook_speaks_the_pushed_records_language(tmp_path):
         cli, ["--lang", "en", "-C", str(server), "hooks", "pre-receive"], input=lines
     )
     assert f"rejected refs/heads/main: commit {new[:10]} has 1 validation error" in en.stderr
+
+
+def test_installing_the_server_hooks_speaks_the_guarded_records_language(tmp_path):
+    """A bare server has no work tree to read dangjian.toml from: `hooks install
+    --pre-receive` speaks the language of the guarded branch's dangjian.toml, else of
+    the default branch's (a branch guarded before its first push)."""
+    import os
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+    from tests.conftest import GIT_ENV
+
+    repo = county(tmp_path / "county", "zh")
+    server = tmp_path / "server.git"
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run(
+        ["git", "clone", "-q", "--bare", str(repo.root), str(server)], check=True, env=env
+    )
+
+    def install(*before: str):
+        args = [*before, "-C", str(server), "hooks", "install", "--pre-receive"]
+        return CliRunner().invoke(cli, args)
+
+    done = install()
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines() == [
+        f"已安装 {server / 'hooks' / 'pre-receive'}",
+        f"已安装 {server / 'hooks' / 'post-receive'}",
+        "保护分支 main（记录库的默认分支）；receive.denyNonFastForwards = true",
+    ]
+    # a branch not pushed yet: the default branch's language, and its warning translated
+    ahead = CliRunner().invoke(
+        cli, ["-C", str(server), "hooks", "install", "--pre-receive", "--branch", "records"]
+    )
+    assert ahead.exit_code == 0, ahead.output
+    assert "保护分支 records（按 --branch 指定）" in ahead.stdout
+    assert f"警告：分支 records 在 {server} 中尚不存在（现有分支：main）" in ahead.stderr
+    # a hook dangjian did not write: refused (pre-receive) or warned about (post-receive)
+    (server / "hooks" / "post-receive").write_text("#!/bin/sh\n")
+    kept = install()
+    assert kept.exit_code == 0, kept.output
+    assert kept.stderr.strip() == (
+        f"dangjian: 警告：{server / 'hooks' / 'post-receive'} 已存在，且不是 dangjian 写的；"
+        "要替换它，用 --force：推送仍会校验，但不保存快照，大的记录库每次都要整体校验"
+    )
+    (server / "hooks" / "pre-receive").write_text("#!/bin/sh\n")
+    refused = install()
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        f"dangjian: {server / 'hooks' / 'pre-receive'} 已存在，且不是 dangjian 写的；"
+        "要替换它，用 --force"
+    )
+    english = install("--lang", "en")
+    assert english.exit_code == 1 and "was not written by dangjian" in english.stderr
+
+    # the guarded branch's own settings win over the default branch's
+    repo.git("checkout", "-q", "-b", "english")
+    repo.write("dangjian.toml", repo.read("dangjian.toml").replace('"zh"', '"en"'))
+    repo.commit("settings: English")
+    repo.git("push", "-q", str(server), "english")
+    guarded = CliRunner().invoke(
+        cli,
+        ["-C", str(server), "hooks", "install", "--pre-receive", "--branch", "english", "--force"],
+    )
+    assert guarded.exit_code == 0, guarded.output
+    assert guarded.stdout.splitlines()[-1] == (
+        "guarding branch english (as --branch said); receive.denyNonFastForwards = true"
+    )
+    assert not CJK.search(guarded.output)

@@ -86,11 +86,13 @@ def test_the_job_is_done_beside_the_checks_or_left_to_the_caller(broken, monkeyp
         raise ValueError("no")
 
     # one process: nothing is done beside
-    problems, done = checks.validate_alongside(records, job, day)
-    assert [p.as_dict() for p in problems] == alone and done is checks.NOT_DONE
+    problems, done = checks.validate_alongside(records, [job], day)
+    assert [p.as_dict() for p in problems] == alone and done == [checks.NOT_DONE]
     monkeypatch.setattr(checks, "PARALLEL_FROM", 1)
-    problems, done = checks.validate_alongside(records, job, day)
+    problems, done = checks.validate_alongside(records, [job], day)
     assert [p.as_dict() for p in problems] == alone
-    assert done == wanted
-    problems, done = checks.validate_alongside(records, fails, day)
-    assert [p.as_dict() for p in problems] == alone and done is checks.NOT_DONE
+    assert done == [wanted]
+    # several jobs, each answered in its place, one failing
+    problems, done = checks.validate_alongside(records, [fails, job, job], day)
+    assert [p.as_dict() for p in problems] == alone
+    assert done == [checks.NOT_DONE, wanted, wanted]

@@ -36,3 +36,40 @@ def test_cached_loads_equal_fresh_loads_across_commits(make_repo, monkeypatch):
     assert "members/m4.toml" not in older.paths
     assert _texts(older) == _texts(repository.load(GitStore(repo.root, first)))
     assert not any("E-ENUM" in t for t in _texts(older))
+
+
+def test_a_cache_written_for_the_same_blobs_is_taken_without_its_stamps(make_repo, monkeypatch):
+    """The cache names the exact files and blobs it was written for: loading those
+    again reads no stamp; any other set of blobs is checked file by file."""
+    monkeypatch.setattr(rc, "CACHE_FROM", 1)
+    repo = make_repo(git=True)
+    first = repo.git("rev-parse", "HEAD").strip()
+    repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "ful"\n')
+    repo.commit("bad member")
+    built = cache.load_blobs_cached(GitStore(repo.root, "HEAD"))  # writes the cache
+
+    read: list[int] = []
+    real = rc.CacheFile.stamps
+    monkeypatch.setattr(rc.CacheFile, "stamps", lambda self, *a: read.append(1) or real(self, *a))
+    again = cache.load_blobs_cached(GitStore(repo.root, "HEAD"))
+    assert read == []
+    assert _texts(again) == _texts(built)
+    assert any("E-ENUM" in t for t in _texts(again))
+
+    # another commit: its stamps are compared, and the cache is written for it
+    older = cache.load_blobs_cached(GitStore(repo.root, first))
+    assert read
+    assert "members/m4.toml" not in older.paths
+    assert _texts(older) == _texts(repository.load(GitStore(repo.root, first)))
+    read.clear()
+    assert _texts(cache.load_blobs_cached(GitStore(repo.root, first))) == _texts(older)
+    assert read == []
+    # the same paths with one blob changed are not taken as they were
+    cache.load_blobs_cached(GitStore(repo.root, "HEAD"))
+    read.clear()
+    repo.write("members/m4.toml", 'name = "Four"\norg = "village"\nstatus = "full"\n')
+    repo.commit("member fixed")
+    fixed = cache.load_blobs_cached(GitStore(repo.root, "HEAD"))
+    assert read
+    assert not any("E-ENUM" in t for t in _texts(fixed))
+    assert _texts(fixed) == _texts(repository.load(GitStore(repo.root, "HEAD")))

@@ -122,8 +122,9 @@ def test_init_then_bare_server_guards_main_by_default(tmp_path: Path, git_run, m
     server = tmp_path / "server.git"
     assert git_run(tmp_path, "clone", "-q", "--bare", str(county), str(server)).returncode == 0
     installed = _install(server)
-    assert "guarding branch main (the repository's default branch)" in installed.stdout
-    assert "warning" not in installed.stderr
+    # the server speaks the language of the records it guards, as init did
+    assert "保护分支 main（记录库的默认分支）" in installed.stdout
+    assert "警告" not in installed.stderr and "warning" not in installed.stderr
     clerk = tmp_path / "clerk"
     assert git_run(tmp_path, "clone", "-q", str(server), str(clerk)).returncode == 0
     (clerk / "members" / "bad.toml").write_text(BAD_MEMBER)

@@ -172,3 +172,33 @@ def test_findings_introduced_and_resolved_at_the_same_as_of(make_repo):
     assert ("village", "branch-assembly", "2026-Q1", "overdue") not in keys(
         early.findings_introduced
     )
+
+
+def test_list_delta_is_a_multiset_difference_by_canonical_form():
+    """The rows both lists begin with are matched without their canonical form: the
+    answer is the plain multiset difference's, items alike but of other types
+    (1, 1.0, True) apart, whatever the lists."""
+    import random
+    from collections import Counter
+
+    from dangjian_cli.gitops.diff import _canon, _list_delta
+
+    def reference(a, b):
+        def surplus(xs, other):
+            left, seen, out = Counter(_canon(v) for v in other), Counter(), []
+            for v in xs:
+                seen[_canon(v)] += 1
+                if seen[_canon(v)] > left[_canon(v)]:
+                    out.append(v)
+            return out
+
+        return surplus(b, a), surplus(a, b)
+
+    rng = random.Random(7)
+    pool = [1, 1.0, True, "1", {"m": 1}, {"m": 1.0}, {"m": [1, 2]}, {"m": [1, 2.0]}, [1], None]
+    for _ in range(2000):
+        a = [rng.choice(pool) for _ in range(rng.randrange(6))]
+        b = a[: rng.randrange(len(a) + 1)] + [rng.choice(pool) for _ in range(rng.randrange(4))]
+        if rng.random() < 0.3:
+            rng.shuffle(b)
+        assert _list_delta(a, b) == reference(a, b), (a, b)

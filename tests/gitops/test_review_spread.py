@@ -14,11 +14,14 @@ import json
 import random
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from dangjian_cli import checks
 from dangjian_cli.gitops import local, sides, snapshot
 
 SYNTH = Path(__file__).resolve().parents[2] / "benchmarks" / "synth.py"
@@ -40,6 +43,8 @@ def county(make_repo, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(snapshot, "SNAPSHOT_FROM", 1)
     monkeypatch.setattr(sides, "CACHE_FROM", 1)
     monkeypatch.setattr(sides, "SCOPED_SHARE", 0.0)
+    # on two cores, as a county's: the rules judged beside the checks
+    monkeypatch.setattr(checks, "PARALLEL_FROM", 1)
     return repo
 
 
@@ -120,6 +125,22 @@ def spread_change(repo, rng: random.Random) -> None:
     )
 
 
+@contextmanager
+def judged(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[tuple, tuple]]]:
+    """The calls of ``gitops.local.judge_head`` made meanwhile: (arguments, answer)."""
+    calls: list[tuple[tuple, tuple]] = []
+    real = local.judge_head
+
+    def judge_head(*args: object, **kw: object) -> tuple:
+        found = real(*args, **kw)  # type: ignore[arg-type]
+        calls.append((args, found))
+        return found
+
+    with monkeypatch.context() as patch:
+        patch.setattr(local, "judge_head", judge_head)
+        yield calls
+
+
 def _review(repo, cache: bool) -> tuple[int, dict]:
     from click.testing import CliRunner
 
@@ -143,26 +164,143 @@ def test_a_spread_change_reviewed_from_the_snapshot_matches_a_whole_review(
     # a clerk's day: the base's snapshot judged today, with today's findings
     assert county.run("overdue", "--format", "json", "--force").exit_code == 0
 
-    used: list[int] = []
-    real_problems, real_findings = local.head_problems, local.head_findings
-
-    def head_problems(*args: object, **kw: object) -> object:
-        used.append(1)
-        return real_problems(*args, **kw)  # type: ignore[arg-type]
-
-    def head_findings(*args: object, **kw: object) -> object:
-        found = real_findings(*args, **kw)  # type: ignore[arg-type]
-        used.append(2 if found is not None else 0)
-        return found
-
     whole = _review(county, cache=False)
-    assert not used
-    with monkeypatch.context() as patch:
-        patch.setattr(local, "head_problems", head_problems)
-        patch.setattr(local, "head_findings", head_findings)
+    with judged(monkeypatch) as calls:
         fast = _review(county, cache=True)
-    assert used == [1, 2], "the head was not judged from the base's snapshot"
+    # judged from the base's snapshot, the head's findings too
+    assert [found[1] is not None for _, found in calls] == [True]
     assert fast == whole
     report = fast[1]
     assert len(report["changes"]["changed"]) > 20
     assert report["problems_introduced"] and report["findings_introduced"]
+
+
+def test_a_spread_change_of_the_settings_too_is_judged_anew(county, monkeypatch) -> None:
+    """The settings read by every rule and by the dues checks: a change to them
+    leaves no member's problems and no finding of the base standing."""
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(4))
+    settings = county.root / "dangjian.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text + '\n[rules.activist-year]\nseverity = "error"\n\n[rules.dues]\ngrace_days = 0\n',
+        encoding="utf-8",
+    )
+    county.commit("a spread change, and the settings")
+    county.git("checkout", "-q", "main")
+    assert county.run("overdue", "--format", "json", "--force").exit_code == 0
+    whole = _review(county, cache=False)
+    with judged(monkeypatch) as calls:
+        fast = _review(county, cache=True)
+    assert [found[1] for _, found in calls] == [None], "the head's findings were not made anew"
+    assert fast == whole
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_changes_applied_to_loaded_records_are_a_load_of_the_changed_files(
+    county, seed: int
+) -> None:
+    """The head of a spread review is the base's records with the changed files
+    parsed (sides.apply_changes): the records a load of the head gives, each
+    collection in the order an assembly of them gives."""
+    from dangjian_cli.gitops.sides import apply_changes
+    from dangjian_cli.records.repository import assemble, load
+    from dangjian_cli.records.store import FolderStore, OverlayStore
+
+    base = load(FolderStore(county.root))
+    before = {p: (county.root / p).read_bytes() for p in base.paths}
+    spread_change(county, random.Random(seed))
+    (county.root / "members" / "broken.toml").write_text("name = [\n", encoding="utf-8")
+    after = load(FolderStore(county.root))
+    changes = {p: (county.root / p).read_bytes() for p in after.paths if p not in before}
+    changes |= {p: None for p in before if p not in after.paths}
+    for p in before.keys() & set(after.paths):
+        data = (county.root / p).read_bytes()
+        if data != before[p]:
+            changes[p] = data
+    head = apply_changes(base, changes)
+
+    def fields(r):
+        return {k: getattr(r, k) for k in ("orgs", "members", "by_path", "settings")} | {
+            k: sorted(getattr(r, k), key=lambda x: x.path)
+            for k in ("meetings", "funds", "letters", "reports", "notices", "trainings")
+        }
+
+    assert fields(head) == fields(after)
+    assert head.paths == after.paths
+    assert sorted(p.as_dict().items() for p in head.problems) == sorted(
+        p.as_dict().items() for p in after.problems
+    )
+    # each collection in assembly order: the base's records, then the changed ones
+    by_path = {p: r for p, r in base.by_path.items() if p not in changes}
+    by_path |= {p: head.by_path[p] for p in changes if p in head.by_path}
+    again = assemble(OverlayStore(base.store, changes), head.paths, by_path, [])
+    for name in ("orgs", "members", "meetings", "funds", "letters", "trainings"):
+        mine, theirs = getattr(head, name), getattr(again, name)
+        assert list(mine) == list(theirs) and [id(x) for x in mine] == [id(x) for x in theirs]
+    assert len(changes) > 20
+
+
+def test_a_review_hands_its_records_to_a_keeper(county) -> None:
+    """The console command keeps both sides' records until it ends rather than free
+    them object by object (cli.lifetime); the review is the same either way."""
+    from dangjian_cli.gitops.review import review
+    from dangjian_cli.records.repository import Records
+
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(9))
+    county.commit("a spread change")
+    kept: list[object] = []
+    day = date.today()
+    with_keeper = review(county.root, "main..spread", day, keep=kept.append)
+    assert len(kept) == 1
+    base, head = kept[0]
+    assert isinstance(base, Records) and isinstance(head, Records)
+    assert (
+        "members/new-member.toml" in head.by_path and "members/new-member.toml" not in base.by_path
+    )
+    assert review(county.root, "main..spread", day).as_dict() == with_keeper.as_dict()
+
+
+@pytest.mark.parametrize("days", [-400, 45])
+def test_a_spread_change_reviewed_on_another_day_than_its_base_snapshot(
+    county, monkeypatch: pytest.MonkeyPatch, days: int
+) -> None:
+    """The base's snapshot judged on another day (a clerk's first review of the
+    day): its problems are made the review's day's by the dated checks, its
+    findings for that day worked out beside the head's; the report is a whole
+    review's."""
+    from datetime import timedelta
+
+    # secretaries who leave in ten days: their terms judged on a later day are wrong
+    # (a dated check's problems differ from the day the snapshot was judged)
+    leaving = (date.today() + timedelta(days=10)).isoformat()
+    for org in sorted((county.root / "orgs").glob("*.toml"))[:6]:
+        found = re.search(r'^secretary = "([^"]+)"', org.read_text("utf-8"), flags=re.M)
+        member = county.root / "members" / f"{found.group(1)}.toml" if found else None
+        if member is not None and member.exists():
+            member.write_text(f"left_on = {leaving}\n" + member.read_text("utf-8"), "utf-8")
+    county.commit("secretaries leaving")
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(days % 7))
+    county.commit("a spread change")
+    county.git("checkout", "-q", "main")
+    assert county.run("overdue", "--format", "json", "--force").exit_code == 0
+    day = (date.today() + timedelta(days=days)).isoformat()
+    args = ["review", "main..spread", "--as-of", day, "--format", "json"]
+    from click.testing import CliRunner
+
+    from dangjian_cli.cli.main import cli
+
+    def run(cache: bool) -> tuple[int, str]:
+        env = None if cache else {"DANGJIAN_CACHE": "0"}
+        result = CliRunner().invoke(cli, ["-C", str(county.root), *args], env=env)
+        assert result.exit_code in (0, 1), result.output
+        return result.exit_code, result.stdout
+
+    whole = run(cache=False)
+    with judged(monkeypatch) as calls:
+        fast = run(cache=True)
+    assert [args[1] for args, _ in calls] == [None]  # the base's findings not kept for the day
+    assert fast == whole
+    assert json.loads(fast[1])["findings_introduced"] or json.loads(fast[1])["findings_resolved"]

@@ -544,6 +544,7 @@ def test_a_spread_review_takes_the_base_from_its_snapshot(county, monkeypatch) -
     from datetime import date
 
     from dangjian_cli import checks
+    from dangjian_cli.checks import reuse
     from dangjian_cli.gitops import sides
     from dangjian_cli.rules import engine
 
@@ -557,8 +558,9 @@ def test_a_spread_review_takes_the_base_from_its_snapshot(county, monkeypatch) -
     args = ["review", "HEAD", "--as-of", day.isoformat(), "--format", "json"]
     whole = _listing(county, *args, whole=True)
     checked: list[int] = []
-    evaluated: list[int] = []
-    real_validate, real_evaluate = checks.validate, engine.evaluate
+    evaluated: list[tuple[int, int]] = []
+    rejudged: list[int] = []
+    real_validate, real_evaluate, real_rejudge = checks.validate, engine.evaluate, reuse.rejudge
     with monkeypatch.context() as patch:
         patch.setattr(
             checks,
@@ -568,15 +570,18 @@ def test_a_spread_review_takes_the_base_from_its_snapshot(county, monkeypatch) -
         patch.setattr(
             engine,
             "evaluate",
-            lambda *a, **k: evaluated.append(len(a[0].paths)) or real_evaluate(*a, **k),
+            lambda *a, **k: evaluated.append((id(a[0]), len(a[0].paths))) or real_evaluate(*a, **k),
         )
+        patch.setattr(reuse, "rejudge", lambda *a, **k: rejudged.append(1) or real_rejudge(*a, **k))
         fast = _listing(county, *args)
     assert fast == whole
-    # the head's only: whole once, and the changed members alone (gitops.local)
+    # the head's only: its checks from the base's (checks.reuse), its rules whole in
+    # two parts, and the changed members alone (gitops.local)
     files = len(county.git("ls-files", "*.toml").split())
-    for calls in (checked, evaluated):
-        assert len([n for n in calls if n > files // 2]) == 1, calls
-        assert len(calls) <= 2, calls
+    assert not [n for n in checked if n > files // 2], checked
+    assert rejudged == [1]
+    assert len({side for side, n in evaluated if n > files // 2}) == 1, evaluated
+    assert len(evaluated) <= 3, evaluated
     assert json.loads(fast[1])["problems_introduced"]
     for full in (True, False):  # --full, and a review on another day: both sides judged
         other = [*args[:3], "2026-07-16", *args[4:], *(["--full"] if full else [])]

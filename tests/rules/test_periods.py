@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dangjian_cli.dates import add_months, add_years
 from dangjian_cli.rules.periods import (
     PERIOD_KINDS,
-    add_months,
-    add_years,
     parse_period,
     period_of,
     periods_between,
