@@ -124,10 +124,49 @@ def test_outcomes_come_through_temporary_files_that_are_removed(mixed, tmp_path,
     assert list(handover.iterdir()) == []
 
 
-def test_outcomes_go_through_the_pipe_where_no_file_can_be_written(mixed, tmp_path, monkeypatch):
+def test_files_are_loaded_here_where_no_file_can_be_written(mixed, tmp_path, monkeypatch):
+    """A worker that cannot hand its outcome over gives its task back and stops."""
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    taken: list[int] = []
+    load_task = repository._load_task
+
+    def spy(task):
+        taken.append(len(task))
+        return load_task(task)
+
+    monkeypatch.setattr(repository, "_load_task", spy)
     one = repository.load(FolderStore(mixed.root), workers=1)
     two = repository.load(FolderStore(mixed.root), workers=2)
     assert view(two) == view(one)
+    # every file loaded in this process (the spy counts here only)
+    assert sum(taken) == len(one.paths)
+
+
+def test_a_worker_that_dies_leaves_its_tasks_to_this_process(mixed, monkeypatch):
+    """Tasks a worker took and never answered for are loaded here, in their place."""
+    import os
+
+    load_task = repository._load_task
+    parent = os.getpid()
+
+    def dying(task):
+        if os.getpid() != parent:
+            os._exit(3)  # the worker dies on its first task
+        return load_task(task)
+
+    monkeypatch.setattr(repository, "_load_task", dying)
+    one = repository.load(FolderStore(mixed.root), workers=1)
+    two = repository.load(FolderStore(mixed.root), workers=2)
+    assert view(two) == view(one)
+
+
+def test_tasks_shrink_towards_the_end_and_cover_every_path():
+    paths = [f"members/m{i:06d}.toml" for i in range(20_000)]
+    tasks = repository._tasks(FolderStore("."), paths)
+    assert [p for task in tasks for p in task] == paths
+    sizes = [len(task) for task in tasks]
+    assert sizes[0] == repository.CHUNK
+    assert sizes[-1] <= repository.CHUNK // 10
+    assert sizes == sorted(sizes, reverse=True)
