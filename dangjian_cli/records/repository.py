@@ -437,6 +437,7 @@ def _copy(tasks: list[Task], queue: int, answer_r: int, answer_w: int) -> None:
     code = 0
     try:
         os.close(answer_r)
+        table = m.dues_as_they_are()
         while (i := _next(queue)) is not None:
             try:
                 fd, name = tempfile.mkstemp(prefix="dangjian-load-")
@@ -445,7 +446,10 @@ def _copy(tasks: list[Task], queue: int, answer_r: int, answer_w: int) -> None:
                 break
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(_load_task(tasks[i]), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    # read at once by the checks: the dues rows not packed (see model)
+                    pickler.dispatch_table = table
+                    pickler.dump(_load_task(tasks[i]))
                 os.write(answer_w, _answer(i, name))
             except BaseException:
                 with contextlib.suppress(OSError):

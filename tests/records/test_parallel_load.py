@@ -144,22 +144,30 @@ def test_files_are_loaded_here_where_no_file_can_be_written(mixed, tmp_path, mon
     assert sum(taken) == len(one.paths)
 
 
-def test_a_worker_that_dies_leaves_its_tasks_to_this_process(mixed, monkeypatch):
+def test_a_worker_that_dies_leaves_its_tasks_to_this_process(mixed, monkeypatch, tmp_path):
     """Tasks a worker took and never answered for are loaded here, in their place."""
     import os
+    import time
 
     load_task = repository._load_task
     parent = os.getpid()
+    died: list[int] = []
 
     def dying(task):
         if os.getpid() != parent:
+            (tmp_path / "taken").touch()
             os._exit(3)  # the worker dies on its first task
+        died.append(1)
+        time.sleep(0.05)  # slowed down, so that the worker surely takes one
         return load_task(task)
 
-    monkeypatch.setattr(repository, "_load_task", dying)
     one = repository.load(FolderStore(mixed.root), workers=1)
+    monkeypatch.setattr(repository, "_load_task", dying)
     two = repository.load(FolderStore(mixed.root), workers=2)
     assert view(two) == view(one)
+    # the worker took a task, and it was loaded here after all
+    assert (tmp_path / "taken").exists()
+    assert len(died) == len(repository._tasks(FolderStore(mixed.root), one.paths))
 
 
 def test_tasks_shrink_towards_the_end_and_cover_every_path():
