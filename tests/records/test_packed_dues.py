@@ -68,7 +68,7 @@ def test_the_sample_countys_members_round_trip_and_a_roster_leaves_dues_packed()
     assert members == load(FolderStore(SAMPLE)).members
 
 
-@pytest.mark.parametrize("rows", [1, m.PACK_DUES_FROM, 40])
+@pytest.mark.parametrize("rows", [0, 1, m.PACK_DUES_FROM, 40])
 def test_as_they_are_hands_a_member_over_unpacked(rows) -> None:
     """The parallel load's hand-over (``dues_as_they_are``) leaves the rows as they
     are: read back, the member is equal and holds a plain list, never packed."""
@@ -78,9 +78,9 @@ def test_as_they_are_hands_a_member_over_unpacked(rows) -> None:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = m.dues_as_they_are()
-    pickler.dump([mb, mb.dues[0]])
+    pickler.dump([mb, mb.dues[:1]])
     back, row = pickle.loads(out.getvalue())
-    assert type(_raw(back)) is list and back == mb and row == mb.dues[0]
+    assert type(_raw(back)) is list and back == mb and row == mb.dues[:1]
     packed = pickle.loads(pickle.dumps(mb, protocol=pickle.HIGHEST_PROTOCOL))
     assert isinstance(_raw(packed), m._PackedDues) == (rows >= m.PACK_DUES_FROM)
 

@@ -61,8 +61,26 @@ def mixed(make_repo, monkeypatch):
     return make_repo(FILES)
 
 
-def test_two_processes_load_what_one_does(mixed):
+@pytest.fixture
+def slow_here(monkeypatch):
+    """This process's tasks slowed down, so that the worker surely takes some:
+    ``slow_here()`` from then on."""
+    import os
+    import time
+
+    here, load_task = os.getpid(), repository._load_task
+
+    def slow(task):
+        if os.getpid() == here:
+            time.sleep(0.02)
+        return load_task(task)
+
+    return lambda: monkeypatch.setattr(repository, "_load_task", slow)
+
+
+def test_two_processes_load_what_one_does(mixed, slow_here):
     one = repository.load(FolderStore(mixed.root), workers=1)
+    slow_here()
     two = repository.load(FolderStore(mixed.root), workers=2)
     assert view(two) == view(one)
     codes = {p.code for p in one.problems}
@@ -70,11 +88,12 @@ def test_two_processes_load_what_one_does(mixed):
     assert [p.text() for p in validate(two)] == [p.text() for p in validate(one)]
 
 
-def test_a_store_workers_may_not_read_sends_the_bytes(mixed):
+def test_a_store_workers_may_not_read_sends_the_bytes(mixed, slow_here):
     """An overlay (like a git store) is read here only; its changes reach the workers."""
     base = FolderStore(mixed.root)
     changes = {"members/p03.toml": b'name = "Changed"\norg = "village"\nstatus = "full"\n'}
     one = repository.load(OverlayStore(base, changes), workers=1)
+    slow_here()
     two = repository.load(OverlayStore(base, changes), workers=2)
     assert view(two) == view(one)
     assert two.members["p03"].name == "Changed"
@@ -102,7 +121,9 @@ def test_records_pickle_back_equal(mixed):
     assert pickle.loads(pickle.dumps(member)).dues[0].amount == member.dues[0].amount
 
 
-def test_outcomes_come_through_temporary_files_that_are_removed(mixed, tmp_path, monkeypatch):
+def test_outcomes_come_through_temporary_files_that_are_removed(
+    mixed, tmp_path, monkeypatch, slow_here
+):
     import tempfile
 
     handover = tmp_path / "handover"
@@ -118,6 +139,7 @@ def test_outcomes_come_through_temporary_files_that_are_removed(mixed, tmp_path,
 
     monkeypatch.setattr(repository, "_received", spy)
     one = repository.load(FolderStore(mixed.root), workers=1)
+    slow_here()
     two = repository.load(FolderStore(mixed.root), workers=2)
     assert view(two) == view(one)
     assert seen and all(name.startswith(str(handover)) for name in seen)
