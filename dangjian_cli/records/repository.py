@@ -370,6 +370,7 @@ def load_paths(store: Store, paths: list[str], workers: int) -> list[Loaded]:
     sys.stdout.flush()
     sys.stderr.flush()
     copies: list[int] = []
+    parent = os.getpid()
     done: dict[int, list[Loaded]] = {}
     pending = bytearray()
     finished = False
@@ -380,7 +381,7 @@ def load_paths(store: Store, paths: list[str], workers: int) -> list[Loaded]:
             except OSError:
                 break  # fewer copies: this process loads what they would have
             if pid == 0:  # the copy: never returns
-                _copy(tasks, queue_r, answer_r, answer_w)
+                _copy(tasks, queue_r, answer_r, answer_w, parent)
             copies.append(pid)
         os.close(answer_w)
         answer_w = -1
@@ -426,11 +427,12 @@ def _next(queue: int) -> int | None:
     return int.from_bytes(index, "little") if len(index) == 2 else None
 
 
-def _copy(tasks: list[Task], queue: int, answer_r: int, answer_w: int) -> None:
+def _copy(tasks: list[Task], queue: int, answer_r: int, answer_w: int, parent: int) -> None:
     """A forked copy's life: load tasks from the queue until it is empty, each
     outcome pickled to a temporary file whose name goes to the answer pipe (one
     write of a few bytes: never mixed with another copy's). A file that cannot
-    be written gives the task back (an empty name) and ends the copy."""
+    be written gives the task back (an empty name) and ends the copy; so does
+    the end of ``parent`` (killed: nobody would take or remove the files)."""
     import pickle
     import tempfile
 
@@ -438,7 +440,7 @@ def _copy(tasks: list[Task], queue: int, answer_r: int, answer_w: int) -> None:
     try:
         os.close(answer_r)
         table = m.dues_as_they_are()
-        while (i := _next(queue)) is not None:
+        while os.getppid() == parent and (i := _next(queue)) is not None:
             try:
                 fd, name = tempfile.mkstemp(prefix="dangjian-load-")
             except OSError:

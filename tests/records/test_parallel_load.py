@@ -200,3 +200,24 @@ def test_tasks_shrink_towards_the_end_and_cover_every_path():
     assert sizes[0] == repository.CHUNK
     assert sizes[-1] <= repository.CHUNK // 10
     assert sizes == sorted(sizes, reverse=True)
+
+
+def test_a_worker_whose_parent_is_gone_stops(mixed, tmp_path, monkeypatch, slow_here):
+    """A worker takes no more tasks once the process that forked it is gone (here
+    it is told so): no outcome files are left for nobody to take."""
+    import os
+    import tempfile
+
+    handover = tmp_path / "handover"
+    handover.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(handover))
+    here = os.getpid()
+    real = os.getppid
+    monkeypatch.setattr(os, "getppid", lambda: 1 if os.getpid() != here else real())
+    received: list[str] = []
+    monkeypatch.setattr(repository, "_received", lambda sent: received.append(sent) or [])
+    one = repository.load(FolderStore(mixed.root), workers=1)
+    slow_here()
+    two = repository.load(FolderStore(mixed.root), workers=2)
+    assert view(two) == view(one)
+    assert received == [] and list(handover.iterdir()) == []
