@@ -441,6 +441,8 @@ def _copy(tasks: list[Task], queue: int, answer_r: int, answer_w: int, parent: i
         os.close(answer_r)
         table = m.dues_as_they_are()
         while os.getppid() == parent and (i := _next(queue)) is not None:
+            loaded = _load_task(tasks[i])
+            # the file made only now: a copy that dies while loading leaves none
             try:
                 fd, name = tempfile.mkstemp(prefix="dangjian-load-")
             except OSError:
@@ -451,7 +453,8 @@ def _copy(tasks: list[Task], queue: int, answer_r: int, answer_w: int, parent: i
                     pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
                     # read at once by the checks: the dues rows not packed (see model)
                     pickler.dispatch_table = table
-                    pickler.dump(_load_task(tasks[i]))
+                    pickler.dump(loaded)
+                del loaded
                 os.write(answer_w, _answer(i, name))
             except BaseException:
                 with contextlib.suppress(OSError):

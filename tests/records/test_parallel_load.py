@@ -167,9 +167,15 @@ def test_files_are_loaded_here_where_no_file_can_be_written(mixed, tmp_path, mon
 
 
 def test_a_worker_that_dies_leaves_its_tasks_to_this_process(mixed, monkeypatch, tmp_path):
-    """Tasks a worker took and never answered for are loaded here, in their place."""
+    """Tasks a worker took and never answered for are loaded here, in their place;
+    it leaves no file behind."""
     import os
+    import tempfile
     import time
+
+    handover = tmp_path / "handover"
+    handover.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(handover))
 
     load_task = repository._load_task
     parent = os.getpid()
@@ -189,6 +195,7 @@ def test_a_worker_that_dies_leaves_its_tasks_to_this_process(mixed, monkeypatch,
     assert view(two) == view(one)
     # the worker took a task, and it was loaded here after all
     assert (tmp_path / "taken").exists()
+    assert list(handover.iterdir()) == []
     assert len(died) == len(repository._tasks(FolderStore(mixed.root), one.paths))
 
 
