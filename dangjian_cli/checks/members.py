@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
+from operator import attrgetter, mul
 
 from ..dates import add_years
 from ..i18n import Message, say
@@ -19,6 +20,7 @@ from ..records import model as m
 from . import Context, check
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z")
+_MONTH_OF = attrgetter("month")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -120,6 +122,8 @@ def dues_months(ctx: Context) -> Iterator[Problem]:
     """Each dues row names a real month as "YYYY-MM", and no month is paid twice."""
     months: set[str] = set()  # well-formed months met so far: most rows repeat one
     for mb in ctx.records.members.values():
+        if _nothing_new(mb, months):
+            continue
         first: dict[str, int] = {}
         for i, row in enumerate(mb.dues):
             if row.month is None:
@@ -151,6 +155,16 @@ def dues_months(ctx: Context) -> Iterator[Problem]:
                 months.add(row.month)
 
 
+def _nothing_new(mb: m.Member, months: set[str]) -> bool:
+    """Whether :func:`dues_months` finds nothing on a member and learns no month,
+    known without going through the rows one by one: each row names a month met
+    already (so a well-formed one) and no month twice. Nearly every member of a
+    county pays so (a million rows: 0.45 -> 0.1 s)."""
+    paid = list(map(_MONTH_OF, mb.dues))
+    distinct = set(paid)
+    return len(distinct) == len(paid) and distinct <= months
+
+
 def id_number_problem(number: str, birth: date | None) -> Message | None:
     """Why ``number`` is not a valid GB 11643 resident id, or None when it is.
 
@@ -163,7 +177,8 @@ def id_number_problem(number: str, birth: date | None) -> Message | None:
     """
     if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789Xx":
         return say("must be 18 characters: 17 digits and a digit or X")
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    # 17 digits (tested above) times 17 weights, multiplied and added up in C
+    total = sum(map(mul, map(int, number[:17]), _ID_WEIGHTS))
     want = _ID_CHECK[total % 11]
     if number[17].upper() != want:
         return say("has a wrong check digit (the last character): a digit is mistyped")

@@ -111,6 +111,12 @@ def judged(
     index) and a whole load must do. ``located``: the side as
     ``gitops.snapshot.locate`` found it already (None: it found none)."""
     root = repo_root(ctx)
+    from ..records.cache import enabled
+
+    if not enabled():
+        # both give None with caching off: not imported (with the engine they
+        # import, 0.05 s of a cold run before its load can start)
+        return None
     if rev or staged or _in_git(root):
         from ..gitops.snapshot import INDEX, WORK_TREE, judge
 

@@ -12,6 +12,7 @@ import operator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from itertools import starmap
 from typing import Any
 
 # ---- vocabularies -----------------------------------------------------------
@@ -621,8 +622,44 @@ def _pack_member_dues() -> None:
         values.insert(at, dues)
         return Member, tuple(values)
 
+    def as_they_are(self: Member) -> tuple[Any, tuple[Any, ...]]:
+        values = list(get(self))
+        dues = slot.__get__(self, Member)
+        if type(dues) is list and dues and set(map(type, dues)) == _ONLY_DUES:
+            # the rows as tuples of their fields: pickled without a call back to
+            # Python for each of them, a third of their cost
+            values.insert(at, None)
+            return _with_rows, (tuple(values), list(map(_DUES_FIELDS, dues)))
+        values.insert(at, dues)
+        return Member, tuple(values)
+
     Member.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
     Member.dues = _DuesSlot(slot)  # type: ignore[assignment,misc]
+    _AS_THEY_ARE[Member] = as_they_are
+
+
+_AS_THEY_ARE: dict[type, Any] = {}
+_ONLY_DUES = {Dues}
+_DUES_FIELDS = operator.attrgetter(*(f.name for f in fields(Dues)))
+
+
+def _with_rows(values: tuple[Any, ...], rows: list[tuple[Any, ...]]) -> Member:
+    """A member handed over by :func:`dues_as_they_are` with its dues rows as tuples."""
+    member = Member(*values)
+    member.dues = list(starmap(Dues, rows))
+    return member
 
 
 _pack_member_dues()
+
+
+def dues_as_they_are() -> dict[type, Any]:
+    """A ``pickle.Pickler.dispatch_table`` (copyreg's, and one entry more) that
+    leaves a member's dues rows as they are, not packed: for records that are
+    read at once, as a parallel load hands them over. Packed, the rows were
+    pickled twice and, once the checks read them, unpacked in each process that
+    runs them (the full county: 0.2-0.4 s CPU more, and 20-30 MB of packed bytes
+    freed in this process)."""
+    import copyreg
+
+    return {**copyreg.dispatch_table, **_AS_THEY_ARE}

@@ -12,7 +12,8 @@ import errno
 import os
 import stat
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..i18n import Message, say
@@ -52,6 +53,11 @@ class Store(ABC):
     def exists(self, path: str) -> bool:
         paths, _ = self.listing()
         return path in paths
+
+    @contextmanager
+    def reading(self) -> Iterator[Callable[[str], bytes]]:
+        """:meth:`read`, for reading many files in a row (see :class:`FolderStore`)."""
+        yield self.read
 
 
 class FolderStore(Store):
@@ -147,16 +153,31 @@ class FolderStore(Store):
         # which adds up over a county's 150,000 small files
         return _read_regular(os.path.join(self._folder, path), path)
 
+    @contextmanager
+    def reading(self) -> Iterator[Callable[[str], bytes]]:
+        """:meth:`read` through the folder's open descriptor, while it is open: each
+        file is opened from there, with no full path joined and walked down from
+        the top for each of a county's files (a cold load's reads: 9 -> 7 µs a file)."""
+        try:
+            fd = os.open(self._folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # read as ever, each file's error said by read
+            yield self.read
+            return
+        try:
+            yield lambda path: _read_regular(path, path, fd)
+        finally:
+            os.close(fd)
+
     def exists(self, path: str) -> bool:
         return (self.root / path).is_file()
 
 
-def _read_regular(full: str, path: str) -> bytes:
+def _read_regular(full: str, path: str, folder: int | None = None) -> bytes:
     """The bytes of a plain file of at most :data:`MAX_BYTES`. Non-blocking, so that
     a file replaced by a FIFO since it was listed cannot hang the run; a file past
     the size limit is refused (one that grows meanwhile is cut one byte past the
     limit, and ``parse`` refuses it)."""
-    fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
+    fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK, dir_fd=folder)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

@@ -66,3 +66,54 @@ def test_the_sample_countys_members_round_trip_and_a_roster_leaves_dues_packed()
     lst.members(records, None, None, None)
     assert sum(isinstance(_raw(mb), m._PackedDues) for mb in members.values()) > 20
     assert members == load(FolderStore(SAMPLE)).members
+
+
+@pytest.mark.parametrize("rows", [0, 1, m.PACK_DUES_FROM, 40])
+def test_as_they_are_hands_a_member_over_unpacked(rows) -> None:
+    """The parallel load's hand-over (``dues_as_they_are``) leaves the rows as they
+    are: read back, the member is equal and holds a plain list, never packed."""
+    import io
+
+    mb = _member(rows)
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = m.dues_as_they_are()
+    pickler.dump([mb, mb.dues[:1]])
+    back, row = pickle.loads(out.getvalue())
+    assert type(_raw(back)) is list and back == mb and row == mb.dues[:1]
+    packed = pickle.loads(pickle.dumps(mb, protocol=pickle.HIGHEST_PROTOCOL))
+    assert isinstance(_raw(packed), m._PackedDues) == (rows >= m.PACK_DUES_FROM)
+
+
+def test_a_parallel_load_hands_members_over_unpacked(tmp_path, monkeypatch) -> None:
+    from dangjian_cli.records import repository
+
+    monkeypatch.setattr(repository, "CHUNK", 2)
+    (tmp_path / "members").mkdir()
+    (tmp_path / "dangjian.toml").write_text('name = "x"\n', encoding="utf-8")
+    rows = "".join(
+        f'[[dues]]\nmonth = "2025-{i:02d}"\namount = "8.00"\npaid_on = 2025-{i:02d}-05\n'
+        for i in range(1, 13)
+    )
+    for n in range(20):
+        (tmp_path / "members" / f"m{n:02d}.toml").write_text(
+            f'name = "P{n}"\norg = "o"\nstatus = "full"\n{rows}', encoding="utf-8"
+        )
+    one = load(FolderStore(tmp_path), workers=1)
+    # this process slowed down, so that the worker surely takes tasks
+    import os
+    import time
+
+    here, load_task = os.getpid(), repository._load_task
+
+    def slow(task):
+        if os.getpid() == here:
+            time.sleep(0.05)
+        return load_task(task)
+
+    monkeypatch.setattr(repository, "_load_task", slow)
+    two = load(FolderStore(tmp_path), workers=2)
+    # looked at before anything reads the rows (reading unpacks them)
+    assert all(type(_raw(mb)) is list for mb in two.members.values())
+    assert list(two.members.items()) == list(one.members.items())
+    assert all(len(mb.dues) == 12 for mb in two.members.values())
