@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ..problems import Problem
@@ -45,50 +46,146 @@ def judge_head(
     changed: Iterable[str],
     day: date,
     statuses: Iterable[str],
-) -> tuple[list[Problem], list[Obligation] | None, list[Obligation]]:
+) -> tuple[list[Problem], tuple[list[Obligation], list[Obligation]] | None]:
     """The head's problems on ``day`` (unlocated, sorted as ``validate`` sorts
-    them) and its obligations of ``statuses`` on ``day`` (sorted as ``evaluate``
-    sorts them), from ``problems``, a whole check of ``base`` on ``day``,
-    ``findings``, its whole answer to the same question, and ``changed``, the
-    paths that differ; and the base's obligations.
+    them), from ``problems``, a whole check of ``base`` on ``day``, and ``changed``,
+    the paths that differ; and the obligations of ``statuses`` on ``day`` only the
+    head has and only the base has (:func:`findings_delta` of whole evaluations),
+    from ``findings``, the base's whole answer (None: not kept for this day, and
+    worked out here too).
 
-    Where ``findings`` is None (not kept for this day) the base's are worked out
-    too, beside the rest. The head's are None when the change touches an org (a
-    member's obligations read which orgs exist) or the settings.
+    The rules are evaluated in parts, each part's difference found where it is
+    evaluated: the study hours, the other rules that are not local, and the local
+    ones (the dues), whose difference is that of the changed members alone (each
+    member's obligations read its own record, the settings and which orgs exist).
+    No difference is given (None) when the settings changed: a rule may then be
+    of another part on each side.
     """
     from ..checks import share
     from ..checks.reuse import SETTINGS, rejudge
-    from ..rules.engine import evaluate, obligation_order
+    from ..rules.engine import obligation_order
 
     changed = set(changed)
     statuses = list(statuses)
     touched, by_kind = touched_kinds(base, head, changed)
     kept = _without(problems, base.problems)
-    study, rest, local = _parts(head)
-    # a member's obligations read which orgs exist, and every rule the settings
-    derived = not touched & {"orgs", SETTINGS}
     jobs: list[Callable[[], Any]] = []
-    if findings is None:  # the base's, the dues of every member the largest part
-        jobs += [_evaluating(base, day, part, statuses) for part in _parts(base)[::-1]]
-    if derived:
-        jobs += [_evaluating(head, day, part, statuses) for part in (study, rest)]
+    if SETTINGS not in touched:
+        study, rest, local = _parts(head)
+        # a change of meetings (and of what study does not read) changes the study
+        # hours of those who attended a changed lesson, on either side, alone
+        few = None if touched & _STUDY_READS else _attending(base, head, by_kind, study)
+        jobs = [
+            _part_delta(findings, base, head, day, study, statuses, few),
+            _part_delta(findings, base, head, day, rest, statuses),
+        ]
+        if "orgs" in touched:  # a member's obligations read which orgs exist
+            jobs.append(_part_delta(findings, base, head, day, local, statuses))
+        else:
+            jobs.append(_members_delta(findings, base, head, changed, day, local, statuses))
     jobs.append(lambda: rejudge(kept, head, touched, by_kind, day))
     done = share(head, jobs)
     found = [*head.problems, *done.pop()]
     found.sort(key=Problem.sort_key)
-    if findings is None:
-        findings = [o for part in done[:3] for o in part]
-        findings.sort(key=obligation_order)
-        done = done[3:]
-    if not derived:
-        return found, None, findings
-    alone = _alone(head, changed)
-    members = {_member_id(p) for p in changed} - {None}
-    out = [o for part in done for o in part]
-    out.extend(o for o in findings if o.rule in local and o.subject not in members)
-    out.extend(evaluate(alone, day, rules=local, statuses=statuses))
-    out.sort(key=obligation_order)
-    return found, out, findings
+    if not done:
+        return found, None
+    introduced = [o for new, _ in done for o in new]
+    resolved = [o for _, old in done for o in old]
+    introduced.sort(key=obligation_order)
+    resolved.sort(key=obligation_order)
+    return found, (introduced, resolved)
+
+
+Delta = tuple[list[Obligation], list[Obligation]]
+
+
+def findings_delta(before: list[Obligation], after: list[Obligation]) -> Delta:
+    """The obligations of ``after`` that ``before`` has not, and those of ``before``
+    that ``after`` has not, each in its order (one is the same obligation as
+    another when it is of the same subject, rule and period, with the same status)."""
+    key = attrgetter("subject", "rule", "period", "status")
+    old = set(map(key, before))
+    new = set(map(key, after))
+    return [o for o in after if key(o) not in old], [o for o in before if key(o) not in new]
+
+
+def _part_delta(
+    findings: list[Obligation] | None,
+    base: Records,
+    head: Records,
+    day: date,
+    rules: dict[str, Rule],
+    statuses: list[str],
+    members: set[str] | None = None,
+) -> Callable[[], Delta]:
+    """A job: the difference of the base's and the head's obligations of ``rules``,
+    each evaluated whole (the base's taken from ``findings`` where kept), or for
+    ``members`` alone (rules judging each member, whose others are alike)."""
+    from ..rules.engine import evaluate
+
+    def job() -> Delta:
+        ids = set(rules)
+        if findings is not None:
+            before = [
+                o for o in findings if o.rule in ids and (members is None or o.subject in members)
+            ]
+        else:
+            before = evaluate(base, day, rules=rules, statuses=statuses, members=members)
+        after = evaluate(head, day, rules=rules, statuses=statuses, members=members)
+        return findings_delta(before, after)
+
+    return job
+
+
+#: what a member's study hours read besides the meetings (and the day): the member,
+#: the trainings, which orgs exist, the settings
+_STUDY_READS = frozenset({"members", "trainings", "orgs", "settings"})
+
+
+def _attending(
+    base: Records, head: Records, by_kind: dict[str, set[str]], rules: dict[str, Rule]
+) -> set[str]:
+    """Who attended a changed meeting of a kind the study ``rules`` count as a
+    lesson, on either side: the members whose lessons a change of meetings counts
+    differently."""
+    from ..rules.participation import LESSON_KINDS
+
+    kinds = {kind for rule in rules.values() for kind in (rule.meeting_kinds or LESSON_KINDS)}
+    out: set[str] = set()
+    for path in by_kind.get("meetings", ()):
+        for side in (base, head):
+            meeting = side.by_path.get(path)
+            if isinstance(meeting, m.Meeting) and meeting.kind in kinds:
+                out.update(meeting.attendees)
+    return out
+
+
+def _members_delta(
+    findings: list[Obligation] | None,
+    base: Records,
+    head: Records,
+    changed: set[str],
+    day: date,
+    rules: dict[str, Rule],
+    statuses: list[str],
+) -> Callable[[], Delta]:
+    """A job: the difference of the obligations of local ``rules``, those of the
+    changed members alone (the others' are the same on both sides)."""
+    from ..rules.engine import evaluate
+
+    def job() -> Delta:
+        ids = set(rules)
+        members = {_member_id(p) for p in changed} - {None}
+        whole = (
+            findings
+            if findings is not None
+            else evaluate(base, day, rules=rules, statuses=statuses)
+        )
+        before = [o for o in whole if o.rule in ids and o.subject in members]
+        after = evaluate(_alone(head, changed), day, rules=rules, statuses=statuses)
+        return findings_delta(before, after)
+
+    return job
 
 
 def _parts(records: Records) -> tuple[dict[str, Rule], dict[str, Rule], dict[str, Rule]]:
@@ -103,14 +200,6 @@ def _parts(records: Records) -> tuple[dict[str, Rule], dict[str, Rule], dict[str
     study = {k: r for k, r in rules.items() if r.type == "study-hours"}
     rest = {k: r for k, r in rules.items() if k not in local and k not in study}
     return study, rest, local
-
-
-def _evaluating(
-    records: Records, day: date, rules: dict[str, Rule], statuses: list[str]
-) -> Callable[[], list[Obligation]]:
-    from ..rules.engine import evaluate
-
-    return lambda: evaluate(records, day, rules=rules, statuses=statuses)
 
 
 def touched_kinds(

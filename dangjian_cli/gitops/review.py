@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -251,7 +250,8 @@ def _review(
     # the whole base side is what its snapshot keeps, judged on the review's day
     # (another day's made the review's by its dated checks)
     whole = sides is None and kept is not None
-    before_problems = after_problems = before_findings = after_findings = None
+    before_problems = after_problems = before_findings = None
+    delta = None
     if whole:  # the head from the base's whole check (gitops.local)
         from .local import judge_head
         from .queries import findings
@@ -262,14 +262,14 @@ def _review(
         if kept.day != as_of.isoformat():
             before_problems = redate(before_problems, base_records, as_of)
         before_findings = kept.answer(findings(as_of))
-        after_problems, after_findings, before_findings = judge_head(
+        after_problems, delta = judge_head(
             before_problems, before_findings, base_records, head_records, changes, as_of, FINDING
         )
     result.introduced, result.fixed = problem_delta(
         base_records, head_records, as_of, renamed, before_problems, after_problems
     )
-    result.findings_introduced, result.findings_resolved = finding_delta(
-        base_records, head_records, as_of, before_findings, after_findings
+    result.findings_introduced, result.findings_resolved = delta or finding_delta(
+        base_records, head_records, as_of, before_findings
     )
     base_store.close()
     return result, (base_records, head_records)
@@ -377,15 +377,13 @@ def finding_delta(
     ``before``: the base's when a snapshot of its whole tree keeps them, ``after``
     the head's when found from them (:mod:`.local`)."""
     from ..rules.engine import evaluate
+    from .local import findings_delta
 
-    key = attrgetter("subject", "rule", "period", "status")
     if before is None:
         before = evaluate(base, as_of, statuses=FINDING)
     if after is None:
         after = evaluate(head, as_of, statuses=FINDING)
-    old = {key(o) for o in before}
-    new = {key(o) for o in after}
-    return [o for o in after if key(o) not in old], [o for o in before if key(o) not in new]
+    return findings_delta(before, after)
 
 
 def _finding_dict(o: Any) -> dict[str, Any]:

@@ -214,6 +214,9 @@ class Run:
     keep: set[str] | None = None
     #: the statuses kept (None: all); evaluators build no obligation of another
     wanted: frozenset[str] | None = None
+    #: the members judged (None: all): the rules judging members one by one judge
+    #: only these (:attr:`member_ids`)
+    only: frozenset[str] | None = None
     #: transfers dated from this day on stay with the sending org until received
     #: (rule transfer-receipt, once adopted; None: a transfer moves the member at once)
     receipts_from: date | None = None
@@ -273,7 +276,10 @@ class Run:
     @property
     def member_ids(self) -> list[str]:
         if self._member_ids is None:
-            self._member_ids = sorted(self.records.members)
+            members = self.records.members
+            self._member_ids = sorted(
+                members if self.only is None else self.only.intersection(members)
+            )
         return self._member_ids
 
     def periods(self, kind: str) -> list[Period]:
@@ -1072,20 +1078,22 @@ def evaluate(
     rules: dict[str, Rule] | None = None,
     orgs: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
+    members: Iterable[str] | None = None,
 ) -> list[Obligation]:
     """Every obligation of the repository at ``as_of``, sorted by org, rule, period, subject.
 
     ``rules`` defaults to the repository's catalogue (builtin + dangjian.toml);
     ``orgs`` keeps only obligations whose responsible org is among them, and
     ``statuses`` only those with one of these statuses (a listing of findings
-    then never builds, nor sorts, the many that are met).
+    then never builds, nor sorts, the many that are met). ``members``: the rules
+    that judge members one by one judge only these (``Run.only``).
     """
     # the obligations are many small acyclic objects: collecting while they are
     # made only walks them again (a tenth of the time on a county)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _evaluate(records, as_of, since, rules, orgs, statuses)
+        return _evaluate(records, as_of, since, rules, orgs, statuses, members)
     finally:
         if collecting:
             gc.enable()
@@ -1098,6 +1106,7 @@ def _evaluate(
     rules: dict[str, Rule] | None,
     orgs: Iterable[str] | None,
     statuses: Iterable[str] | None,
+    members: Iterable[str] | None = None,
 ) -> list[Obligation]:
     if rules is None:
         rules = load_rules(records.settings)
@@ -1110,6 +1119,7 @@ def _evaluate(
         tracking_since=settings.tracking_since if settings is not None else None,
         keep=keep,
         wanted=frozenset(statuses) if statuses is not None else None,
+        only=frozenset(members) if members is not None else None,
         # the repository's catalogue, not the --rule selection: who answers for a
         # member must not depend on which rules are listed
         receipts_from=_receipts_from(load_rules(settings)),

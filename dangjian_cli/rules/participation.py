@@ -446,7 +446,9 @@ def _study(run: e.Run, rule: Rule) -> Iterator[e.Obligation]:
     day = run.as_of
     members = run.records.members
     taken = trainings_by_member(run)
-    lessons = lessons_attended(run.records, rule.meeting_kinds or LESSON_KINDS, day)
+    # judging a few members (Run.only): only their lessons are counted
+    only = {i: members[i] for i in run.member_ids} if run.only is not None else None
+    lessons = lessons_attended(run.records, rule.meeting_kinds or LESSON_KINDS, day, only)
     for p in run.periods("year"):
         year = p.start.year
         deadline = p.end + timedelta(days=rule.grace_days)

@@ -100,17 +100,20 @@ def _meeting_edit(path: Path, rng: random.Random) -> None:
         _sub(path, r"^attendees = \[([^,\]]*),.*\]", r"attendees = [\1]")
 
 
-def spread_change(repo, rng: random.Random) -> None:
-    """Every few members and meetings of the county, edited at random."""
+def spread_change(repo, rng: random.Random, members_too: bool = True) -> None:
+    """Every few members and meetings of the county, edited at random (without
+    ``members_too``, only dues rows are added to members)."""
     members = sorted((repo.root / "members").rglob("*.toml"))
     meetings = sorted((repo.root / "meetings").rglob("*.toml"))
     step = rng.randrange(3, 7)
     for path in members[rng.randrange(step) :: step]:
         _dues_row(path, rng)
-        if rng.random() < 0.3:
+        if members_too and rng.random() < 0.3:
             _member_edit(path, rng)
     for path in meetings[rng.randrange(step) :: step * 2]:
         _meeting_edit(path, rng)
+    if not members_too:
+        return
     org = sorted((repo.root / "orgs").rglob("*.toml"))[0].stem
     repo.write(
         "members/new-member.toml",
@@ -304,3 +307,82 @@ def test_a_spread_change_reviewed_on_another_day_than_its_base_snapshot(
     assert [args[1] for args, _ in calls] == [None]  # the base's findings not kept for the day
     assert fast == whole
     assert json.loads(fast[1])["findings_introduced"] or json.loads(fast[1])["findings_resolved"]
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_a_change_of_dues_and_meetings_alone_judges_the_study_of_those_attending(
+    county, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Dues rows added and meetings edited, no member otherwise: the study hours are
+    judged again for those who attended a changed lesson alone; the review is a
+    whole review's."""
+    from dangjian_cli.rules import engine
+
+    county.git("checkout", "-q", "-b", "spread")
+    spread_change(county, random.Random(seed), members_too=False)
+    county.commit("dues and meetings")
+    county.git("checkout", "-q", "main")
+    assert county.run("overdue", "--format", "json", "--force").exit_code == 0
+    whole = _review(county, cache=False)
+    few: list[int] = []
+    real = engine.evaluate
+
+    def evaluate(*args: object, **kw: object) -> object:
+        if kw.get("members") is not None:
+            few.append(len(kw["members"]))  # type: ignore[arg-type]
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "evaluate", evaluate)
+        fast = _review(county, cache=True)
+    assert fast == whole
+    assert few and 0 < few[0] < 300  # some members, not the county's
+    assert fast[1]["findings_introduced"] or fast[1]["findings_resolved"]
+
+
+def test_study_hours_change_only_for_those_attending_a_changed_lesson(county) -> None:
+    """What a review of a change of meetings leans on: the study hours of a member
+    who attended no changed lesson, on either side, are what they were; and the
+    study hours judged for a few members are the whole judgement's of them."""
+    from dataclasses import replace
+    from decimal import Decimal
+    from statistics import median
+
+    from dangjian_cli.gitops.local import _attending
+    from dangjian_cli.gitops.sides import apply_changes
+    from dangjian_cli.records.repository import load
+    from dangjian_cli.records.store import FolderStore
+    from dangjian_cli.rules.catalog import load_rules
+    from dangjian_cli.rules.engine import evaluate
+
+    base = load(FolderStore(county.root))
+    day = date.today()
+    study = {k: r for k, r in load_rules(base.settings).items() if r.type == "study-hours"}
+    # the standard in the middle of the county's hours: a lesson more or less matters
+    hours = [o.found for o in evaluate(base, day, rules=study)]
+    study = {k: replace(r, min_hours=Decimal(str(median(hours)))) for k, r in study.items()}
+    lessons = [mt for mt in base.meetings if mt.kind == "party_lesson" and len(mt.attendees) > 1]
+    rng = random.Random(5)
+    changes: dict[str, bytes | None] = {}
+    for i, mt in enumerate(rng.sample(lessons, min(len(lessons), 12))):
+        text = (county.root / mt.path).read_text(encoding="utf-8")
+        if i % 3 == 0:
+            changes[mt.path] = None  # the lesson is gone
+        else:  # its attendees, but the first (or anyone else too)
+            who = mt.attendees[0] if i % 3 == 1 else "ghost"
+            new = re.sub(r"(?m)^attendees = \[.*\]", f'attendees = ["{who}"]', text, count=1)
+            changes[mt.path] = new.encode("utf-8")
+    head = apply_changes(base, changes)
+    few = _attending(base, head, {"meetings": set(changes)}, study)
+
+    def judged(records, members=None):
+        return [o.as_dict() for o in evaluate(records, day, rules=study, members=members)]
+
+    before, after = judged(base), judged(head)
+    moved = {o["subject"] for o in before if o not in after} | {
+        o["subject"] for o in after if o not in before
+    }
+    assert moved, "no member's study hours changed: the test shows nothing"
+    assert moved <= few
+    assert judged(head, few) == [o for o in after if o["subject"] in few]
+    assert judged(base, few) == [o for o in before if o["subject"] in few]
