@@ -63,7 +63,7 @@ def judge_head(
     """
     from ..checks import share
     from ..checks.reuse import SETTINGS, rejudge
-    from ..rules.engine import obligation_order
+    from ..rules.engine import READS, obligation_order
 
     changed = set(changed)
     statuses = list(statuses)
@@ -75,6 +75,8 @@ def judge_head(
         # a change of meetings (and of what study does not read) changes the study
         # hours of those who attended a changed lesson, on either side, alone
         few = None if touched & _STUDY_READS else _attending(base, head, by_kind, study)
+        # the other rules, of the types that read what the change touched
+        rest = {k: r for k, r in rest.items() if READS.get(r.type, touched) & touched}
         jobs = [
             _part_delta(findings, base, head, day, study, statuses, few),
             _part_delta(findings, base, head, day, rest, statuses),

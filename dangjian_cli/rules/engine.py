@@ -1052,6 +1052,44 @@ EVALUATORS: dict[str, Callable[[Run, Rule], Iterable[Obligation]]] = {
     "dues-standard": _judged_by_validate,
 }
 
+#: what the index of one evaluation reads (``build_index``)
+_INDEXED = ("meetings", "reports", "letters", "assessments")
+
+#: the kinds of record each rule type reads (as ``checks.Check.reads`` names them:
+#: top folders, the settings, a member's dues rows apart): a change to none of
+#: them leaves the type's obligations as they were (``gitops.local``); a test
+#: watches every type's reads
+READS: dict[str, frozenset[str]] = {
+    kind: frozenset({"orgs", "settings", *reads})
+    for kind, reads in {
+        "meetings": _INDEXED,
+        "report": _INDEXED,
+        "letter": _INDEXED,
+        "assessment": _INDEXED,
+        "contact-lesson": (*_INDEXED, "members"),
+        "secretary-lesson": (*_INDEXED, "members"),
+        "pairing": (),
+        "project": (),
+        "election": (),
+        "probation": ("members",),
+        "step": ("members",),
+        "mobile": ("members",),
+        "receipt": ("members",),
+        "training": ("members", "trainings"),
+        "secretary-training": ("members", "trainings"),
+        "dues": ("members", "dues"),
+        "notice": ("members", "notices"),
+        "followup": ("assessments", "notices"),
+        "weak": ("weak",),
+        "attendance": ("meetings", "members"),
+        "appraisal": ("meetings", "members"),
+        "disposition": ("meetings", "members"),
+        "study-hours": ("meetings", "members", "trainings"),
+        "interval": (),
+        "dues-standard": (),
+    }.items()
+}
+
 #: rule types whose obligations are about single members, each judged on the
 #: member's own record, the settings and which orgs exist (never on meetings or
 #: other members): a change to a few members is evaluated on those members alone,
