@@ -10,13 +10,16 @@ head from the base's snapshot, its whole check and findings on the review's day:
   change touched keeps its problems; one judging records one by one is run on
   the changed ones (the dues checks on the changed members, the meeting checks
   on the changed meetings); the rest run on the whole head;
-- the rules of a local type (``rules.engine.LOCAL_TYPES``, the dues) judge each
-  member on its own record (with the settings and which orgs exist): the base's
-  answer on the unchanged members stands, the changed members are judged alone;
-- every other rule is judged on the whole head, in two jobs shared out with the
-  checks between two processes.
+- the rules by what they read too (``rules.engine.READS``): a rule type reading
+  nothing the change touched keeps its findings; the rules of a local type
+  (``rules.engine.LOCAL_TYPES``, the dues) judge each member on its own record
+  (with the settings and which orgs exist), so only the changed members are
+  judged; the study hours, where only meetings changed of what they read, are
+  judged for those who attended a changed lesson; the others on the whole head.
 
-A change of the settings leaves no obligation standing: every rule reads them.
+The parts are jobs shared out between two processes, each giving only its
+difference. A change of the settings leaves no obligation standing: every rule
+reads them.
 """
 
 from __future__ import annotations
@@ -47,19 +50,21 @@ def judge_head(
     day: date,
     statuses: Iterable[str],
 ) -> tuple[list[Problem], tuple[list[Obligation], list[Obligation]] | None]:
-    """The head's problems on ``day`` (unlocated, sorted as ``validate`` sorts
-    them), from ``problems``, a whole check of ``base`` on ``day``, and ``changed``,
-    the paths that differ; and the obligations of ``statuses`` on ``day`` only the
-    head has and only the base has (:func:`findings_delta` of whole evaluations),
-    from ``findings``, the base's whole answer (None: not kept for this day, and
-    worked out here too).
+    """The head's problems on ``day`` (sorted as ``validate`` sorts them; lines
+    found for the changed files' alone), from ``problems``, a whole check of
+    ``base`` on ``day``, and ``changed``, the paths that differ; and the
+    obligations of ``statuses`` on ``day`` only the head has and only the base has
+    (:func:`findings_delta` of whole evaluations), from ``findings``, the base's
+    whole answer (None: not kept for this day, and worked out here too).
 
     The rules are evaluated in parts, each part's difference found where it is
-    evaluated: the study hours, the other rules that are not local, and the local
-    ones (the dues), whose difference is that of the changed members alone (each
-    member's obligations read its own record, the settings and which orgs exist).
-    No difference is given (None) when the settings changed: a rule may then be
-    of another part on each side.
+    evaluated: the study hours (of those attending a changed lesson, where the
+    change touched nothing else they read), the other rules that are not local
+    (of the types reading what the change touched, ``rules.engine.READS``), and
+    the local ones (the dues), whose difference is that of the changed members
+    alone (each member's obligations read its own record, the settings and which
+    orgs exist). No difference is given (None) when the settings changed: a rule
+    may then be of another part on each side.
     """
     from ..checks import share
     from ..checks.reuse import SETTINGS, rejudge
@@ -85,9 +90,17 @@ def judge_head(
             jobs.append(_part_delta(findings, base, head, day, local, statuses))
         else:
             jobs.append(_members_delta(findings, base, head, changed, day, local, statuses))
-    jobs.append(lambda: rejudge(kept, head, touched, by_kind, day))
+
+    def checked() -> list[Problem]:
+        # the lines of the problems of changed files (what a review shows of them)
+        # found in the process that found them, not after
+        found = rejudge(kept, head, touched, by_kind, day)
+        head.locate([p for p in found if p.path in changed])
+        return found
+
+    jobs.insert(0, checked)
     done = share(head, jobs)
-    found = [*head.problems, *done.pop()]
+    found = [*head.problems, *done.pop(0)]
     found.sort(key=Problem.sort_key)
     if not done:
         return found, None

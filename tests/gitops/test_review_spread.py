@@ -316,7 +316,6 @@ def test_a_change_of_dues_and_meetings_alone_judges_the_study_of_those_attending
     """Dues rows added and meetings edited, no member otherwise: the study hours are
     judged again for those who attended a changed lesson alone; the review is a
     whole review's."""
-    from dangjian_cli.rules import engine
 
     county.git("checkout", "-q", "-b", "spread")
     spread_change(county, random.Random(seed), members_too=False)
@@ -325,15 +324,15 @@ def test_a_change_of_dues_and_meetings_alone_judges_the_study_of_those_attending
     assert county.run("overdue", "--format", "json", "--force").exit_code == 0
     whole = _review(county, cache=False)
     few: list[int] = []
-    real = engine.evaluate
+    real = local._attending
 
-    def evaluate(*args: object, **kw: object) -> object:
-        if kw.get("members") is not None:
-            few.append(len(kw["members"]))  # type: ignore[arg-type]
-        return real(*args, **kw)  # type: ignore[arg-type]
+    def attending(*args: object, **kw: object) -> set[str]:
+        found = real(*args, **kw)  # type: ignore[arg-type]
+        few.append(len(found))
+        return found
 
-    with monkeypatch.context() as patch:
-        patch.setattr(engine, "evaluate", evaluate)
+    with monkeypatch.context() as patch:  # (the study judged in either process)
+        patch.setattr(local, "_attending", attending)
         fast = _review(county, cache=True)
     assert fast == whole
     assert few and 0 < few[0] < 300  # some members, not the county's
