@@ -209,3 +209,54 @@ def table_headed(doc: Any, *head: str) -> list[list[str]]:
         if cells[: len(head)] == list(head):
             return [[c.text for c in row.cells] for row in table.rows[1:]]
     raise AssertionError(f"no table headed {head!r}")
+
+
+#: the methods of Records, by the kind of record they read
+READ_BY = {"meetings_of": "meetings", "meeting_refs": "meetings", "children": "orgs"}
+READ_BY["subtree"] = "orgs"
+
+
+class WatchedRecords:
+    """Records that note in :attr:`read` which kinds of record are read (as
+    ``checks.Check.reads`` names them; ``elsewhere`` says what lies beyond a
+    partial load, and is no kind)."""
+
+    def __init__(self, records: Any) -> None:
+        self._records = records
+        self.read: set[str] = set()
+
+    def listed(self, folder: str) -> list[str]:
+        self.read.add(folder)
+        return self._records.listed(folder)
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "elsewhere":
+            self.read.add(READ_BY.get(name, name))
+        return getattr(self._records, name)
+
+
+@pytest.fixture
+def watching(monkeypatch: pytest.MonkeyPatch):
+    """``watching(records)``: records noting the kinds read through them, a member's
+    dues rows (read through any records) as ``dues`` in the last one made."""
+    from dangjian_cli.records import model as m
+
+    slot = m.Member.__dict__["dues"]
+    made: list[WatchedRecords] = []
+
+    class Noted:
+        def __get__(self, obj: Any, owner: Any = None) -> Any:
+            if obj is not None and made:
+                made[-1].read.add("dues")
+            return slot.__get__(obj, owner)
+
+        def __set__(self, obj: Any, value: Any) -> None:
+            slot.__set__(obj, value)
+
+    monkeypatch.setattr(m.Member, "dues", Noted())
+
+    def watch(records: Any) -> WatchedRecords:
+        made.append(WatchedRecords(records))
+        return made[-1]
+
+    return watch

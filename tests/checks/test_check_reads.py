@@ -22,7 +22,6 @@ import pytest
 from dangjian_cli import checks
 from dangjian_cli.checks import reuse
 from dangjian_cli.gitops.local import touched_kinds
-from dangjian_cli.records import model as m
 from dangjian_cli.records.repository import load
 from dangjian_cli.records.store import FolderStore
 
@@ -60,57 +59,14 @@ def broken(tmp_path_factory) -> Path:
     return root
 
 
-#: the methods of Records, by the kind they read
-METHODS = {"meetings_of": "meetings", "meeting_refs": "meetings", "children": "orgs"}
-METHODS["subtree"] = "orgs"
-
-
-class Watch:
-    """Records that note which kinds are read (``elsewhere`` says what lies beyond
-    a partial load, and is no kind)."""
-
-    def __init__(self, records) -> None:
-        self._records = records
-        self.read: set[str] = set()
-
-    def listed(self, folder: str) -> list[str]:
-        self.read.add(folder)
-        return self._records.listed(folder)
-
-    def __getattr__(self, name: str):
-        if name != "elsewhere":
-            self.read.add(METHODS.get(name, name))
-        return getattr(self._records, name)
-
-
-@pytest.fixture
-def dues_watched(monkeypatch):
-    """Note whether any member's dues rows are read."""
-    slot = m.Member.__dict__["dues"]
-    seen: list[bool] = []
-
-    class Noted:
-        def __get__(self, obj, owner=None):
-            if obj is not None:
-                seen.append(True)
-            return slot.__get__(obj, owner)
-
-        def __set__(self, obj, value):
-            slot.__set__(obj, value)
-
-    monkeypatch.setattr(m.Member, "dues", Noted())
-    return seen
-
-
-def test_every_check_declares_what_it_reads_and_reports_on_that(broken, dues_watched) -> None:
+def test_every_check_declares_what_it_reads_and_reports_on_that(broken, watching) -> None:
     records = load(FolderStore(broken))
     codes: set[str] = set()
     for chk in checks.registry():
         assert chk.reads is not None, f"{chk.name} does not say what it reads"
-        watch = Watch(records)
-        dues_watched.clear()
+        watch = watching(records)
         found = checks.run_one(checks.Context(watch, DAY), chk)
-        read = watch.read | ({reuse.DUES} if dues_watched else set())
+        read = watch.read
         assert read <= chk.reads, f"{chk.name} reads {sorted(read - chk.reads)} undeclared"
         kinds = {reuse.kind_of(p.path) for p in found}
         assert kinds <= (chk.reads if chk.each is None else {chk.each}), chk.name

@@ -388,14 +388,12 @@ def test_study_hours_change_only_for_those_attending_a_changed_lesson(county) ->
 
 
 @pytest.mark.parametrize("where", ["sample", "county"])
-def test_every_rule_type_reads_what_it_declares(county, where: str, monkeypatch) -> None:
+def test_every_rule_type_reads_what_it_declares(county, where: str, watching) -> None:
     """A review keeps the findings of the rule types that read nothing its change
     touched (rules.engine.READS): each type, evaluated on a county whose records
     are watched, reads no other kind (a member's dues rows watched apart)."""
     import shutil
 
-    from dangjian_cli.checks.reuse import DUES
-    from dangjian_cli.records import model as m
     from dangjian_cli.records.repository import load
     from dangjian_cli.records.store import FolderStore
     from dangjian_cli.rules import engine
@@ -408,39 +406,11 @@ def test_every_rule_type_reads_what_it_declares(county, where: str, monkeypatch)
         root = county.root.parent / "sample"
         shutil.copytree(SYNTH.parents[1] / "sample_repo", root)
     records = load(FolderStore(root))
-    slot = m.Member.__dict__["dues"]
-    dues: list[bool] = []
-
-    class Noted:
-        def __get__(self, obj, owner=None):
-            if obj is not None:
-                dues.append(True)
-            return slot.__get__(obj, owner)
-
-        def __set__(self, obj, value):
-            slot.__set__(obj, value)
-
-    methods = {"meetings_of": "meetings", "meeting_refs": "meetings", "children": "orgs"}
-
-    class Watch:
-        def __init__(self) -> None:
-            self.read: set[str] = set()
-
-        def listed(self, folder: str) -> list[str]:
-            self.read.add(folder)
-            return records.listed(folder)
-
-        def __getattr__(self, name: str):
-            self.read.add(methods.get(name, name))
-            return getattr(records, name)
-
-    monkeypatch.setattr(m.Member, "dues", Noted())
     judged = 0
     for rule_id, rule in load_rules(records.settings).items():
-        watch = Watch()
-        dues.clear()
+        watch = watching(records)
         for day in (date(2025, 7, 1), date(2026, 7, 15), date.today()):
             judged += len(engine.evaluate(watch, day, rules={rule_id: rule}))
-        read = watch.read | ({DUES} if dues else set())
+        read = watch.read
         assert read <= engine.READS[rule.type], (rule_id, sorted(read - engine.READS[rule.type]))
     assert judged > 100
