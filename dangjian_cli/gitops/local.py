@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ..problems import Problem
 from ..records import layout
 from ..records import model as m
-from ..records.repository import Records, assemble
+from ..records.repository import Records
 from ..rules.engine import Obligation
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def judge_head(
     changed: Iterable[str],
     day: date,
     statuses: Iterable[str],
-) -> tuple[list[Problem], tuple[list[Obligation], list[Obligation]] | None]:
+) -> tuple[list[Problem], Delta | None]:
     """The head's problems on ``day`` (sorted as ``validate`` sorts them; lines
     found for the changed files' alone), from ``problems``, a whole check of
     ``base`` on ``day``, and ``changed``, the paths that differ; and the
@@ -77,19 +77,19 @@ def judge_head(
     jobs: list[Callable[[], Any]] = []
     if SETTINGS not in touched:
         study, rest, local = _parts(head)
-        # a change of meetings (and of what study does not read) changes the study
-        # hours of those who attended a changed lesson, on either side, alone
-        few = None if touched & _STUDY_READS else _attending(base, head, by_kind, study)
+        # a change of meetings alone, of what study reads, changes the study hours
+        # of those who attended a changed lesson, on either side
+        others = READS["study-hours"] - {"meetings"}
+        few = None if touched & others else _attending(base, head, by_kind, study)
         # the other rules, of the types that read what the change touched
         rest = {k: r for k, r in rest.items() if READS.get(r.type, touched) & touched}
+        # the local ones, of the changed members (whose obligations read which orgs exist)
+        members = None if "orgs" in touched else {_member_id(p) for p in changed} - {None}
         jobs = [
             _part_delta(findings, base, head, day, study, statuses, few),
             _part_delta(findings, base, head, day, rest, statuses),
+            _part_delta(findings, base, head, day, local, statuses, members),
         ]
-        if "orgs" in touched:  # a member's obligations read which orgs exist
-            jobs.append(_part_delta(findings, base, head, day, local, statuses))
-        else:
-            jobs.append(_members_delta(findings, base, head, changed, day, local, statuses))
 
     def checked() -> list[Problem]:
         # the lines of the problems of changed files (what a review shows of them)
@@ -135,7 +135,9 @@ def _part_delta(
 ) -> Callable[[], Delta]:
     """A job: the difference of the base's and the head's obligations of ``rules``,
     each evaluated whole (the base's taken from ``findings`` where kept), or for
-    ``members`` alone (rules judging each member, whose others are alike)."""
+    ``members`` alone (rules judging each member, whose others are alike: the
+    study hours of those attending a changed lesson, the dues of the changed
+    members)."""
     from ..rules.engine import evaluate
 
     def job() -> Delta:
@@ -150,11 +152,6 @@ def _part_delta(
         return findings_delta(before, after)
 
     return job
-
-
-#: what a member's study hours read besides the meetings (and the day): the member,
-#: the trainings, which orgs exist, the settings
-_STUDY_READS = frozenset({"members", "trainings", "orgs", "settings"})
 
 
 def _attending(
@@ -173,34 +170,6 @@ def _attending(
             if isinstance(meeting, m.Meeting) and meeting.kind in kinds:
                 out.update(meeting.attendees)
     return out
-
-
-def _members_delta(
-    findings: list[Obligation] | None,
-    base: Records,
-    head: Records,
-    changed: set[str],
-    day: date,
-    rules: dict[str, Rule],
-    statuses: list[str],
-) -> Callable[[], Delta]:
-    """A job: the difference of the obligations of local ``rules``, those of the
-    changed members alone (the others' are the same on both sides)."""
-    from ..rules.engine import evaluate
-
-    def job() -> Delta:
-        ids = set(rules)
-        members = {_member_id(p) for p in changed} - {None}
-        whole = (
-            findings
-            if findings is not None
-            else evaluate(base, day, rules=rules, statuses=statuses)
-        )
-        before = [o for o in whole if o.rule in ids and o.subject in members]
-        after = evaluate(_alone(head, changed), day, rules=rules, statuses=statuses)
-        return findings_delta(before, after)
-
-    return job
 
 
 def _parts(records: Records) -> tuple[dict[str, Rule], dict[str, Rule], dict[str, Rule]]:
@@ -272,12 +241,3 @@ def _member_id(path: str) -> str | None:
     except layout.LayoutError:
         return None
     return loc.id if loc.kind == layout.MEMBER else None
-
-
-def _alone(records: Records, changed: set[str]) -> Records:
-    """The changed members of ``records`` with the settings and every org, and nothing
-    else: what a rule of a local type reads of a changed member."""
-    keep = {layout.SETTINGS_FILE, *(p for p in changed if _member_id(p) is not None)}
-    paths = [p for p in records.paths if p in keep or p.startswith("orgs/")]
-    by_path = {p: records.by_path[p] for p in paths if p in records.by_path}
-    return assemble(records.store, paths, by_path, [])
