@@ -10,11 +10,10 @@ read :attr:`Context.today`, so a whole check kept from an earlier day
 (``gitops.snapshot``, ``records.cache``) is made today's by running the dated
 checks again, not all of them.
 
-A check that judges each member on the member's own file alone (and the
-settings) is registered ``local``: a change to a few members is then judged by
-running it on those members only, the others' problems kept from a whole check
-of the other side (``gitops.local``, for a review of a change spread over a
-county).
+Each check says which kinds of record it reads (``reads``), and which it judges
+one record at a time (``each``): a whole check after a change is then the one
+before it with only what the change touched judged again (:mod:`.reuse`, for a
+review of a change spread over a county).
 """
 
 from __future__ import annotations
@@ -73,9 +72,6 @@ class Check:
     run: Callable[[Context], Iterable[Problem]]
     #: judges on the day of the check (reads ``Context.today``)
     dated: bool = False
-    #: reads nothing but each member's own record and the settings, and reports on
-    #: that member's file alone (see :func:`local_checks`)
-    local: bool = False
     #: walks every dues row or every meeting of a county: run first when two
     #: processes share the checks (``split``), so that neither ends long after
     #: the other with a big one
@@ -101,19 +97,18 @@ REGISTRY: list[Check] = []
 def check(
     *codes: str,
     dated: bool = False,
-    local: bool = False,
     heavy: bool = False,
     reads: Iterable[str] | None = None,
     each: str | None = None,
 ) -> Callable[[Callable[[Context], Iterable[Problem]]], Callable]:
     """Register a check function under the codes it reports (``dated``: it judges
-    on the day of the check; ``local``: each member on its own file alone;
-    ``heavy``: it walks every dues row or meeting; ``reads``: the kinds of record
-    it reads; ``each``: the kind it judges record by record; see :class:`Check`)."""
+    on the day of the check; ``heavy``: it walks every dues row or meeting;
+    ``reads``: the kinds of record it reads; ``each``: the kind it judges record
+    by record; see :class:`Check`)."""
     kinds = frozenset(reads) if reads is not None else None
 
     def register(func: Callable[[Context], Iterable[Problem]]) -> Callable:
-        REGISTRY.append(Check(func.__name__, codes, func, dated, local, heavy, kinds, each))
+        REGISTRY.append(Check(func.__name__, codes, func, dated, heavy, kinds, each))
         return func
 
     return register
@@ -139,16 +134,6 @@ def dated_codes() -> frozenset[str]:
     return frozenset(code for chk in REGISTRY if chk.dated for code in chk.codes)
 
 
-def local_checks() -> list[Check]:
-    """The checks registered ``local`` whose codes no other check reports (nor
-    does a load, but load problems are one file's own too), not dated: the
-    problems of these codes on a member's file are what they find on that member
-    alone, so a whole check's problems of these codes on unchanged files stand."""
-    _load_families()
-    shared = {code for chk in REGISTRY if not chk.local or chk.dated for code in chk.codes}
-    return [chk for chk in REGISTRY if chk.local and not chk.dated and not shared & {*chk.codes}]
-
-
 #: a whole check of this many files runs its checks in two processes
 PARALLEL_FROM = 20_000
 
@@ -158,7 +143,6 @@ def validate(
     today: date | None = None,
     locate: bool = True,
     dated_only: bool = False,
-    local: bool | None = None,
 ) -> list[Problem]:
     """Every problem of the repository: load problems, then each check's, sorted.
 
@@ -166,11 +150,9 @@ def validate(
     them reads the file again, which a caller comparing two sides (``review``)
     need do only for the few problems it shows. ``dated_only`` runs the dated
     checks alone (their problems, without the load problems): what a new day
-    changes in a whole check kept from an earlier day. ``local`` False runs
-    every check but :func:`local_checks`; True those alone (their problems,
-    without the load problems): a change's few members judged on their own.
+    changes in a whole check kept from an earlier day.
     """
-    return _validate(records, today, locate, dated_only, local, None)[0]
+    return _validate(records, today, locate, dated_only, None)[0]
 
 
 #: what :func:`validate_alongside` gives for a job it did not do
@@ -181,8 +163,6 @@ def validate_alongside(
     records: Records,
     jobs: Sequence[Callable[[], Any]],
     today: date | None = None,
-    locate: bool = True,
-    local: bool | None = None,
 ) -> tuple[list[Problem], list[Any]]:
     """:func:`validate`'s problems, and each of ``jobs`` done beside the checks
     where they are shared out between two processes (``overdue`` of a county: the
@@ -190,9 +170,9 @@ def validate_alongside(
     order. :data:`NOT_DONE` for a job that was not done, or that raised: the caller
     then does it itself, after deciding on the problems (so that a job's error is
     said where it always was). A job must change nothing, and its result must
-    pickle. ``locate`` and ``local`` are :func:`validate`'s.
+    pickle.
     """
-    return _validate(records, today, locate, False, local, jobs)
+    return _validate(records, today, True, False, jobs)
 
 
 def _validate(
@@ -200,16 +180,12 @@ def _validate(
     today: date | None,
     locate: bool,
     dated_only: bool,
-    local: bool | None,
     jobs: Sequence[Callable[[], Any]] | None,
 ) -> tuple[list[Problem], list[Any]]:
     _load_families()
     ctx = Context(records, today or date.today())
-    problems = [] if dated_only or local else list(records.problems)
+    problems = [] if dated_only else list(records.problems)
     chosen = [chk for chk in REGISTRY if chk.dated or not dated_only]
-    if local is not None:
-        alone = {id(chk) for chk in local_checks()}
-        chosen = [chk for chk in chosen if (id(chk) in alone) == local]
     jobs = jobs or ()
     parallel = len(records.paths) >= PARALLEL_FROM and len(chosen) + len(jobs) > 1
     beside = [Check("alongside", (), _beside(job), heavy=True) for job in jobs] if parallel else []

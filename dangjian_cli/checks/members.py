@@ -95,7 +95,7 @@ def pipeline_order(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-AGE", local=True, reads=("members",), each="members")
+@check("E-AGE", reads=("members",), each="members")
 def applicant_age(ctx: Context) -> Iterator[Problem]:
     """An applicant is at least 18 on the day of applying (party constitution)."""
     for mb in ctx.records.members.values():
@@ -115,9 +115,7 @@ def applicant_age(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check(
-    "E-DUES-MONTH", "E-DUES-DUP", local=True, heavy=True, reads=("members", "dues"), each="members"
-)
+@check("E-DUES-MONTH", "E-DUES-DUP", heavy=True, reads=("members", "dues"), each="members")
 def dues_months(ctx: Context) -> Iterator[Problem]:
     """Each dues row names a real month as "YYYY-MM", and no month is paid twice."""
     months: set[str] = set()  # well-formed months met so far: most rows repeat one
@@ -191,7 +189,7 @@ def id_number_problem(number: str, birth: date | None) -> Message | None:
     return None
 
 
-@check("E-ID-NUMBER", local=True, reads=("members",), each="members")
+@check("E-ID-NUMBER", reads=("members",), each="members")
 def id_numbers(ctx: Context) -> Iterator[Problem]:
     """An `id_number`, when given, is a well-formed resident id with the right check digit."""
     for mb in ctx.records.members.values():

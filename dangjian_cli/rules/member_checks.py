@@ -26,7 +26,6 @@ from .periods import shift
     "E-DUES-AMOUNT",
     "W-DUES-STANDARD",
     "E-DUES-BASE",
-    local=True,
     heavy=True,
     reads=("members", "dues", "settings"),
     each="members",
@@ -133,9 +132,7 @@ def _plainly_kept(mb: m.Member, scale: Scale | None) -> bool:
     return True
 
 
-@check(
-    "W-ACTIVIST-YEAR", "E-ACTIVIST-YEAR", local=True, reads=("members", "settings"), each="members"
-)
+@check("W-ACTIVIST-YEAR", "E-ACTIVIST-YEAR", reads=("members", "settings"), each="members")
 def activist_year(ctx: Context) -> Iterator[Problem]:
     """At least one year of training as an activist before becoming a candidate
     (rule activist-year: a warning, or an error with severity = "error")."""
@@ -167,7 +164,7 @@ def activist_year(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@check("E-PROBATION-EXTENSION", local=True, reads=("members", "settings"), each="members")
+@check("E-PROBATION-EXTENSION", reads=("members", "settings"), each="members")
 def probation_extension(ctx: Context) -> Iterator[Problem]:
     """A probation is extended once only, by 6 to 12 months beyond its year
     (rule probation-conversion: `extension_min`, `extension_max`)."""

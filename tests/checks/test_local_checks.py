@@ -1,9 +1,10 @@
-"""Checks and rules that judge each member on its own file (registered ``local``).
+"""Checks and rules that judge each member on its own file (checks of ``each``
+``members``, rules of a local type).
 
 ``review`` of a change spread over a county takes their answers for unchanged
 members from the base's whole check and runs them on the changed members alone
-(``gitops.local``): that is only right if each member's answer is the same alone
-as among all the others, and if no other check reports their codes.
+(``gitops.local``, ``checks.reuse``): that is only right if each member's answer
+is the same alone as among all the others.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dangjian_cli import checks
-from dangjian_cli.checks import local_checks
+from dangjian_cli.checks import reuse
 from dangjian_cli.records import layout
 from dangjian_cli.records.repository import assemble, load
 from dangjian_cli.records.store import FolderStore
@@ -55,36 +56,26 @@ def _alone(records, path: str):
     return assemble(records.store, keep, {p: records.by_path[p] for p in keep}, [])
 
 
-def test_local_checks_are_the_member_checks_and_share_no_code() -> None:
-    local = local_checks()
-    assert {c.name for c in local} >= {"dues_months", "dues_standard", "id_numbers"}
-    codes = {code for c in local for code in c.codes}
-    for chk in checks.REGISTRY:
-        if chk not in local:
-            assert not codes & set(chk.codes), chk.name
-
-
 def test_each_member_alone_gets_what_it_gets_among_all(broken) -> None:
+    """Each check judging members one by one, on one member at a time (with what
+    else it reads, ``checks.reuse.narrow``), finds what it finds among all."""
     records = load(FolderStore(broken))
-    whole = checks.validate(records, DAY, locate=False, local=True)
-    assert len({p.code for p in whole}) >= 5  # most local checks have something to say
-    by_path: dict[str, list[dict]] = {}
-    for p in whole:
-        by_path.setdefault(p.path, []).append(p.as_dict())
-    for mb in records.members.values():
-        alone = checks.validate(_alone(records, mb.path), DAY, locate=False, local=True)
-        assert [p.as_dict() for p in alone] == by_path.get(mb.path, []), mb.path
-    assert {p.path for p in whole} <= {mb.path for mb in records.members.values()}
-
-
-def test_local_and_other_checks_make_the_whole_check(broken) -> None:
-    records = load(FolderStore(broken))
-    parts = checks.validate(records, DAY, locate=False, local=False)
-    parts += checks.validate(records, DAY, locate=False, local=True)
-    parts.sort(key=lambda p: p.sort_key())
-    assert [p.as_dict() for p in parts] == [
-        p.as_dict() for p in checks.validate(records, DAY, locate=False)
-    ]
+    ctx = checks.Context(records, DAY)
+    each = [chk for chk in checks.registry() if chk.each == "members"]
+    assert {c.name for c in each} >= {"dues_months", "dues_standard", "id_numbers"}
+    codes: set[str] = set()
+    for chk in each:
+        whole = checks.run_one(ctx, chk)
+        codes |= {p.code for p in whole}
+        by_path: dict[str, list[dict]] = {}
+        for p in whole:
+            by_path.setdefault(p.path, []).append(p.as_dict())
+        for mb in records.members.values():
+            part = reuse.narrow(records, "members", {mb.path}, chk.reads or ())
+            alone = checks.run_one(checks.Context(part, DAY), chk)
+            assert [p.as_dict() for p in alone] == by_path.get(mb.path, []), (chk.name, mb.path)
+        assert {p.path for p in whole} <= {mb.path for mb in records.members.values()}
+    assert len(codes) >= 5  # most of these checks have something to say
 
 
 @pytest.mark.parametrize("as_of", [DAY, date(2026, 3, 31)])
