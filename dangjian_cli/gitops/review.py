@@ -371,19 +371,15 @@ def finding_delta(
     head: Records,
     as_of: date,
     before: list[Any] | None = None,
-    after: list[Any] | None = None,
 ) -> tuple[list[Any], list[Any]]:
     """Obligation findings (due/overdue) only the head has, and only the base has;
-    ``before``: the base's when a snapshot of its whole tree keeps them, ``after``
-    the head's when found from them (:mod:`.local`)."""
+    ``before``: the base's when a snapshot of its whole tree keeps them."""
     from ..rules.engine import evaluate
     from .local import findings_delta
 
     if before is None:
         before = evaluate(base, as_of, statuses=FINDING)
-    if after is None:
-        after = evaluate(head, as_of, statuses=FINDING)
-    return findings_delta(before, after)
+    return findings_delta(before, evaluate(head, as_of, statuses=FINDING))
 
 
 def _finding_dict(o: Any) -> dict[str, Any]:
