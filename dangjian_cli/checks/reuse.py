@@ -126,10 +126,8 @@ def narrow(records: Records, kind: str, keep: Iterable[str], reads: Iterable[str
     keep = set(keep)
     folders = {k for k in reads if k in layout.FOLDERS} - {kind}
     paths = [p for p in records.listed(kind) if p in keep]
-    for folder in sorted(folders):
+    for folder in sorted({*folders, layout.SETTINGS_FILE}):
         paths.extend(records.listed(folder))
-    if layout.SETTINGS_FILE in records.paths:
-        paths.append(layout.SETTINGS_FILE)
     paths.sort()
     by_path = records.by_path
     found = {p: by_path[p] for p in paths if p in by_path}

@@ -86,13 +86,12 @@ class Records:
     def listed(self, folder: str) -> list[str]:
         """The candidate files of one top folder (``members``), loaded or not: the
         folder's part of :attr:`paths`, which is what a check reading it depends on
-        (the paths by folder made on first use)."""
+        (the paths by folder made on first use; a file at the top, the settings,
+        is its own)."""
         if self._listed is None:
             index: dict[str, list[str]] = {}
             for path in self.paths:
-                top, slash, _ = path.partition("/")
-                if slash:
-                    index.setdefault(top, []).append(path)
+                index.setdefault(path.split("/", 1)[0], []).append(path)
             self._listed = index
         return self._listed.get(folder, [])
 
@@ -639,27 +638,16 @@ class LazyRecords(Records):
         self.paths = paths
         self._source = source
         self._refused = list(refused)
-        self._folders: dict[str, list[str]] | None = None
         self._loaded: dict[str, dict[str, Outcome]] = {}
         self._attributes = _attribute_folders()
         for name in (*self._attributes, "settings", "by_path", "problems"):
             del self.__dict__[name]
 
-    @property
-    def _by_folder(self) -> dict[str, list[str]]:
-        """The paths by top folder (made when a kind is first read: a command
-        answered from a kept whole check reads none)."""
-        if self._folders is None:
-            self._folders = {}
-            for path in self.paths:
-                self._folders.setdefault(path.split("/", 1)[0], []).append(path)
-        return self._folders
-
     def _folder(self, folder: str) -> dict[str, Outcome]:
         found = self._loaded.get(folder)
         if found is None:
             with gc_paused():
-                found = self._source(folder, self._by_folder.get(folder, []))
+                found = self._source(folder, self.listed(folder))
                 # the records live until the command ends: out of the collector's
                 # later passes (as a whole load's, ``cli.common.load_records``)
                 gc.freeze()
@@ -672,7 +660,7 @@ class LazyRecords(Records):
         folder = self._attributes.get(name)
         if folder is not None:
             value: Any = {} if name in ("orgs", "members") else []
-            for path in self._by_folder.get(folder, []):
+            for path in self.listed(folder):
                 record = self._folder(folder).get(path, (None, []))[0]
                 if record is None:
                     continue
